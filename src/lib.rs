@@ -1,0 +1,185 @@
+//! baogao (报告): a Chinese government work report plus its annotations → print PDF, EPUB 3 and
+//! DOCX, each with embedded CJK font subsets.
+//!
+//! Pipeline (pandoc's shape): readers → one [`model::Document`] → passes → writers.
+//! ```text
+//! report.txt ──decode──▶ raw lines ──clean──▶ structure ──script──▶ attach notes ──▶ glyph check
+//!                                                                 ▲
+//! notes file (.doc/.docx/.xlsx/.xls/.ods/.csv/.txt) ──read────────┘
+//! document ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
+//! ```
+pub mod batch;
+pub mod edition;
+pub mod error;
+pub mod fonts;
+pub mod model;
+pub mod passes;
+pub mod read;
+pub mod render;
+pub mod report;
+pub mod style;
+pub mod summary;
+
+use edition::Format;
+pub use error::{Error, Result};
+use fonts::FontBook;
+use model::Document;
+use passes::{
+    attach::Attach, clean::Clean, script::ScriptChoice, script::ScriptPass, structure::Structure,
+    Pass,
+};
+use rayon::prelude::*;
+use report::Report;
+use std::path::{Path, PathBuf};
+use style::Style;
+
+/// What a run is asked to do with each report.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Annotations file; when absent it is discovered from the report's `附件：` line.
+    pub notes: Option<PathBuf>,
+    pub script: ScriptChoice,
+    /// Unmatched notes are an error.
+    pub strict: bool,
+}
+
+/// A document read and passed, ready for the writers, with its check report.
+pub struct Prepared {
+    pub doc: Document,
+    pub report: Report,
+}
+
+/// Read one report, run every pass, attach its notes and check glyph coverage.
+pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> Result<Prepared> {
+    let (doc, input) = read::report(path)?;
+    let mut report = Report {
+        input,
+        ..Default::default()
+    };
+    let doc = Clean.run(doc, &mut report)?;
+    let doc = Structure.run(doc, &mut report)?;
+    let doc = ScriptPass {
+        choice: opts.script,
+    }
+    .run(doc, &mut report)?;
+    let notes = find_notes(path, opts, &mut report)?;
+    let mut doc = match notes {
+        Some((file, notes_path)) => {
+            let annex_title = read::notes::annex_title(&notes_path);
+            Attach {
+                entries: file.entries,
+                annex_title,
+            }
+            .run(doc, &mut report)?
+        }
+        None => doc,
+    };
+    let missing = fonts.missing(&doc, style);
+    report.glyphs.missing = missing
+        .iter()
+        .map(|c| format!("U+{:04X}", *c as u32))
+        .collect();
+    fonts::mark_missing(&mut doc, &missing);
+    if opts.strict && !report.notes.unmatched.is_empty() {
+        let path = PathBuf::from(report.notes.source.clone().unwrap_or_default());
+        return Err(Error::Unmatched {
+            path,
+            terms: report.notes.unmatched.clone(),
+        });
+    }
+    Ok(Prepared { doc, report })
+}
+
+/// The notes file: `--notes`, else the file the `附件：` line names beside the report.
+fn find_notes(
+    path: &Path,
+    opts: &Options,
+    report: &mut Report,
+) -> Result<Option<(read::notes::NotesFile, PathBuf)>> {
+    let notes_path = match &opts.notes {
+        Some(p) => {
+            report.notes.how = "given".into();
+            p.clone()
+        }
+        None => {
+            let folder = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let named = report.structure.attachment.clone();
+            match named
+                .as_deref()
+                .and_then(|n| read::discover::attachment(folder, n))
+            {
+                Some(p) => {
+                    report.notes.how = "discovered".into();
+                    p
+                }
+                None => {
+                    report.notes.how = match named {
+                        Some(n) => format!(
+                            "the attachment line names {n}, but no such file is beside the report"
+                        ),
+                        None => "no --notes and no attachment line".into(),
+                    };
+                    return Ok(None);
+                }
+            }
+        }
+    };
+    let file = read::notes::read(&notes_path)?;
+    report.notes.source = Some(notes_path.display().to_string());
+    report.notes.format = Some(file.format.to_string());
+    Ok(Some((file, notes_path)))
+}
+
+/// `baogao check`: the report of one document.
+pub fn check(path: &Path, opts: &Options, style: &Style) -> Result<Report> {
+    let fonts = FontBook::load(style)?;
+    Ok(prepare(path, opts, style, &fonts)?.report)
+}
+
+/// Where editions go and what they are called.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub dir: PathBuf,
+    pub formats: Vec<Format>,
+    /// File stem override (single report only).
+    pub name: Option<String>,
+}
+
+/// One edition written (or failed).
+#[derive(Debug)]
+pub struct Written {
+    pub format: Format,
+    pub result: Result<PathBuf>,
+}
+
+/// Render the editions of one prepared document in parallel and write each atomically.
+pub fn write_editions(
+    prepared: &Prepared,
+    style: &Style,
+    fonts: &FontBook,
+    out: &Output,
+) -> Result<Vec<Written>> {
+    let subsets = fonts.subset(&prepared.doc, style)?;
+    let ctx = render::RenderContext {
+        style,
+        fonts: &subsets,
+        epoch: render::epoch_from_env(),
+    };
+    let stem = out
+        .name
+        .clone()
+        .unwrap_or_else(|| edition::safe_stem(&prepared.doc.title));
+    Ok(out
+        .formats
+        .par_iter()
+        .map(|&format| {
+            let path = out.dir.join(format!("{stem}.{}", format.extension()));
+            let result = render::render(format, &prepared.doc, &ctx)
+                .and_then(|bytes| edition::write_atomic(&path, &bytes).map(|_| path));
+            Written { format, result }
+        })
+        .collect())
+}

@@ -1,0 +1,155 @@
+//! The `baogao` command: arguments → one library call → exit code.
+use baogao::edition::Format;
+use baogao::passes::script::ScriptChoice;
+use baogao::{Error, Options, Output};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const EXIT_CODES: &str = "Exit codes:\n  0  all done\n  2  usage error or unreadable input\n  \
+3  some documents or editions failed (others were written)\n  4  --strict found unmatched notes";
+
+#[derive(Parser)]
+#[command(name = "baogao", version, about = "Government work report + annotations → print PDF, EPUB and DOCX", after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the editions of one or more reports (files, or folders searched for reports).
+    #[command(after_help = EXIT_CODES)]
+    Build {
+        #[arg(required = true, value_name = "REPORT")]
+        reports: Vec<PathBuf>,
+        /// Annotations file (.doc .docx .xlsx .xls .ods .csv .txt); default: the file the report's
+        /// 附件 line names, beside the report. Only with a single report.
+        #[arg(long, value_name = "FILE")]
+        notes: Option<PathBuf>,
+        /// Output folder.
+        #[arg(short, long, value_name = "DIR", default_value = "out")]
+        output: PathBuf,
+        /// Editions to write.
+        #[arg(long, value_delimiter = ',', default_value = "pdf,epub,docx")]
+        formats: Vec<String>,
+        /// Style name (gongwen, compact) or a .toml file.
+        #[arg(long, value_name = "NAME|FILE", default_value = "gongwen")]
+        style: String,
+        /// Script of the editions.
+        #[arg(long, value_enum, default_value_t = ScriptChoice::Keep)]
+        script: ScriptChoice,
+        /// Treat notes that match nothing as an error (exit 4).
+        #[arg(long)]
+        strict: bool,
+        /// Documents processed at once (default: number of cores).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// File stem of the editions (default: the report's title). Only with a single report.
+        #[arg(long, value_name = "STEM")]
+        name: Option<String>,
+    },
+    /// Read one report and its notes and say what cleaning, structure, notes and fonts found.
+    #[command(after_help = EXIT_CODES)]
+    Check {
+        #[arg(value_name = "REPORT")]
+        report: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        notes: Option<PathBuf>,
+        #[arg(long, value_name = "NAME|FILE", default_value = "gongwen")]
+        style: String,
+        #[arg(long, value_enum, default_value_t = ScriptChoice::Keep)]
+        script: ScriptChoice,
+        #[arg(long)]
+        strict: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("baogao: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8, Error> {
+    match cli.command {
+        Command::Check {
+            report,
+            notes,
+            style,
+            script,
+            strict,
+            json,
+        } => {
+            let style = baogao::style::Style::load(&style)?;
+            let opts = Options {
+                notes,
+                script,
+                strict,
+            };
+            let r = baogao::check(&report, &opts, &style)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&r).expect("report serialises")
+                );
+            } else {
+                print!("{}", baogao::summary::check_text(&r));
+            }
+            Ok(0)
+        }
+        Command::Build {
+            reports,
+            notes,
+            output,
+            formats,
+            style,
+            script,
+            strict,
+            jobs,
+            name,
+        } => {
+            let formats = formats
+                .iter()
+                .map(|f| {
+                    Format::parse(f).ok_or_else(|| {
+                        Error::Usage(format!("--formats: unknown format '{f}' (pdf, epub, docx)"))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let style = baogao::style::Style::load(&style)?;
+            let opts = Options {
+                notes,
+                script,
+                strict,
+            };
+            let out = Output {
+                dir: output,
+                formats,
+                name,
+            };
+            let batch = baogao::batch::Batch {
+                reports,
+                opts,
+                out,
+                jobs,
+            };
+            baogao::batch::run(&batch, &style)
+        }
+    }
+}

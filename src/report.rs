@@ -1,0 +1,93 @@
+//! The check report: what reading and the passes found and changed. `check --json` prints it;
+//! `build` prints its summary. Keys listed in the foundation issue are relied on by users' scripts.
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub input: InputInfo,
+    pub title: String,
+    pub cleaning: Cleaning,
+    pub structure: Structure,
+    pub notes: NotesInfo,
+    pub glyphs: Glyphs,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct InputInfo {
+    pub path: String,
+    pub encoding: String,
+    /// Detected script of the body: `hans` or `hant`.
+    pub script: String,
+    /// Script of the editions after `--script`.
+    pub output_script: String,
+}
+
+/// A span left untouched because it looks corrupted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suspicious {
+    /// 1-based line of the raw file.
+    pub line: usize,
+    /// 1-based column, in characters of the raw line.
+    pub column: usize,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Cleaning {
+    pub preamble_lines: Vec<String>,
+    pub pinyin_glosses: usize,
+    pub punctuation_normalized: usize,
+    pub duplicate_punctuation: usize,
+    pub suspicious: Vec<Suspicious>,
+    /// Characters removed by cleaning, other than whole glosses and preamble lines (e.g. the
+    /// first mark of a doubled pair), so nothing disappears unreported.
+    pub removed: Vec<Removed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Removed {
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Structure {
+    pub headings: Vec<Heading>,
+    pub paragraphs: usize,
+    /// The file name the `附件：` line names.
+    pub attachment: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MatchedNote {
+    pub number: u32,
+    pub entry: u32,
+    pub term: String,
+    pub block: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NotesInfo {
+    /// The annotations file used (given with `--notes` or discovered).
+    pub source: Option<String>,
+    /// How the file was found: `given`, `discovered`, or why none was used.
+    pub how: String,
+    pub format: Option<String>,
+    pub entries: usize,
+    pub matched: Vec<MatchedNote>,
+    pub unmatched: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Glyphs {
+    /// `U+XXXX` of every character no font covers; drawn as U+3013.
+    pub missing: Vec<String>,
+}

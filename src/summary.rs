@@ -1,0 +1,135 @@
+//! Human-readable messages: the check summary, one line per built document, the batch table.
+use crate::batch::Outcome;
+use crate::report::Report;
+use std::fmt::Write;
+
+pub fn check_text(r: &Report) -> String {
+    let mut s = String::new();
+    let c = &r.cleaning;
+    let _ = writeln!(
+        s,
+        "{}  ({}, {} script)",
+        r.input.path, r.input.encoding, r.input.script
+    );
+    let _ = writeln!(s, "title: {}", r.title);
+    let _ = writeln!(
+        s,
+        "cleaning: {} preamble line(s) dropped, {} pinyin glosses removed, {} punctuation marks made full-width, {} doubled marks collapsed",
+        c.preamble_lines.len(),
+        c.pinyin_glosses,
+        c.punctuation_normalized,
+        c.duplicate_punctuation
+    );
+    for p in &c.preamble_lines {
+        let _ = writeln!(s, "  dropped before the title: {p}");
+    }
+    for x in &c.suspicious {
+        let _ = writeln!(
+            s,
+            "  suspicious (left as is) at line {}, column {}: {}",
+            x.line, x.column, x.text
+        );
+    }
+    let levels = |l: u8| r.structure.headings.iter().filter(|h| h.level == l).count();
+    let _ = writeln!(
+        s,
+        "structure: {} level-1, {} level-2, {} level-3, {} level-4 headings, {} paragraphs",
+        levels(1),
+        levels(2),
+        levels(3),
+        levels(4),
+        r.structure.paragraphs
+    );
+    match &r.notes.source {
+        Some(src) => {
+            let _ = writeln!(
+                s,
+                "notes: {} ({}, {}): {} entries, {} matched, {} unmatched",
+                src,
+                r.notes.format.as_deref().unwrap_or("?"),
+                r.notes.how,
+                r.notes.entries,
+                r.notes.matched.len(),
+                r.notes.unmatched.len()
+            );
+            for u in &r.notes.unmatched {
+                let _ = writeln!(s, "  matches nothing in the report: {u}");
+            }
+        }
+        None => {
+            let _ = writeln!(s, "notes: none ({})", r.notes.how);
+        }
+    }
+    if !r.glyphs.missing.is_empty() {
+        let _ = writeln!(
+            s,
+            "glyphs: no font has {} — drawn as \u{3013}",
+            r.glyphs.missing.join(" ")
+        );
+    }
+    s
+}
+
+pub fn outcome_line(o: &Outcome) -> String {
+    match &o.result {
+        Ok(d) => {
+            let mut s = format!("{}: ", o.report.display());
+            let names: Vec<String> = d
+                .written
+                .iter()
+                .map(|(_, p)| p.display().to_string())
+                .collect();
+            s += &format!(
+                "wrote {}",
+                if names.is_empty() {
+                    "nothing".into()
+                } else {
+                    names.join(", ")
+                }
+            );
+            for (f, e) in &d.failed {
+                s += &format!("; {} failed: {e}", f.extension());
+            }
+            s += &format!(
+                " ({} notes matched, {} unmatched, {} ms)",
+                d.matched,
+                d.unmatched,
+                o.time.as_millis()
+            );
+            s
+        }
+        Err(e) => format!("baogao: {e}"),
+    }
+}
+
+pub fn table(outcomes: &[Outcome]) -> String {
+    let mut s = String::from(
+        "\ndocument\tmatched\tunmatched\tsuspicious\tmissing glyphs\teditions\ttime\n",
+    );
+    for o in outcomes {
+        let name = o.report.display();
+        match &o.result {
+            Ok(d) => {
+                let eds: Vec<&str> = d.written.iter().map(|(f, _)| f.extension()).collect();
+                let _ = writeln!(
+                    s,
+                    "{name}\t{}\t{}\t{}\t{}\t{}\t{} ms",
+                    d.matched,
+                    d.unmatched,
+                    d.suspicious,
+                    d.missing_glyphs,
+                    if eds.is_empty() {
+                        "-".to_string()
+                    } else {
+                        eds.join(",")
+                    },
+                    o.time.as_millis()
+                );
+            }
+            Err(e) => {
+                let _ = writeln!(s, "{name}\tfailed: {e}");
+            }
+        }
+    }
+    s
+}
