@@ -62,6 +62,9 @@ fn wuyang_cleaning_counts() {
         }
     }
     assert_eq!(c.suspicious[0].flagged, [334, 340, 343]);
+    assert_eq!(c.suspicious[1].flagged, [411]);
+    // `設(shè)?;`: the `?` follows 設 once the gloss is looked through.
+    assert_eq!(c.suspicious[2].flagged, [591, 593]);
     assert!(c.suspicious[0].text.contains("燃?xì)獍踩\u{E082}"));
     assert!(c.suspicious[1].text.starts_with("堅持?jǐn)U"));
     assert!(c.suspicious[2].text.contains("?;\u{E2A6}A(chǔ)"));

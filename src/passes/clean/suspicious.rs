@@ -2,7 +2,8 @@
 //!
 //! A character is *flagged* when it is a private-use character (U+E000–U+F8FF), U+FFFD, or an
 //! ASCII `?` directly after a Han character and followed by something other than whitespace or the
-//! end of the line (`燃?xì)`; a real question mark ends a sentence or is followed by a space).
+//! end of the line (`燃?xì)`; a real question mark ends a sentence or is followed by a space). A
+//! pinyin gloss between the Han character and the `?` does not count (`設(shè)?;`).
 //!
 //! A span's extent: flagged characters, and any ASCII `?` within [`JOIN`] characters of one, that
 //! lie within [`JOIN`] characters of each other form one core (`?;\u{E2A6}`); the core is widened
@@ -10,7 +11,7 @@
 //! (`,` `;` `:` `!` and their full-width forms, `。` `、`, quotation marks and book-title marks).
 //! Parentheses and Latin letters are not boundaries, so the garbled pinyin around the damage stays
 //! inside. Overlapping spans merge. Columns are 1-based, in characters of the raw line.
-use crate::passes::clean::is_han;
+use crate::passes::clean::{is_han, pinyin};
 
 /// Flagged characters this close (in characters) belong to one span.
 const JOIN: usize = 3;
@@ -70,10 +71,25 @@ fn is_flagged(chars: &[char], i: usize) -> bool {
     match chars[i] {
         '\u{E000}'..='\u{F8FF}' | '\u{FFFD}' => true,
         '?' => {
-            i > 0 && is_han(chars[i - 1]) && chars.get(i + 1).is_some_and(|c| !c.is_whitespace())
+            before_gloss(chars, i).is_some_and(|p| is_han(chars[p]))
+                && chars.get(i + 1).is_some_and(|c| !c.is_whitespace())
         }
         _ => false,
     }
+}
+
+/// The character before `chars[i]`, looking through a pinyin gloss that ends right there
+/// (`設(shè)?` counts as `設?`, as it reads once the gloss is gone).
+fn before_gloss(chars: &[char], i: usize) -> Option<usize> {
+    let prev = i.checked_sub(1)?;
+    if chars[prev] == ')' {
+        let gloss_start =
+            (prev.saturating_sub(8)..prev).find(|&j| pinyin::gloss_at(chars, j) == Some(i - j));
+        if let Some(j) = gloss_start {
+            return j.checked_sub(1);
+        }
+    }
+    Some(prev)
 }
 
 fn is_boundary(c: char) -> bool {
@@ -131,6 +147,18 @@ mod tests {
         // Line 53 of the Wuyang report: `?` after a gloss, `;`, a private-use character.
         let spans = text_of("片區設計建設(shè)?;\u{E2A6}A(chǔ)設施建設工程,建成");
         assert_eq!(spans, ["片區設計建設(shè)?;\u{E2A6}A(chǔ)設施建設工程"]);
+    }
+
+    #[test]
+    fn question_mark_after_a_glossed_han_character() {
+        let chars: Vec<char> = "甲,建設(shè)?;工程,乙".chars().collect();
+        let s = spans(&chars);
+        assert_eq!(s.len(), 1);
+        assert_eq!(
+            chars[s[0].0..s[0].1].iter().collect::<String>(),
+            "建設(shè)?"
+        );
+        assert_eq!(s[0].2, [9]);
     }
 
     #[test]
