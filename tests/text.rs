@@ -302,3 +302,47 @@ fn han_helper_counts_and_folds_scripts() {
     assert!(shown.contains("missing 1: 乙(U+4E59)×1"), "{shown}");
     assert!(common::tool("sh"));
 }
+
+/// ASCII marks the clean pass may turn full-width, folded back for comparison.
+fn ascii_mark(c: char) -> char {
+    match c {
+        '\u{FF0C}' => ',',
+        '\u{FF1A}' => ':',
+        '\u{FF1B}' => ';',
+        '\u{FF01}' => '!',
+        '\u{FF1F}' => '?',
+        '\u{FF08}' => '(',
+        '\u{FF09}' => ')',
+        other => other,
+    }
+}
+
+#[test]
+fn nothing_but_preamble_glosses_and_whitespace_is_lost() {
+    use baogao::passes::clean::pinyin::gloss_at;
+    let raw = std::fs::read_to_string(wuyang()).unwrap();
+    let (doc, report) = text_of(&wuyang());
+    let preamble = &report.cleaning.preamble_lines[0];
+    let mut expected = String::new();
+    for line in raw.split('\n').filter(|l| l.trim() != preamble) {
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            match gloss_at(&chars, i) {
+                Some(n) => i += n,
+                None => {
+                    expected.push(chars[i]);
+                    i += 1;
+                }
+            }
+        }
+    }
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(ascii_mark)
+            .collect()
+    };
+    let got: String = doc.blocks.iter().map(Block::text).collect();
+    assert_eq!(fold(&got), fold(&expected));
+}

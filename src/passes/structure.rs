@@ -98,7 +98,9 @@ fn is_subtitle(text: &str) -> bool {
     let dated = text.starts_with("——")
         || ((text.starts_with('\u{FF08}') || text.starts_with('('))
             && (text.ends_with('\u{FF09}') || text.ends_with(')')));
-    (dated && text.chars().count() <= SHORT) || (is_short_line(text) && !is_salutation(text))
+    let other =
+        is_salutation(text) || heading_level(text).is_some() || attachment_file(text).is_some();
+    (dated && text.chars().count() <= SHORT) || (is_short_line(text) && !other)
 }
 
 fn is_salutation(text: &str) -> bool {

@@ -60,7 +60,7 @@ fn detect(bytes: &[u8], path: &Path) -> Result<&'static Encoding> {
             "contains NUL bytes: not a text file (or UTF-16 without a byte-order mark)",
         ));
     }
-    if std::str::from_utf8(bytes).is_ok() {
+    if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
         return Ok(UTF_8);
     }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
@@ -81,6 +81,20 @@ fn detect(bytes: &[u8], path: &Path) -> Result<&'static Encoding> {
     } else {
         GB18030
     })
+}
+
+/// UTF-8 with a few damaged bytes (a cut-off character, a stray byte): at least 20 well-formed
+/// multi-byte characters for every malformed sequence. Text in GB18030 or Big5 read as UTF-8 is
+/// almost all malformed, so it never passes. The damage becomes U+FFFD, flagged by the clean pass.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut good, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            bad += 1;
+        }
+    }
+    good >= 20 * bad
 }
 
 /// Refuse text that is mostly undecodable or full of control characters.
@@ -193,6 +207,15 @@ mod tests {
         let d = ok(&b5);
         assert_eq!(d.encoding, "Big5");
         assert_eq!(d.text, traditional);
+    }
+
+    #[test]
+    fn utf8_with_a_stray_byte_stays_utf8() {
+        let mut bytes = SAMPLE.as_bytes().to_vec();
+        bytes.insert(4, 0xE5);
+        let d = ok(&bytes);
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.text.matches('\u{FFFD}').count(), 1);
     }
 
     #[test]

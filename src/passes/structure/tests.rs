@@ -124,3 +124,11 @@ fn salutation_only_when_it_stands_alone() {
     assert!(k[2].starts_with("p "));
     assert_eq!(k[3], "salutation 各位代表\u{3001}各位委員\u{FF1A}");
 }
+
+#[test]
+fn a_heading_right_after_the_title_is_no_subtitle() {
+    let (doc, _) = structure("2024年某縣政府工作報告\n——2024年1月10日\n一、工作回顧\n正文。");
+    let k = kinds(&doc);
+    assert_eq!(k[1], "subtitle ——2024年1月10日");
+    assert_eq!(k[2], "h1 一\u{3001}工作回顧");
+}
