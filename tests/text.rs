@@ -237,8 +237,9 @@ fn doubled_scraper_punctuation_fixture() {
 
 /// Files the reader must refuse, with a word the message must contain.
 fn bad_inputs(dir: &Path) -> Vec<(PathBuf, &'static str)> {
-    let files: [(&str, &[u8], &str); 4] = [
+    let files: [(&str, &[u8], &str); 5] = [
         ("empty.txt", b"", "empty"),
+        ("blank.txt", b"\r\n  \n", "no text"),
         ("bom-only.txt", b"\xEF\xBB\xBF", "byte-order mark"),
         ("utf16-bom-only.txt", b"\xFF\xFE", "byte-order mark"),
         (
