@@ -262,7 +262,7 @@ fn bad_inputs(dir: &Path) -> Vec<(PathBuf, &'static str)> {
 fn bad_inputs_are_refused_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     for (path, word) in bad_inputs(dir.path()) {
-        let err = baogao::read::report(&path).err().expect("refused");
+        let err = baogao::read::report(&path).expect_err("refused");
         assert!(matches!(err, Error::Input { .. }), "{err:?}");
         assert_eq!(err.exit_code(), 2);
         let msg = err.to_string();
