@@ -6,7 +6,7 @@
 use super::Pass;
 use crate::error::Result;
 use crate::fold;
-use crate::model::{self, Block, Document, Script};
+use crate::model::{self, Document, Script};
 use crate::report::Report;
 
 /// `--script keep|hans|hant`.
@@ -75,7 +75,7 @@ impl Pass for ScriptPass {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Inline, Lead};
+    use crate::model::{Block, Inline, Lead};
 
     fn text(s: &str) -> Vec<Inline> {
         vec![Inline::Text(s.into())]
