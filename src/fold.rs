@@ -1,6 +1,8 @@
 //! Traditional/Simplified folding and conversion, character by character so offsets stay aligned.
 //!
-//! Both directions use ferrous-opencc's OpenCC tables (`t2s`, `s2t`). A single character given to
+//! Both directions use ferrous-opencc's OpenCC tables: `t2s`, and `s2tw` (Taiwan-standard forms
+//! `為 群 眾`, as the Wuyang report writes them, not OpenCC's `爲 羣 衆`, which would also count these
+//! common Traditional characters as Simplified-only in detection). A single character given to
 //! OpenCC meets only its character table (the phrase tables have no one-character keys), so
 //! [`to_hans`]/[`to_hant`] are the per-character tables. [`convert`] first asks OpenCC for a
 //! phrase-aware conversion (`皇后` stays `皇后`, not `皇後`) and keeps it only where it is aligned with
@@ -24,7 +26,7 @@ fn tables() -> &'static Tables {
     TABLES.get_or_init(|| Tables {
         // The configurations are compiled into the crate: failing to load them is a build defect.
         t2s: OpenCC::from_config(BuiltinConfig::T2s).expect("built-in OpenCC t2s tables"),
-        s2t: OpenCC::from_config(BuiltinConfig::S2t).expect("built-in OpenCC s2t tables"),
+        s2t: OpenCC::from_config(BuiltinConfig::S2tw).expect("built-in OpenCC s2tw tables"),
         memo: Mutex::new(HashMap::new()),
     })
 }
