@@ -347,3 +347,39 @@ fn nothing_but_preamble_glosses_and_whitespace_is_lost() {
     let got: String = doc.blocks.iter().map(Block::text).collect();
     assert_eq!(fold(&got), fold(&expected));
 }
+
+#[test]
+fn check_json_on_wuyang_keeps_cleaning_and_structure() {
+    let style = baogao::style::Style::load("gongwen").expect("gongwen style");
+    let opts = baogao::Options {
+        notes: Some(manifest("tests/fixtures/notes/notes.csv")),
+        ..Default::default()
+    };
+    let report = baogao::check(&wuyang(), &opts, &style).expect("check");
+    let json: serde_json::Value = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["input"]["encoding"], "UTF-8");
+    assert_eq!(json["title"], "2024年舞陽縣政府工作報告");
+    let c = &json["cleaning"];
+    assert_eq!(c["pinyin_glosses"], 1468);
+    assert_eq!(c["preamble_lines"].as_array().unwrap().len(), 1);
+    assert_eq!(c["duplicate_punctuation"], 0);
+    let lines: Vec<u64> = c["suspicious"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [19, 51, 53]);
+    let levels: Vec<u64> = json["structure"]["headings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["level"].as_u64().unwrap())
+        .collect();
+    assert_eq!(levels.iter().filter(|&&l| l == 1).count(), 3);
+    assert_eq!(levels.iter().filter(|&&l| l == 2).count(), 17);
+    assert_eq!(
+        json["structure"]["attachment"],
+        "《政府工作報告》有關注釋.doc"
+    );
+}
