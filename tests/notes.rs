@@ -210,6 +210,8 @@ fn other_files_are_refused_naming_what_they_look_like() {
         "notes.doc",
         "a PDF file",
     );
+    let font = std::fs::read(repo("fonts/LXGWWenKai-Regular.ttf")).unwrap();
+    one_line_error(font[..4096].to_vec(), "notes.doc", "a TrueType font");
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     zip.start_file("readme.txt", zip::write::SimpleFileOptions::default())
         .unwrap();
