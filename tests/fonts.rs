@@ -191,6 +191,14 @@ fn body_subset_is_small_and_faces_are_named() {
             f.chars.len(),
             f.data.len()
         );
+        let face = ttf_parser::Face::parse(&f.data, 0).unwrap();
+        let tags: Vec<String> = face
+            .raw_face()
+            .table_records
+            .into_iter()
+            .map(|r| String::from_utf8_lossy(&r.tag.to_bytes()).into_owned())
+            .collect();
+        eprintln!("  tables: {}", tags.join(" "));
     }
 }
 
