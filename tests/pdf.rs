@@ -28,6 +28,10 @@ fn built() -> &'static Built {
         let pdf = render(Format::Pdf, &doc, &ctx).unwrap();
         let dir = tempfile::tempdir().unwrap();
         write_tmp(dir.path(), "wuyang.pdf", &pdf);
+        // Keep a copy to look at: BAOGAO_TEST_OUT=/some/dir.
+        if let Ok(out) = std::env::var("BAOGAO_TEST_OUT") {
+            write_tmp(std::path::Path::new(&out), "wuyang.pdf", &pdf);
+        }
         Built { doc, pdf, dir }
     })
 }

@@ -4,7 +4,7 @@
 //! a page.
 use super::footnotes::{NoteArea, NoteLine};
 use super::linebreak::Line;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A line of the text block.
 #[derive(Debug, Clone)]
@@ -44,6 +44,8 @@ pub fn paginate(
     let mut cur = PagePlan::default();
     let mut y = 0.0f32;
     let mut spill: VecDeque<NoteLine> = VecDeque::new();
+    // A note referenced twice is set once, at its first reference.
+    let mut seen: BTreeSet<u32> = BTreeSet::new();
     let min_body = lines.iter().map(|l| l.pitch).fold(0.0, f32::max);
 
     let mut i = 0;
@@ -64,9 +66,14 @@ pub fn paginate(
         }
         let group = &lines[i..=j];
         let body_need: f32 = group.iter().map(|l| l.pitch).sum();
-        let new_notes: Vec<NoteLine> = group
+        let mut fresh_notes: Vec<u32> = Vec::new();
+        for n in group.iter().flat_map(|l| l.notes.iter()) {
+            if !seen.contains(n) && !fresh_notes.contains(n) {
+                fresh_notes.push(*n);
+            }
+        }
+        let new_notes: Vec<NoteLine> = fresh_notes
             .iter()
-            .flat_map(|l| l.notes.iter())
             .flat_map(|n| {
                 notes
                     .get(n)
@@ -106,6 +113,7 @@ pub fn paginate(
                     k += 1;
                 }
             }
+            seen.extend(fresh_notes);
             i = j + 1;
         } else {
             new_page(&mut pages, &mut cur, &mut y, &mut spill, area, block, min_body);

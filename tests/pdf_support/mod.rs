@@ -117,10 +117,29 @@ pub fn wuyang() -> Document {
 /// One subset per role holding the document's characters plus folio marks (skera, hb-subset
 /// defaults).
 pub fn subsets(doc: &Document, style: &Style) -> Subsets {
-    let mut want: BTreeSet<char> = baogao::model::all_text(doc).chars().collect();
-    want.extend("0123456789 \u{2014}\u{3013}\u{FF1A}.".chars());
+    // What each role draws in the gongwen style (the fonts helper's `Usage` will replace this).
+    let mut by_role: BTreeMap<Role, String> = BTreeMap::new();
+    let mut add = |r: Role, t: &str| by_role.entry(r).or_default().push_str(t);
+    add(Role::Song, &baogao::model::all_text(doc));
+    add(Role::Song, "0123456789 .\u{2014}\u{3013}\u{FF1A}");
+    for b in &doc.blocks {
+        match b {
+            Block::Title(_) => add(style.roles.title, &b.text()),
+            Block::Subtitle(_) => add(style.roles.subtitle, &b.text()),
+            Block::Heading { level: 1, .. } => add(style.roles.heading1, &b.text()),
+            Block::Paragraph { lead: Some(l), .. } => {
+                add(style.roles.heading2, &baogao::model::plain(&l.content))
+            }
+            _ => {}
+        }
+    }
+    if let Some(a) = &doc.annex {
+        add(style.roles.attachment_label, &a.label);
+        add(style.roles.attachment_title, &a.title);
+    }
     let mut faces = BTreeMap::new();
     for role in Role::ALL {
+        let want: BTreeSet<char> = by_role.get(&role).map(|t| t.chars().collect()).unwrap_or_default();
         let full = std::fs::read(style.font_path(role)).unwrap();
         let f = ttf_parser::Face::parse(&full, 0).unwrap();
         let chars: BTreeSet<char> = want
@@ -131,15 +150,15 @@ pub fn subsets(doc: &Document, style: &Style) -> Subsets {
         let ps = f
             .names()
             .into_iter()
-            .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
-            .and_then(|n| n.to_string())
-            .unwrap();
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+            .unwrap_or_else(|| role.name().to_string());
         let family = f
             .names()
             .into_iter()
-            .find(|n| n.name_id == ttf_parser::name_id::FAMILY)
-            .and_then(|n| n.to_string())
-            .unwrap();
+            .filter(|n| n.name_id == ttf_parser::name_id::FAMILY)
+            .find_map(|n| n.to_string())
+            .unwrap_or_else(|| role.name().to_string());
         let font = read_fonts::FontRef::new(&full).unwrap();
         let list: Vec<String> = chars.iter().map(|c| format!("{:X}", *c as u32)).collect();
         let unicodes = skera::parse_unicodes(&list.join(",")).unwrap();
