@@ -76,7 +76,11 @@ fn qpdf_finds_no_errors() {
         return;
     };
     let out = text_of(&o);
-    assert!(o.status.success(), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(out.contains("No syntax or stream encoding errors"), "{out}");
 }
 
@@ -146,8 +150,11 @@ fn each_note_starts_on_the_page_of_its_mark() {
     // Each note's text, and the text before its mark, located page by page.
     let mut page_text = Vec::new();
     for p in 1..=n {
-        let o = tool("pdftotext", &["-f", &p.to_string(), "-l", &p.to_string(), &path(), "-"])
-            .unwrap();
+        let o = tool(
+            "pdftotext",
+            &["-f", &p.to_string(), "-l", &p.to_string(), &path(), "-"],
+        )
+        .unwrap();
         let t: String = text_of(&o).chars().filter(|c| !c.is_whitespace()).collect();
         page_text.push(t);
     }
@@ -177,7 +184,11 @@ fn each_note_starts_on_the_page_of_its_mark() {
         let head: String = squash(&note.text).chars().take(6).collect();
         let start = format!("{}{head}", note.number);
         let note_page = page_text.iter().position(|t| t.contains(&start));
-        assert!(mark_page.is_some(), "mark of note {} ({mark}) not found", note.number);
+        assert!(
+            mark_page.is_some(),
+            "mark of note {} ({mark}) not found",
+            note.number
+        );
         assert_eq!(mark_page, note_page, "note {} ({start})", note.number);
     }
 }
@@ -216,5 +227,8 @@ fn metadata_lang_outline_and_no_pdfx_claim() {
         return;
     };
     let outl = text_of(&o);
-    assert!(outl.contains("\u{4E00}\u{3001}2023"), "level-1 heading in the outline");
+    assert!(
+        outl.contains("\u{4E00}\u{3001}2023"),
+        "level-1 heading in the outline"
+    );
 }

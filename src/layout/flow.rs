@@ -56,7 +56,9 @@ pub fn paginate(
             continue;
         }
         if lines[i].page_break_before && !fresh {
-            new_page(&mut pages, &mut cur, &mut y, &mut spill, area, block, min_body);
+            new_page(
+                &mut pages, &mut cur, &mut y, &mut spill, area, block, min_body,
+            );
             continue;
         }
         // The group: this line, any lines it is kept with, and the line after them.
@@ -116,11 +118,15 @@ pub fn paginate(
             seen.extend(fresh_notes);
             i = j + 1;
         } else {
-            new_page(&mut pages, &mut cur, &mut y, &mut spill, area, block, min_body);
+            new_page(
+                &mut pages, &mut cur, &mut y, &mut spill, area, block, min_body,
+            );
         }
     }
     while !spill.is_empty() || !cur.body.is_empty() || !cur.notes.is_empty() {
-        new_page(&mut pages, &mut cur, &mut y, &mut spill, area, block, min_body);
+        new_page(
+            &mut pages, &mut cur, &mut y, &mut spill, area, block, min_body,
+        );
     }
     pages
 }

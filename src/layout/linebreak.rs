@@ -39,11 +39,41 @@ pub struct Line {
 pub fn no_start(c: char) -> bool {
     matches!(
         c,
-        '\u{3002}' | '\u{FF0C}' | '\u{3001}' | '\u{FF1A}' | '\u{FF1B}' | '\u{FF01}' | '\u{FF1F}'
-            | '\u{201D}' | '\u{2019}' | '\u{300D}' | '\u{300F}' | '\u{FF09}' | '\u{3011}'
-            | '\u{3017}' | '\u{3015}' | '\u{FF3D}' | '\u{FF5D}' | '\u{300B}' | '\u{3009}'
-            | '\u{00B7}' | '\u{2013}' | '\u{FF5E}' | '/' | '\u{FF0F}' | '\u{FF05}'
-            | ',' | '.' | ':' | ';' | '!' | '?' | ')' | ']' | '}' | '%'
+        '\u{3002}'
+            | '\u{FF0C}'
+            | '\u{3001}'
+            | '\u{FF1A}'
+            | '\u{FF1B}'
+            | '\u{FF01}'
+            | '\u{FF1F}'
+            | '\u{201D}'
+            | '\u{2019}'
+            | '\u{300D}'
+            | '\u{300F}'
+            | '\u{FF09}'
+            | '\u{3011}'
+            | '\u{3017}'
+            | '\u{3015}'
+            | '\u{FF3D}'
+            | '\u{FF5D}'
+            | '\u{300B}'
+            | '\u{3009}'
+            | '\u{00B7}'
+            | '\u{2013}'
+            | '\u{FF5E}'
+            | '/'
+            | '\u{FF0F}'
+            | '\u{FF05}'
+            | ','
+            | '.'
+            | ':'
+            | ';'
+            | '!'
+            | '?'
+            | ')'
+            | ']'
+            | '}'
+            | '%'
     )
 }
 
@@ -51,8 +81,21 @@ pub fn no_start(c: char) -> bool {
 pub fn no_end(c: char) -> bool {
     matches!(
         c,
-        '\u{201C}' | '\u{2018}' | '\u{300C}' | '\u{300E}' | '\u{FF08}' | '\u{3010}' | '\u{3016}'
-            | '\u{3014}' | '\u{FF3B}' | '\u{FF5B}' | '\u{300A}' | '\u{3008}' | '(' | '[' | '{'
+        '\u{201C}'
+            | '\u{2018}'
+            | '\u{300C}'
+            | '\u{300E}'
+            | '\u{FF08}'
+            | '\u{3010}'
+            | '\u{3016}'
+            | '\u{3014}'
+            | '\u{FF3B}'
+            | '\u{FF5B}'
+            | '\u{300A}'
+            | '\u{3008}'
+            | '('
+            | '['
+            | '{'
     )
 }
 
@@ -65,9 +108,21 @@ pub fn inseparable(c: char) -> bool {
 fn blank_right(c: char) -> bool {
     matches!(
         c,
-        '\u{3002}' | '\u{FF0C}' | '\u{3001}' | '\u{FF1A}' | '\u{FF1B}' | '\u{201D}' | '\u{2019}'
-            | '\u{300D}' | '\u{300F}' | '\u{FF09}' | '\u{3011}' | '\u{3017}' | '\u{3015}'
-            | '\u{300B}' | '\u{3009}'
+        '\u{3002}'
+            | '\u{FF0C}'
+            | '\u{3001}'
+            | '\u{FF1A}'
+            | '\u{FF1B}'
+            | '\u{201D}'
+            | '\u{2019}'
+            | '\u{300D}'
+            | '\u{300F}'
+            | '\u{FF09}'
+            | '\u{3011}'
+            | '\u{3017}'
+            | '\u{3015}'
+            | '\u{300B}'
+            | '\u{3009}'
     )
 }
 
@@ -264,13 +319,22 @@ mod tests {
     #[test]
     fn no_line_starts_with_a_pause_mark() {
         // 一二三四五，六 in 5.5 em: the comma squeezes in as half an em (先挤进).
-        let got = lines("\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{4E94}\u{FF0C}\u{516D}", 55.0);
+        let got = lines(
+            "\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{4E94}\u{FF0C}\u{516D}",
+            55.0,
+        );
         assert_eq!(got[0].chars().last(), Some('\u{FF0C}'), "{got:?}");
         // In 5 em it cannot: 五 moves on with it (后推出).
-        let got = lines("\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{4E94}\u{FF0C}\u{516D}", 50.0);
+        let got = lines(
+            "\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{4E94}\u{FF0C}\u{516D}",
+            50.0,
+        );
         assert_eq!(got[1], "\u{4E94}\u{FF0C}\u{516D}", "{got:?}");
         // Two pause marks do not fit in half an em each: the last Han character moves on with them.
-        let got = lines("\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{4E94}\u{201D}\u{3002}\u{516D}", 50.0);
+        let got = lines(
+            "\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{4E94}\u{201D}\u{3002}\u{516D}",
+            50.0,
+        );
         for l in &got[1..] {
             assert!(!no_start(l.chars().next().unwrap()), "{got:?}");
         }
@@ -278,7 +342,10 @@ mod tests {
 
     #[test]
     fn no_line_ends_with_an_opening_mark() {
-        let got = lines("\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{201C}\u{4E94}\u{516D}\u{201D}", 50.0);
+        let got = lines(
+            "\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{201C}\u{4E94}\u{516D}\u{201D}",
+            50.0,
+        );
         for l in &got {
             assert!(!no_end(l.chars().last().unwrap()), "{got:?}");
         }
@@ -310,7 +377,10 @@ mod tests {
             let joined = got.join("|");
             assert!(!joined.contains("24|") && !joined.contains("4|4") && !joined.contains(".|"));
             assert!(!joined.contains("|.") && !joined.contains("4.|5") && !joined.contains("P|M"));
-            assert!(!joined.contains("M|2") && !joined.contains("2|."), "{joined}");
+            assert!(
+                !joined.contains("M|2") && !joined.contains("2|."),
+                "{joined}"
+            );
         }
     }
 

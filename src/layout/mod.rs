@@ -81,8 +81,14 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets) -> Pages {
         .notes
         .iter()
         .map(|n| {
-            let ls =
-                footnotes::note_lines(&m, style.roles.note, note_size, n.number, &n.text, g.text_width);
+            let ls = footnotes::note_lines(
+                &m,
+                style.roles.note,
+                note_size,
+                n.number,
+                &n.text,
+                g.text_width,
+            );
             (n.number, ls)
         })
         .collect();
@@ -169,9 +175,12 @@ fn paragraphs(doc: &Document, style: &Style, m: &Metrics, g: &pages::Geometry) -
     for (bi, b) in doc.blocks.iter().enumerate() {
         let next_is_sub = matches!(doc.blocks.get(bi + 1), Some(Block::Subtitle(_)));
         let p = match b {
-            Block::Raw { text, .. } => {
-                para(m.pieces(style.roles.body, text, s.body), indent, Align::Justify, s.body)
-            }
+            Block::Raw { text, .. } => para(
+                m.pieces(style.roles.body, text, s.body),
+                indent,
+                Align::Justify,
+                s.body,
+            ),
             Block::Title(c) => {
                 let mut p = para(
                     inline_pieces(m, style, c, style.roles.title, s.title),
@@ -270,8 +279,10 @@ fn paragraphs(doc: &Document, style: &Style, m: &Metrics, g: &pages::Geometry) -
         out.push(title);
         for e in &annex.entries {
             let mut pieces = m.pieces(style.roles.body, &format!("{}. ", e.number), s.body);
-            pieces.extend(m.pieces(style.roles.attachment_label, &e.term, s.body));
-            pieces.push(m.piece(style.roles.body, '\u{FF1A}', s.body));
+            if !e.term.is_empty() {
+                pieces.extend(m.pieces(style.roles.attachment_label, &e.term, s.body));
+                pieces.push(m.piece(style.roles.body, '\u{FF1A}', s.body));
+            }
             pieces.extend(m.pieces(style.roles.body, &e.text, s.body));
             out.push(para(pieces, indent, Align::Justify, s.body));
         }

@@ -103,9 +103,7 @@ fn marks(line: &Line, left: f32, base: f32) -> BTreeMap<u32, Rect> {
                 x1: left + pl.x + pl.width,
                 y1,
             };
-            out.entry(n)
-                .and_modify(|e| e.x1 = r.x1)
-                .or_insert(r);
+            out.entry(n).and_modify(|e| e.x1 = r.x1).or_insert(r);
         }
     }
     out

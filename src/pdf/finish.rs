@@ -54,10 +54,7 @@ pub fn finish(
                             Object::Real(h - rect.y0),
                         ]),
                     ),
-                    (
-                        "Border",
-                        Object::Array(vec![0.into(), 0.into(), 0.into()]),
-                    ),
+                    ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
                     ("Dest", dest(target)),
                 ]);
                 annots.push(Object::Reference(doc.add_object(a)));
@@ -157,11 +154,17 @@ fn name_fonts(doc: &mut Document, faces: &BTreeMap<Role, Face>) -> Result<()> {
                     .map(|s| s.content.clone())
                     .unwrap_or_default()
             });
-        let Some(face) = faces.values().find(|f| f.data.as_slice() == content.as_slice()) else {
+        let Some(face) = faces
+            .values()
+            .find(|f| f.data.as_slice() == content.as_slice())
+        else {
             return Err(fail("an embedded font matches no face"));
         };
         let name = format!("{}+{}", subset_tag(&face.data), face.postscript_name);
-        let old = dict.get(b"FontName").and_then(Object::as_name).map(<[u8]>::to_vec);
+        let old = dict
+            .get(b"FontName")
+            .and_then(Object::as_name)
+            .map(<[u8]>::to_vec);
         doc.get_dictionary_mut(id)
             .map_err(fail)?
             .set("FontName", Object::Name(name.clone().into_bytes()));
@@ -205,8 +208,9 @@ fn drop_placeholders(doc: &mut Document) {
         .iter()
         .filter_map(|(id, o)| {
             let d = o.as_dict().ok()?;
-            (d.type_is(b"Font") && d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type1"))
-                .then_some(*id)
+            (d.type_is(b"Font")
+                && d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type1"))
+            .then_some(*id)
         })
         .collect();
     for o in doc.objects.values_mut() {
@@ -241,9 +245,15 @@ fn outline(
             _ => tops.push((id, e, Vec::new())),
         }
     }
-    let link = |list: &[(ObjectId, &OutlineEntry, usize, Option<ObjectId>, Option<ObjectId>)],
-                    parent: ObjectId,
-                    doc: &mut Document| {
+    let link = |list: &[(
+        ObjectId,
+        &OutlineEntry,
+        usize,
+        Option<ObjectId>,
+        Option<ObjectId>,
+    )],
+                parent: ObjectId,
+                doc: &mut Document| {
         for (k, (id, e, _, first, last)) in list.iter().enumerate() {
             let mut d = Dictionary::from_iter(vec![
                 ("Title", text(&e.title)),

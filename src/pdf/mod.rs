@@ -114,7 +114,10 @@ pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<
                 // settable through its API.
                 FrameItem::Rule { x0, x1, y, .. } => {
                     area.draw_line(
-                        vec![Position::new(mm(*x0), mm(*y)), Position::new(mm(*x1), mm(*y))],
+                        vec![
+                            Position::new(mm(*x0), mm(*y)),
+                            Position::new(mm(*x1), mm(*y)),
+                        ],
                         genpdf::style::Style::new(),
                     );
                 }

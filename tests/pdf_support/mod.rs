@@ -139,7 +139,10 @@ pub fn subsets(doc: &Document, style: &Style) -> Subsets {
     }
     let mut faces = BTreeMap::new();
     for role in Role::ALL {
-        let want: BTreeSet<char> = by_role.get(&role).map(|t| t.chars().collect()).unwrap_or_default();
+        let want: BTreeSet<char> = by_role
+            .get(&role)
+            .map(|t| t.chars().collect())
+            .unwrap_or_default();
         let full = std::fs::read(style.font_path(role)).unwrap();
         let f = ttf_parser::Face::parse(&full, 0).unwrap();
         let chars: BTreeSet<char> = want
