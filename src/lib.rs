@@ -11,6 +11,7 @@
 pub mod batch;
 pub mod edition;
 pub mod error;
+pub mod fold;
 pub mod fonts;
 pub mod layout;
 pub mod model;
@@ -137,6 +138,8 @@ fn find_notes(
 
 /// `baogao check`: the report of one document.
 pub fn check(path: &Path, opts: &Options, style: &Style) -> Result<Report> {
+    // An unreadable report is refused before the fonts (tens of MB) are loaded.
+    read::report(path)?;
     let fonts = FontBook::load(style)?;
     Ok(prepare(path, opts, style, &fonts)?.report)
 }
