@@ -1,5 +1,6 @@
 //! The PDF edition on the Wuyang 2024 report with its 32 notes, checked with pdffonts, qpdf,
 //! pdftotext and pdfinfo.
+mod common;
 mod pdf_support;
 use baogao::edition::Format;
 use baogao::layout::linebreak::no_start;
@@ -18,8 +19,7 @@ fn built() -> &'static Built {
     static B: OnceLock<Built> = OnceLock::new();
     B.get_or_init(|| {
         let style = Style::load("gongwen").unwrap();
-        let doc = wuyang();
-        let fonts = subsets(&doc, &style);
+        let (doc, fonts) = wuyang(&style);
         let ctx = RenderContext {
             style: &style,
             fonts: &fonts,
@@ -89,7 +89,6 @@ fn every_han_character_and_note_survives() {
     let Some(o) = tool("pdftotext", &[&path(), "-"]) else {
         return;
     };
-    let got = han_multiset(&text_of(&o));
     let doc = &built().doc;
     let mut want = String::new();
     for b in &doc.blocks {
@@ -102,17 +101,10 @@ fn every_han_character_and_note_survives() {
     want.push_str(&annex.label);
     want.push_str(&annex.title);
     for e in &annex.entries {
+        want.push_str(&e.term);
         want.push_str(&e.text);
     }
-    let want = han_multiset(&want);
-    let mut missing = Vec::new();
-    for (c, n) in &want {
-        let have = got.get(c).copied().unwrap_or(0);
-        if have < *n {
-            missing.push(format!("{c}×{}", n - have));
-        }
-    }
-    assert!(missing.is_empty(), "missing: {}", missing.join(" "));
+    common::assert_same_han(&text_of(&o), &want, "pdftotext");
     assert_eq!(doc.notes.len(), 32);
 }
 
@@ -198,7 +190,7 @@ fn file_is_at_most_one_megabyte_and_reruns_are_identical() {
     let b = built();
     assert!(b.pdf.len() <= 1_000_000, "{} bytes", b.pdf.len());
     let style = Style::load("gongwen").unwrap();
-    let fonts = subsets(&b.doc, &style);
+    let (_, fonts) = wuyang(&style);
     let ctx = RenderContext {
         style: &style,
         fonts: &fonts,
