@@ -1,0 +1,183 @@
+//! Helpers shared by the integration tests of every edition.
+//!
+//! - [`han_diff`] / [`assert_same_han`]: do the Han characters of a text extracted from an edition
+//!   (pdftotext, the EPUB's XHTML, the DOCX's XML) equal the document's, as a multiset, after
+//!   folding both to Simplified character by character? Order, layout, punctuation and note marks
+//!   do not matter; a lost, doubled or substituted character does.
+//! - [`tool`]: is an external checker on PATH? With `CI=true` a missing tool is a failure;
+//!   otherwise the test prints a note and returns early.
+//! - [`run_with_deadline`]: run a command, killing it (and failing) after a generous deadline.
+#![allow(dead_code)]
+
+use ferrous_opencc::config::BuiltinConfig;
+use ferrous_opencc::OpenCC;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// A Han (CJK ideograph) character.
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3134F}')
+}
+
+fn t2s() -> &'static OpenCC {
+    static T2S: OnceLock<OpenCC> = OnceLock::new();
+    T2S.get_or_init(|| OpenCC::from_config(BuiltinConfig::T2s).expect("OpenCC t2s tables"))
+}
+
+/// One character folded to Simplified on its own (no phrase context, so the fold is the same
+/// wherever the character stands). A character t2s maps to several characters is kept as is.
+pub fn fold(c: char) -> char {
+    let s = t2s().convert(c.encode_utf8(&mut [0; 4]));
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(f), None) => f,
+        _ => c,
+    }
+}
+
+/// The Han characters of `text`, folded, with their counts.
+pub fn han_multiset(text: &str) -> BTreeMap<char, usize> {
+    let mut folded: BTreeMap<char, char> = BTreeMap::new();
+    let mut counts = BTreeMap::new();
+    for c in text.chars().filter(|&c| is_han(c)) {
+        let f = *folded.entry(c).or_insert_with(|| fold(c));
+        *counts.entry(f).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// How two texts' Han characters differ: `(character, count)` pairs, sorted by character.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct HanDiff {
+    /// In the expected text, missing from (or fewer in) the extracted one.
+    pub missing: Vec<(char, usize)>,
+    /// In the extracted text, not in (or more than in) the expected one.
+    pub extra: Vec<(char, usize)>,
+    pub expected_total: usize,
+    pub extracted_total: usize,
+}
+
+impl HanDiff {
+    pub fn is_empty(&self) -> bool {
+        self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+impl fmt::Display for HanDiff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |v: &[(char, usize)]| {
+            v.iter()
+                .take(40)
+                .map(|(c, n)| format!("{c}(U+{:04X})×{n}", *c as u32))
+                .collect::<Vec<_>>()
+                .join(" ")
+                + if v.len() > 40 { " …" } else { "" }
+        };
+        writeln!(
+            f,
+            "Han characters: expected {}, extracted {}",
+            self.expected_total, self.extracted_total
+        )?;
+        let missing: usize = self.missing.iter().map(|(_, n)| n).sum();
+        let extra: usize = self.extra.iter().map(|(_, n)| n).sum();
+        writeln!(f, "  missing {missing}: {}", list(&self.missing))?;
+        write!(f, "  extra {extra}: {}", list(&self.extra))
+    }
+}
+
+/// Compare the Han characters of `extracted` with those of `expected` (multisets, folded).
+pub fn han_diff(extracted: &str, expected: &str) -> HanDiff {
+    let want = han_multiset(expected);
+    let got = han_multiset(extracted);
+    let mut diff = HanDiff {
+        expected_total: want.values().sum(),
+        extracted_total: got.values().sum(),
+        ..Default::default()
+    };
+    for (&c, &n) in &want {
+        let m = got.get(&c).copied().unwrap_or(0);
+        if m < n {
+            diff.missing.push((c, n - m));
+        }
+    }
+    for (&c, &m) in &got {
+        let n = want.get(&c).copied().unwrap_or(0);
+        if m > n {
+            diff.extra.push((c, m - n));
+        }
+    }
+    diff
+}
+
+/// Panic with a readable list of differences unless the Han characters agree.
+pub fn assert_same_han(extracted: &str, expected: &str, what: &str) {
+    let diff = han_diff(extracted, expected);
+    assert!(diff.is_empty(), "{what}: Han characters differ\n{diff}");
+}
+
+/// Whether `name` is an executable on PATH. Missing: a panic when `CI=true`, else a note on
+/// stderr and `false` (the caller returns early).
+pub fn tool(name: &str) -> bool {
+    let found = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            let p = dir.join(name);
+            p.is_file()
+                && std::fs::metadata(&p).is_ok_and(|m| {
+                    use std::os::unix::fs::PermissionsExt;
+                    m.permissions().mode() & 0o111 != 0
+                })
+        })
+    });
+    if !found {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{name} is not installed, and CI=true requires it");
+        }
+        eprintln!("note: {name} is not installed; skipping this check");
+    }
+    found
+}
+
+/// Run `cmd`, capturing its output; kill it and panic if it has not finished by `deadline`.
+pub fn run_with_deadline(cmd: &mut Command, deadline: Duration) -> Output {
+    use std::io::Read;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn command");
+    // Drain both pipes while waiting, so a chatty child never blocks on a full pipe.
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("stderr")));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for command") {
+            break status;
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not finish within {deadline:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out.join().expect("stdout reader"),
+        stderr: err.join().expect("stderr reader"),
+    }
+}
