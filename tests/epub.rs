@@ -12,6 +12,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
+use std::time::Duration;
+
+mod common;
 
 const REPORT: &str = "input/wuyang-2024/report.txt";
 
@@ -27,22 +30,6 @@ fn artifacts() -> PathBuf {
     let dir = root().join("target").join("epub-test");
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// Whether `tool` runs; when it does not: a failure under `CI=true`, else a note.
-fn have(tool: &str, probe: &[&str]) -> bool {
-    let ok = Command::new(tool)
-        .args(probe)
-        .output()
-        .map(|o| o.status.success() || !o.stdout.is_empty() || !o.stderr.is_empty())
-        .unwrap_or(false);
-    if !ok {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{tool} is required under CI=true but does not run");
-        }
-        eprintln!("note: {tool} not available, check skipped");
-    }
-    ok
 }
 
 fn style() -> Style {
@@ -181,27 +168,17 @@ fn body_text(xhtml: &str) -> String {
     body
 }
 
-fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
-
-fn han_counts(s: &str) -> BTreeMap<char, usize> {
-    let mut m = BTreeMap::new();
-    for c in s.chars().filter(|c| is_han(*c)) {
-        *m.entry(c).or_insert(0) += 1;
-    }
-    m
-}
-
 /// Run epubcheck on `epub`; return its messages of severity FATAL, ERROR or WARNING.
 fn epubcheck(epub: &[u8], name: &str) -> Option<Vec<String>> {
-    if !have("epubcheck", &["-h"]) {
+    if !common::tool("epubcheck") {
         return None;
     }
     let path = artifacts().join(name);
     std::fs::write(&path, epub).unwrap();
-    let out = Command::new("epubcheck").arg(&path).output().unwrap();
+    let out = common::run_with_deadline(
+        Command::new("epubcheck").arg(&path),
+        Duration::from_secs(600),
+    );
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -209,7 +186,11 @@ fn epubcheck(epub: &[u8], name: &str) -> Option<Vec<String>> {
     );
     let mut problems: Vec<String> = text
         .lines()
-        .filter(|l| ["FATAL", "ERROR", "WARNING"].iter().any(|s| l.starts_with(s)))
+        .filter(|l| {
+            ["FATAL", "ERROR", "WARNING"]
+                .iter()
+                .any(|s| l.starts_with(s))
+        })
         .map(str::to_string)
         .collect();
     if !out.status.success() && problems.is_empty() {
@@ -231,7 +212,9 @@ fn hand_built() -> Document {
         Block::Salutation(vec![t("各位代表\u{FF1A}")]),
         Block::Paragraph {
             lead: None,
-            content: vec![t("现在\u{FF0C}我代表县人民政府\u{FF0C}向大会报告工作\u{3002}")],
+            content: vec![t(
+                "现在\u{FF0C}我代表县人民政府\u{FF0C}向大会报告工作\u{3002}",
+            )],
         },
         Block::Heading {
             level: 1,
@@ -254,7 +237,11 @@ fn hand_built() -> Document {
         },
         Block::Paragraph {
             lead: None,
-            content: vec![t("做好\u{201C}专精特新\u{201D}"), Inline::NoteRef(3), t("\u{3002}")],
+            content: vec![
+                t("做好\u{201C}专精特新\u{201D}"),
+                Inline::NoteRef(3),
+                t("\u{3002}"),
+            ],
         },
         Block::Attachment {
             content: vec![t("附件\u{FF1A}\u{300A}政府工作报告\u{300B}有关注释")],
@@ -340,7 +327,10 @@ fn real_report_has_32_noterefs_and_32_footnotes_linked_both_ways() {
         unique.dedup();
         assert_eq!(unique.len(), ids.len(), "duplicate ids in {href}");
         for link in links {
-            assert!(ids.contains(&link[1..].to_string()), "{href}: {link} leads nowhere");
+            assert!(
+                ids.contains(&link[1..].to_string()),
+                "{href}: {link} leads nowhere"
+            );
         }
     }
     assert_eq!((refs, notes), (32, 32));
@@ -353,8 +343,8 @@ fn real_report_keeps_every_han_character() {
     for (_, xhtml) in content_documents(epub) {
         text.push_str(&body_text(&xhtml));
     }
-    assert_eq!(han_counts(&text), han_counts(&all_text(doc)));
-    assert!(han_counts(&text).values().sum::<usize>() > 5000);
+    common::assert_same_han(&text, &all_text(doc), "EPUB body text");
+    assert!(common::han_multiset(&text).values().sum::<usize>() > 5000);
 }
 
 #[test]
@@ -418,7 +408,11 @@ fn metadata_language_identifier_and_date() {
             }
         });
         assert_eq!(root.get("lang").map(String::as_str), Some(lang), "{name}");
-        assert_eq!(root.get("xml:lang").map(String::as_str), Some(lang), "{name}");
+        assert_eq!(
+            root.get("xml:lang").map(String::as_str),
+            Some(lang),
+            "{name}"
+        );
     }
     // Fonts are the shared subsets, declared in the stylesheet with generic fallbacks.
     let css = file(epub, "OEBPS/stylesheet.css");
@@ -450,7 +444,10 @@ fn source_date_epoch_sets_modified_and_zip_dates() {
     assert_eq!(id(&epub), id(&other));
     let mut changed = doc.clone();
     changed.notes[0].text.push('x');
-    assert_ne!(id(&render_epub(&changed, &style(), FIXED_EPOCH)), id(&other));
+    assert_ne!(
+        id(&render_epub(&changed, &style(), FIXED_EPOCH)),
+        id(&other)
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -485,11 +482,19 @@ fn parts_follow_the_level1_sections_and_the_annex() {
     let hrefs: Vec<String> = content_documents(&epub).into_iter().map(|d| d.0).collect();
     assert_eq!(
         hrefs,
-        ["title.xhtml", "section-1.xhtml", "section-2.xhtml", "annex.xhtml"]
+        [
+            "title.xhtml",
+            "section-1.xhtml",
+            "section-2.xhtml",
+            "annex.xhtml"
+        ]
     );
     // The annex has every entry; without `append` it is left out.
     let annex = body_text(&file(&epub, "OEBPS/annex.xhtml"));
-    assert!(annex.contains("1.工作回顾\u{FF1A}回顾上一年\u{3002}"), "{annex}");
+    assert!(
+        annex.contains("1.工作回顾\u{FF1A}回顾上一年\u{3002}"),
+        "{annex}"
+    );
     let mut style = style();
     style.attachment.append = false;
     let without = render_epub(&doc, &style, FIXED_EPOCH);
@@ -534,7 +539,7 @@ fn traditional_script_is_declared() {
 /// document plus a control document 600 px wide, load it in Chromium and return
 /// `(document, scrollWidth, clientWidth)` for each.
 fn phone_widths(epub: &[u8], dir: &Path) -> Option<Vec<(String, u32, u32)>> {
-    if !have("chromium", &["--version"]) {
+    if !common::tool("chromium") {
         return None;
     }
     let _ = std::fs::remove_dir_all(dir);
@@ -573,12 +578,13 @@ fn phone_widths(epub: &[u8], dir: &Path) -> Option<Vec<(String, u32, u32)>> {
     let page = dir.join("harness.html");
     std::fs::write(&page, harness).unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let out = Command::new("chromium")
-        .args(chromium_flags(profile.path()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
+    let out = common::run_with_deadline(
+        Command::new("chromium")
+            .args(chromium_flags(profile.path()))
+            .arg("--dump-dom")
+            .arg(format!("file://{}", page.display())),
+        Duration::from_secs(180),
+    );
     let dom = String::from_utf8_lossy(&out.stdout);
     let widths = dom
         .lines()
@@ -634,17 +640,21 @@ fn every_content_document_fits_a_phone() {
     let _ = std::fs::remove_file(&shot);
     std::fs::write(
         dir.join("shot.html"),
-        "<!DOCTYPE html><html><body style=\"margin:0\"><iframe src=\"OEBPS/section-1.xhtml\" \
-         style=\"width:390px;height:844px;border:0\"></iframe></body></html>",
+        "<!DOCTYPE html><html><body style=\"margin:0;overflow:hidden\">\
+         <iframe src=\"OEBPS/section-1.xhtml\" \
+         style=\"display:block;width:390px;height:844px;border:0\"></iframe></body></html>",
     )
     .unwrap();
     let profile = tempfile::tempdir().unwrap();
-    Command::new("chromium")
-        .args(chromium_flags(profile.path()))
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg("--window-size=390,844")
-        .arg(format!("file://{}", dir.join("shot.html").display()))
-        .output()
-        .unwrap();
-    assert!(std::fs::metadata(&shot).map(|m| m.len() > 10_000).unwrap_or(false));
+    common::run_with_deadline(
+        Command::new("chromium")
+            .args(chromium_flags(profile.path()))
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg("--window-size=390,844")
+            .arg(format!("file://{}", dir.join("shot.html").display())),
+        Duration::from_secs(180),
+    );
+    assert!(std::fs::metadata(&shot)
+        .map(|m| m.len() > 10_000)
+        .unwrap_or(false));
 }
