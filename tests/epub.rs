@@ -593,7 +593,11 @@ fn phone_widths(epub: &[u8], dir: &Path) -> Option<Vec<(String, u32, u32)>> {
             let v: Vec<u32> = rest
                 .split_whitespace()
                 .take(3)
-                .map_while(|x| x.trim_end_matches("</pre>").parse().ok())
+                .map_while(|x| {
+                    x.trim_end_matches(|c: char| !c.is_ascii_digit())
+                        .parse()
+                        .ok()
+                })
                 .collect();
             (v.len() == 3).then(|| (docs[v[0] as usize].clone(), v[1], v[2]))
         })
