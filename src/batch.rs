@@ -49,17 +49,19 @@ pub fn run(batch: &Batch, style: &Style) -> Result<u8> {
         .build()
         .map_err(|e| Error::Usage(format!("--jobs: {e}")))?;
     let stems = stems(&reports);
+    let progress = Progress::new(reports.len());
     let outcomes: Vec<Outcome> = pool.install(|| {
         reports
             .par_iter()
             .zip(stems.par_iter())
             .map(|(path, stem)| {
                 let outcome = one(path, stem.clone(), batch, style, &fonts);
-                eprintln!("{}", crate::summary::outcome_line(&outcome));
+                progress.done(&crate::summary::outcome_line(&outcome));
                 outcome
             })
             .collect()
     });
+    progress.finish();
     if reports.len() > 1 {
         eprint!("{}", crate::summary::table(&outcomes));
     }
@@ -210,4 +212,41 @@ fn title_of(path: &Path) -> String {
                 .map(|l| safe_stem(l.trim()))
         })
         .unwrap_or_else(|| safe_stem(&path.file_stem().unwrap_or_default().to_string_lossy()))
+}
+
+/// A progress bar on a terminal with several documents; plain lines otherwise.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(n: usize) -> Progress {
+        use std::io::IsTerminal;
+        let bar = (n > 1 && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(n as u64);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} documents {elapsed}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress { bar }
+    }
+
+    fn done(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => {
+                bar.println(line);
+                bar.inc(1);
+            }
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }

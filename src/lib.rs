@@ -135,6 +135,8 @@ fn find_notes(
 
 /// `baogao check`: the report of one document.
 pub fn check(path: &Path, opts: &Options, style: &Style) -> Result<Report> {
+    // An unreadable report is refused before the fonts (tens of MB) are loaded.
+    read::report(path)?;
     let fonts = FontBook::load(style)?;
     Ok(prepare(path, opts, style, &fonts)?.report)
 }

@@ -30,6 +30,9 @@ pub struct Suspicious {
     /// 1-based column, in characters of the raw line.
     pub column: usize,
     pub text: String,
+    /// 1-based columns of the characters that made the span suspicious (private use, U+FFFD,
+    /// `?` inside a word); `column` is where `text` starts.
+    pub flagged: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -1,8 +1,25 @@
-//! Clean pass.
+//! Clean pass: the scraper's pollution out of the raw lines, every change counted in the report.
+//!
+//! In this order, on the `Block::Raw` lines:
+//! 1. lines before the title are dropped and kept in `cleaning.preamble_lines` (blank ones are
+//!    dropped silently);
+//! 2. suspicious spans are flagged first (see [`suspicious`]) and left untouched by steps 4 and 5;
+//! 3. pinyin glosses `(xiàn)` are removed everywhere — **also inside suspicious spans**: a gloss is
+//!    ASCII `(`, one toned syllable and `)`, which no corruption produces, and the Wuyang report's
+//!    1,468 glosses include one after a Latin `A` inside the span on line 53 (`A(chǔ)`). The span's
+//!    reported text is the raw text, gloss included;
+//! 4. ASCII `, : ; ! ? ( )` inside Chinese text become full-width; decimals, digit grouping and
+//!    Latin runs stay (`PM2.5`, `1,000`, `8:30`, `f(x)`);
+//! 5. a comma or enumeration comma directly before another mark is the scraper's doubling
+//!    (`,。` → `。`, `,、` → `、`): it is removed and listed in `cleaning.removed`;
+//! 6. leading and trailing whitespace of each line is stripped (whitespace only: not a loss).
 use super::Pass;
 use crate::error::Result;
-use crate::model::Document;
-use crate::report::Report;
+use crate::model::{Block, Document};
+use crate::report::{Cleaning, Removed, Report, Suspicious};
+
+pub mod pinyin;
+pub mod suspicious;
 
 pub struct Clean;
 
@@ -10,8 +27,29 @@ impl Pass for Clean {
     fn name(&self) -> &'static str {
         "clean"
     }
-    fn run(&self, _doc: Document, _report: &mut Report) -> Result<Document> {
-        todo!("foundation issue")
+    fn run(&self, mut doc: Document, report: &mut Report) -> Result<Document> {
+        let title_at = doc.blocks.iter().position(|b| match b {
+            Block::Raw { text, .. } => is_title_line(&strip_glosses(text)),
+            _ => false,
+        });
+        let mut blocks = Vec::with_capacity(doc.blocks.len());
+        for (i, block) in doc.blocks.into_iter().enumerate() {
+            match block {
+                Block::Raw { line, text } => {
+                    if title_at.is_some_and(|t| i < t) {
+                        if !text.trim().is_empty() {
+                            report.cleaning.preamble_lines.push(text.trim().to_string());
+                        }
+                        continue;
+                    }
+                    let text = clean_line(line, &text, &mut report.cleaning);
+                    blocks.push(Block::Raw { line, text });
+                }
+                other => blocks.push(other),
+            }
+        }
+        doc.blocks = blocks;
+        Ok(doc)
     }
 }
 
@@ -20,3 +58,188 @@ pub fn is_title_line(line: &str) -> bool {
     let t = line.trim();
     t.chars().count() <= 40 && (t.ends_with("报告") || t.ends_with("報告"))
 }
+
+/// A Han (CJK ideograph) character, in any of the unified blocks or the compatibility block.
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3134F}')
+}
+
+/// A character of the line being cleaned, with its 1-based column in the raw line.
+#[derive(Debug, Clone, Copy)]
+struct Ch {
+    c: char,
+    col: usize,
+    /// Inside a suspicious span: steps 4 and 5 leave it alone.
+    protected: bool,
+}
+
+/// Steps 2–6 on one raw line.
+fn clean_line(line: usize, raw: &str, cleaning: &mut Cleaning) -> String {
+    let chars: Vec<char> = raw.chars().collect();
+    let spans = suspicious::spans(&chars);
+    let mut protected = vec![false; chars.len()];
+    for (start, end, flagged) in &spans {
+        protected[*start..*end].iter_mut().for_each(|p| *p = true);
+        cleaning.suspicious.push(Suspicious {
+            line,
+            column: start + 1,
+            text: chars[*start..*end].iter().collect(),
+            flagged: flagged.iter().map(|f| f + 1).collect(),
+        });
+    }
+    let mut out: Vec<Ch> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(n) = pinyin::gloss_at(&chars, i) {
+            cleaning.pinyin_glosses += 1;
+            i += n;
+            continue;
+        }
+        out.push(Ch {
+            c: chars[i],
+            col: i + 1,
+            protected: protected[i],
+        });
+        i += 1;
+    }
+    if out.iter().any(|ch| is_han(ch.c)) {
+        cleaning.punctuation_normalized += normalise_punctuation(&mut out);
+    }
+    collapse_doubled(line, &mut out, cleaning);
+    let text: String = out.iter().map(|ch| ch.c).collect();
+    text.trim().to_string()
+}
+
+/// The line with its glosses removed (for finding the title before cleaning).
+fn strip_glosses(raw: &str) -> String {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut s = String::with_capacity(raw.len());
+    let mut i = 0;
+    while i < chars.len() {
+        match pinyin::gloss_at(&chars, i) {
+            Some(n) => i += n,
+            None => {
+                s.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    s
+}
+
+fn full_width(c: char) -> char {
+    match c {
+        ',' => '\u{FF0C}',
+        ':' => '\u{FF1A}',
+        ';' => '\u{FF1B}',
+        '!' => '\u{FF01}',
+        '?' => '\u{FF1F}',
+        '(' => '\u{FF08}',
+        ')' => '\u{FF09}',
+        other => other,
+    }
+}
+
+/// Step 4. Returns how many marks changed.
+fn normalise_punctuation(line: &mut [Ch]) -> usize {
+    let mut changed = 0;
+    for i in 0..line.len() {
+        if line[i].protected {
+            continue;
+        }
+        let at = |j: usize| line.get(j).map(|ch| ch.c);
+        let prev = i.checked_sub(1).and_then(at);
+        let next = at(i + 1);
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        let ascii = |c: Option<char>| c.is_none_or(|c| c.is_ascii());
+        // `Hello, world`: a mark after a Latin word, then a space and more Latin.
+        let latin_prose = alnum(prev) && next == Some(' ') && alnum(at(i + 2));
+        let keep = match line[i].c {
+            // `1,000`: digit grouping (exactly three digits follow).
+            ',' => {
+                latin_prose
+                    || (digit(prev) && (1..=3).all(|k| digit(at(i + k))) && !digit(at(i + 4)))
+            }
+            // `8:30`
+            ':' => latin_prose || (digit(prev) && digit(next)),
+            ';' | '!' | '?' => latin_prose,
+            '(' => match closing_paren(line, i) {
+                // `PM(2.5)`, `f(x)`: all-ASCII content right after a Latin letter or digit.
+                Some(close) => {
+                    let keep = alnum(prev) && line[i + 1..close].iter().all(|ch| ch.c.is_ascii());
+                    if !keep {
+                        line[close].c = full_width(')');
+                        changed += 1;
+                    }
+                    keep
+                }
+                None => ascii(prev) && ascii(next),
+            },
+            // A `)` still ASCII here was not converted with its `(`: either it closes a kept
+            // Latin pair, or it has no `(` at all.
+            ')' => {
+                let opened = line[..i].iter().any(|ch| ch.c == '(' && !ch.protected);
+                opened || (ascii(prev) && ascii(next))
+            }
+            _ => true,
+        };
+        if !keep {
+            line[i].c = full_width(line[i].c);
+            changed += 1;
+        }
+    }
+    changed
+}
+
+/// The unprotected `)` matching the `(` at `open`.
+fn closing_paren(line: &[Ch], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (j, ch) in line.iter().enumerate().skip(open) {
+        if ch.protected {
+            continue;
+        }
+        match ch.c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Step 5: a comma (`，` or `、`) directly before another clause or sentence mark is removed.
+fn collapse_doubled(line: usize, chars: &mut Vec<Ch>, cleaning: &mut Cleaning) {
+    const FIRST: [char; 2] = ['\u{FF0C}', '\u{3001}'];
+    const SECOND: [char; 7] = [
+        '\u{3002}', '\u{FF0C}', '\u{3001}', '\u{FF1B}', '\u{FF1A}', '\u{FF01}', '\u{FF1F}',
+    ];
+    let mut i = 0;
+    while i + 1 < chars.len() {
+        let (a, b) = (chars[i], chars[i + 1]);
+        if !a.protected && !b.protected && FIRST.contains(&a.c) && SECOND.contains(&b.c) {
+            cleaning.duplicate_punctuation += 1;
+            cleaning.removed.push(Removed {
+                line,
+                column: a.col,
+                text: a.c.to_string(),
+                why: format!("doubled punctuation before {}", b.c),
+            });
+            chars.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

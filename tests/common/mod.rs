@@ -1,290 +1,183 @@
-//! Shared test helpers: outside tools, character multisets, the Wuyang fixture document and
-//! development font subsets.
+//! Helpers shared by the integration tests of every edition.
+//!
+//! - [`han_diff`] / [`assert_same_han`]: do the Han characters of a text extracted from an edition
+//!   (pdftotext, the EPUB's XHTML, the DOCX's XML) equal the document's, as a multiset, after
+//!   folding both to Simplified character by character? Order, layout, punctuation and note marks
+//!   do not matter; a lost, doubled or substituted character does.
+//! - [`tool`]: is an external checker on PATH? With `CI=true` a missing tool is a failure;
+//!   otherwise the test prints a note and returns early.
+//! - [`run_with_deadline`]: run a command, killing it (and failing) after a generous deadline.
 #![allow(dead_code)]
-use baogao::fonts::{Face, Subsets};
-use baogao::model::{all_text, Annex, Block, Document, Entry, Inline, Lead, Note, Script};
-use baogao::style::{Role, Style};
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::Arc;
 
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use ferrous_opencc::config::BuiltinConfig;
+use ferrous_opencc::OpenCC;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
-/// Whether `tool` runs. Missing is a failure under CI=true, else a note and `false`.
-pub fn tool(tool: &str) -> bool {
-    let ok = Command::new(tool)
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success() || !o.stdout.is_empty() || !o.stderr.is_empty())
-        .unwrap_or(false);
-    if !ok {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{tool} is required under CI=true but is not installed");
-        }
-        eprintln!("note: {tool} not installed; skipping this check");
-    }
-    ok
-}
-
+/// A Han (CJK ideograph) character.
 pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3134F}')
 }
 
-/// Han characters of `s` with their counts.
-pub fn han_multiset(s: &str) -> BTreeMap<char, usize> {
-    let mut m = BTreeMap::new();
-    for c in s.chars().filter(|c| is_han(*c)) {
-        *m.entry(c).or_insert(0) += 1;
-    }
-    m
+fn t2s() -> &'static OpenCC {
+    static T2S: OnceLock<OpenCC> = OnceLock::new();
+    T2S.get_or_init(|| OpenCC::from_config(BuiltinConfig::T2s).expect("OpenCC t2s tables"))
 }
 
-/// Characters (with how many are missing) of `want` that `have` holds fewer times.
-pub fn missing_from(
-    want: &BTreeMap<char, usize>,
-    have: &BTreeMap<char, usize>,
-) -> Vec<(char, usize)> {
-    want.iter()
-        .filter_map(|(c, n)| {
-            let h = have.get(c).copied().unwrap_or(0);
-            (h < *n).then(|| (*c, n - h))
-        })
-        .collect()
-}
-
-/// The Wuyang report as a hand-built document until the reading passes land: its lines, the
-/// `一、` lines as level-1 headings, `(一)` sentences as run-in leads, notes 1–32 of the notes
-/// fixture referenced at the end of the first 32 body paragraphs, the annex with all entries.
-pub fn wuyang_fixture() -> Document {
-    let text = std::fs::read_to_string(root().join("input/wuyang-2024/report.txt")).unwrap();
-    let mut blocks = Vec::new();
-    let mut title_seen = false;
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if line.contains('|') {
-            continue; // the spam preamble
-        }
-        let inl = |s: &str| vec![Inline::Text(s.to_string())];
-        if !title_seen {
-            title_seen = true;
-            blocks.push(Block::Title(inl(line)));
-        } else if line.starts_with("各位代表") && line.chars().count() < 8 {
-            blocks.push(Block::Salutation(inl(line)));
-        } else if ["一、", "二、", "三、"].iter().any(|p| line.starts_with(p)) {
-            blocks.push(Block::Heading {
-                level: 1,
-                content: inl(line),
-            });
-        } else if line.starts_with("附件") {
-            blocks.push(Block::Attachment {
-                content: inl(line),
-                file: None,
-            });
-        } else if line.starts_with('(') && line.contains('\u{3002}') {
-            let cut = line.find('\u{3002}').unwrap() + '\u{3002}'.len_utf8();
-            blocks.push(Block::Paragraph {
-                lead: Some(Lead {
-                    level: 2,
-                    content: inl(&line[..cut]),
-                }),
-                content: inl(&line[cut..]),
-            });
-        } else {
-            blocks.push(Block::Paragraph {
-                lead: None,
-                content: inl(line),
-            });
-        }
-    }
-    let csv = std::fs::read_to_string(root().join("../shared/fixtures/notes/notes.csv"))
-        .or_else(|_| std::fs::read_to_string("/work/shared/fixtures/notes/notes.csv"))
-        .unwrap();
-    let entries: Vec<Entry> = csv
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split_once(','))
-        .enumerate()
-        .map(|(i, (t, x))| Entry {
-            number: i as u32 + 1,
-            term: t.into(),
-            text: x.into(),
-        })
-        .collect();
-    let mut notes = Vec::new();
-    let mut n = 0u32;
-    for b in blocks.iter_mut() {
-        if let Block::Paragraph { content, .. } = b {
-            if n < 32 {
-                n += 1;
-                content.push(Inline::NoteRef(n));
-                let e = &entries[n as usize - 1];
-                notes.push(Note {
-                    number: n,
-                    entry: e.number,
-                    term: e.term.clone(),
-                    text: e.text.clone(),
-                });
-            }
-        }
-    }
-    Document {
-        title: "2024年舞陽縣政府工作報告".into(),
-        script: Script::Hant,
-        blocks,
-        notes,
-        annex: Some(Annex {
-            label: "附件".into(),
-            title: "《政府工作報告》有關注釋".into(),
-            entries,
-        }),
+/// One character folded to Simplified on its own (no phrase context, so the fold is the same
+/// wherever the character stands). A character t2s maps to several characters is kept as is.
+pub fn fold(c: char) -> char {
+    let s = t2s().convert(c.encode_utf8(&mut [0; 4]));
+    let mut it = s.chars();
+    match (it.next(), it.next()) {
+        (Some(f), None) => f,
+        _ => c,
     }
 }
 
-/// Characters each role draws in the DOCX edition (development stand-in for the fonts
-/// helper's usage).
-fn usage(doc: &Document, style: &Style) -> BTreeMap<Role, BTreeSet<char>> {
-    let r = &style.roles;
-    let mut u: BTreeMap<Role, BTreeSet<char>> = BTreeMap::new();
-    let mut add = |role: Role, s: &str| u.entry(role).or_default().extend(s.chars());
-    let heading = |l: u8| match l {
-        1 => r.heading1,
-        2 => r.heading2,
-        3 => r.heading3,
-        _ => r.heading4,
+/// The Han characters of `text`, folded, with their counts.
+pub fn han_multiset(text: &str) -> BTreeMap<char, usize> {
+    let mut folded: BTreeMap<char, char> = BTreeMap::new();
+    let mut counts = BTreeMap::new();
+    for c in text.chars().filter(|&c| is_han(c)) {
+        let f = *folded.entry(c).or_insert_with(|| fold(c));
+        *counts.entry(f).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// How two texts' Han characters differ: `(character, count)` pairs, sorted by character.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct HanDiff {
+    /// In the expected text, missing from (or fewer in) the extracted one.
+    pub missing: Vec<(char, usize)>,
+    /// In the extracted text, not in (or more than in) the expected one.
+    pub extra: Vec<(char, usize)>,
+    pub expected_total: usize,
+    pub extracted_total: usize,
+}
+
+impl HanDiff {
+    pub fn is_empty(&self) -> bool {
+        self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+impl fmt::Display for HanDiff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |v: &[(char, usize)]| {
+            v.iter()
+                .take(40)
+                .map(|(c, n)| format!("{c}(U+{:04X})×{n}", *c as u32))
+                .collect::<Vec<_>>()
+                .join(" ")
+                + if v.len() > 40 { " …" } else { "" }
+        };
+        writeln!(
+            f,
+            "Han characters: expected {}, extracted {}",
+            self.expected_total, self.extracted_total
+        )?;
+        let missing: usize = self.missing.iter().map(|(_, n)| n).sum();
+        let extra: usize = self.extra.iter().map(|(_, n)| n).sum();
+        writeln!(f, "  missing {missing}: {}", list(&self.missing))?;
+        write!(f, "  extra {extra}: {}", list(&self.extra))
+    }
+}
+
+/// Compare the Han characters of `extracted` with those of `expected` (multisets, folded).
+pub fn han_diff(extracted: &str, expected: &str) -> HanDiff {
+    let want = han_multiset(expected);
+    let got = han_multiset(extracted);
+    let mut diff = HanDiff {
+        expected_total: want.values().sum(),
+        extracted_total: got.values().sum(),
+        ..Default::default()
     };
-    for b in &doc.blocks {
-        match b {
-            Block::Title(_) => add(r.title, &b.text()),
-            Block::Subtitle(_) => add(r.subtitle, &b.text()),
-            Block::Salutation(_) => add(r.salutation, &b.text()),
-            Block::Heading { level, .. } => add(heading(*level), &b.text()),
-            Block::Paragraph { lead, content } => {
-                if let Some(l) = lead {
-                    add(heading(l.level), &baogao::model::plain(&l.content));
-                }
-                add(r.body, &baogao::model::plain(content));
-                add(r.note, "0123456789");
-            }
-            _ => add(r.body, &b.text()),
+    for (&c, &n) in &want {
+        let m = got.get(&c).copied().unwrap_or(0);
+        if m < n {
+            diff.missing.push((c, n - m));
         }
     }
-    for n in &doc.notes {
-        add(r.note, &format!("{}\u{FF1A}{} 0123456789", n.term, n.text));
-    }
-    if let Some(a) = &doc.annex {
-        add(r.attachment_label, &a.label);
-        add(r.attachment_title, &a.title);
-        for e in &a.entries {
-            add(
-                r.body,
-                &format!("{}.{}\u{FF1A}{}", e.number, e.term, e.text),
-            );
+    for (&c, &m) in &got {
+        let n = want.get(&c).copied().unwrap_or(0);
+        if m > n {
+            diff.extra.push((c, m - n));
         }
     }
-    add(r.folio, "\u{2014} 0123456789");
-    let _ = all_text(doc);
-    u
+    diff
 }
 
-/// Subsets built here until the fonts helper's `FontBook::subset` lands: each role's font cut
-/// to the characters it draws (skera, hb-subset defaults).
-pub fn dev_subsets(doc: &Document, style: &Style) -> Subsets {
-    use read_fonts::collections::IntSet;
-    use read_fonts::types::{GlyphId, NameId, Tag};
-    use read_fonts::FontRef;
-    let mut faces = BTreeMap::new();
-    for (role, chars) in usage(doc, style) {
-        let bytes = std::fs::read(style.font_path(role)).unwrap();
-        let parsed = ttf_parser::Face::parse(&bytes, 0).unwrap();
-        let chars: BTreeSet<char> = chars
-            .into_iter()
-            .filter(|c| parsed.glyph_index(*c).is_some())
-            .collect();
-        let family = parsed
-            .names()
-            .into_iter()
-            .find(|n| n.name_id == 1 && n.is_unicode() && n.language_id == 0x409)
-            .and_then(|n| n.to_string())
-            .unwrap();
-        let bold = parsed.is_bold();
-        let postscript_name = parsed
-            .names()
-            .into_iter()
-            .find(|n| n.name_id == 6 && n.is_unicode())
-            .and_then(|n| n.to_string())
-            .unwrap_or_default();
-        let font = FontRef::new(&bytes).unwrap();
-        let unicodes: IntSet<u32> = chars.iter().map(|c| *c as u32).collect();
-        let mut drop = IntSet::<Tag>::empty();
-        for t in [
-            b"morx", b"mort", b"kerx", b"kern", b"JSTF", b"DSIG", b"EBDT", b"EBLC", b"EBSC",
-            b"SVG ", b"PCLT", b"LTSH", b"Feat", b"Glat", b"Gloc", b"Silf", b"Sill",
-        ] {
-            drop.insert(Tag::new(t));
-        }
-        let mut scripts = IntSet::<Tag>::empty();
-        scripts.invert();
-        let mut features = IntSet::<Tag>::empty();
-        features.extend(skera::DEFAULT_LAYOUT_FEATURES.iter().copied());
-        let mut name_ids = IntSet::<NameId>::empty();
-        name_ids.insert_range(NameId::from(0)..=NameId::from(6));
-        let mut langs = IntSet::<u16>::empty();
-        langs.insert(0x0409);
-        let plan = skera::Plan::new(
-            &IntSet::<GlyphId>::empty(),
-            &unicodes,
-            &font,
-            skera::SubsetFlags::default(),
-            &drop,
-            &scripts,
-            &features,
-            &name_ids,
-            &langs,
-        );
-        let data = skera::subset_font(&font, &plan).unwrap();
-        faces.insert(
-            role,
-            Face {
-                role,
-                family,
-                postscript_name,
-                bold,
-                data: Arc::new(data),
-                chars,
-            },
-        );
-    }
-    Subsets {
-        faces,
-        fallback: style.fonts.fallback.clone(),
-    }
+/// Panic with a readable list of differences unless the Han characters agree.
+pub fn assert_same_han(extracted: &str, expected: &str, what: &str) {
+    let diff = han_diff(extracted, expected);
+    assert!(diff.is_empty(), "{what}: Han characters differ\n{diff}");
 }
 
-/// Read one part of a zip package as text.
-pub fn part(zip_bytes: &[u8], name: &str) -> Option<String> {
+/// Whether `name` is an executable on PATH. Missing: a panic when `CI=true`, else a note on
+/// stderr and `false` (the caller returns early).
+pub fn tool(name: &str) -> bool {
+    let found = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            let p = dir.join(name);
+            p.is_file()
+                && std::fs::metadata(&p).is_ok_and(|m| {
+                    use std::os::unix::fs::PermissionsExt;
+                    m.permissions().mode() & 0o111 != 0
+                })
+        })
+    });
+    if !found {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{name} is not installed, and CI=true requires it");
+        }
+        eprintln!("note: {name} is not installed; skipping this check");
+    }
+    found
+}
+
+/// Run `cmd`, capturing its output; kill it and panic if it has not finished by `deadline`.
+pub fn run_with_deadline(cmd: &mut Command, deadline: Duration) -> Output {
     use std::io::Read;
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).ok()?;
-    let mut f = z.by_name(name).ok()?;
-    let mut s = String::new();
-    f.read_to_string(&mut s).ok()?;
-    Some(s)
-}
-
-pub fn part_names(zip_bytes: &[u8]) -> Vec<String> {
-    let z = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
-    z.file_names().map(String::from).collect()
-}
-
-pub fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("baogao-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-pub fn write(path: &Path, bytes: &[u8]) {
-    std::fs::write(path, bytes).unwrap();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn command");
+    // Drain both pipes while waiting, so a chatty child never blocks on a full pipe.
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().expect("stdout")));
+    let err = drain(Box::new(child.stderr.take().expect("stderr")));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for command") {
+            break status;
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not finish within {deadline:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out.join().expect("stdout reader"),
+        stderr: err.join().expect("stderr reader"),
+    }
 }

@@ -1,0 +1,224 @@
+//! End-to-end benchmark of the editions (issue 8). Run with
+//! `cargo bench --bench editions` (release build); prints a Markdown table for docs/benchmarks.md.
+//! Timings are medians of several runs on this machine; nothing here is asserted.
+use baogao::edition::Format;
+use baogao::fonts::FontBook;
+use baogao::style::Style;
+use baogao::{prepare, write_editions, Options, Output};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 7;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn time<F: FnMut()>(mut f: F) -> Duration {
+    f(); // warm-up
+    median(
+        (0..RUNS)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The Wuyang report with its body (everything between the title and the attachment line)
+/// repeated `n` times, beside a copy of its notes file.
+fn scaled(dir: &Path, n: usize) -> PathBuf {
+    let src = root().join("input/wuyang-2024");
+    let text = std::fs::read_to_string(src.join("report.txt")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let title = lines
+        .iter()
+        .position(|l| l.trim().ends_with("報告"))
+        .unwrap();
+    let attach = lines
+        .iter()
+        .rposition(|l| l.trim_start().starts_with("附件"))
+        .unwrap();
+    let mut out: Vec<&str> = lines[..=title].to_vec();
+    for _ in 0..n {
+        out.extend_from_slice(&lines[title + 1..attach]);
+    }
+    out.extend_from_slice(&lines[attach..]);
+    let folder = dir.join(format!("x{n}"));
+    std::fs::create_dir_all(&folder).unwrap();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "doc") {
+            std::fs::copy(&p, folder.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let report = folder.join("report.txt");
+    std::fs::write(&report, out.join("\n")).unwrap();
+    report
+}
+
+fn peak_rss_mb(args: &[&str]) -> Option<f64> {
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_baogao"))
+        .args(args)
+        .output()
+        .ok()?;
+    let err = String::from_utf8_lossy(&out.stderr);
+    let kb: f64 = err
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+fn main() {
+    let tmp = std::env::temp_dir().join(format!("baogao-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let style = Style::load("gongwen").unwrap();
+    let opts = Options::default();
+    let report = root().join("input/wuyang-2024/report.txt");
+    let out = |formats: Vec<Format>| Output {
+        dir: tmp.join("out"),
+        formats,
+        name: Some("bench".into()),
+    };
+
+    println!("| what | median of {RUNS} |");
+    println!("|---|---|");
+    let t = time(|| {
+        FontBook::load(&style).unwrap();
+    });
+    println!("| load fonts (4 faces) | {} |", ms(t));
+    let fonts = FontBook::load(&style).unwrap();
+    let t = time(|| {
+        prepare(&report, &opts, &style, &fonts).unwrap();
+    });
+    println!(
+        "| read + passes + notes + glyph check (fonts loaded) | {} |",
+        ms(t)
+    );
+    let prepared = prepare(&report, &opts, &style, &fonts).unwrap();
+    let t = time(|| {
+        fonts.subset(&prepared.doc, &style).unwrap();
+    });
+    println!("| subsets of all faces | {} |", ms(t));
+    for f in Format::ALL {
+        let t = time(|| {
+            write_editions(&prepared, &style, &fonts, &out(vec![f])).unwrap();
+        });
+        println!(
+            "| {} edition (subsets + render + write) | {} |",
+            f.extension(),
+            ms(t)
+        );
+    }
+    let all = || {
+        let fonts = FontBook::load(&style).unwrap();
+        let p = prepare(&report, &opts, &style, &fonts).unwrap();
+        for w in write_editions(&p, &style, &fonts, &out(Format::ALL.to_vec())).unwrap() {
+            w.result.unwrap();
+        }
+    };
+    let one = time(all);
+    println!(
+        "| **all three editions, end to end in process (1×)** | **{}** |",
+        ms(one)
+    );
+
+    for n in [10usize, 20] {
+        let r = scaled(&tmp, n);
+        let t = time(|| {
+            let fonts = FontBook::load(&style).unwrap();
+            let p = prepare(&r, &opts, &style, &fonts).unwrap();
+            for w in write_editions(&p, &style, &fonts, &out(Format::ALL.to_vec())).unwrap() {
+                w.result.unwrap();
+            }
+        });
+        println!(
+            "| all three, body ×{n} | {} ({:.1}× of 1×) |",
+            ms(t),
+            t.as_secs_f64() / one.as_secs_f64()
+        );
+    }
+
+    let exe = env!("CARGO_BIN_EXE_baogao");
+    let r = report.to_string_lossy().to_string();
+    let o = tmp.join("cli").to_string_lossy().to_string();
+    let t = time(|| {
+        assert!(Command::new(exe)
+            .args(["build", &r, "-o", &o])
+            .output()
+            .unwrap()
+            .status
+            .success());
+    });
+    println!("| CLI process, all three editions (1×) | {} |", ms(t));
+
+    // A batch of 8 copies in one run vs 8 single runs one after another.
+    let batch_dir = tmp.join("batch");
+    for i in 0..8 {
+        let d = batch_dir.join(format!("copy{i}"));
+        std::fs::create_dir_all(&d).unwrap();
+        for entry in std::fs::read_dir(report.parent().unwrap()).unwrap() {
+            let p = entry.unwrap().path();
+            std::fs::copy(&p, d.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let b = batch_dir.to_string_lossy().to_string();
+    let ob = tmp.join("batch-out").to_string_lossy().to_string();
+    let batch = time(|| {
+        assert!(Command::new(exe)
+            .args(["build", &b, "-o", &ob])
+            .output()
+            .unwrap()
+            .status
+            .success());
+    });
+    let singles = time(|| {
+        for i in 0..8 {
+            let r = batch_dir
+                .join(format!("copy{i}/report.txt"))
+                .to_string_lossy()
+                .to_string();
+            let o = tmp.join(format!("single{i}")).to_string_lossy().to_string();
+            assert!(Command::new(exe)
+                .args(["build", &r, "-o", &o])
+                .output()
+                .unwrap()
+                .status
+                .success());
+        }
+    });
+    println!("| batch of 8 copies, one run | {} |", ms(batch));
+    println!(
+        "| 8 single runs one after another | {} (batch is {:.2}× faster) |",
+        ms(singles),
+        singles.as_secs_f64() / batch.as_secs_f64()
+    );
+
+    let r20 = scaled(&tmp, 20).to_string_lossy().to_string();
+    for (label, input) in [("1×", &r), ("×20", &r20)] {
+        if let Some(mb) = peak_rss_mb(&["build", input, "-o", &o]) {
+            println!("| peak memory (RSS), CLI, {label} | {mb:.0} MB |");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}

@@ -1,0 +1,129 @@
+//! One test per step of the clean pass.
+use super::*;
+
+const COMMA: char = '\u{FF0C}';
+const STOP: char = '\u{3002}';
+
+fn raw(lines: &[&str]) -> Document {
+    Document::new(
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Block::Raw {
+                line: i + 1,
+                text: t.to_string(),
+            })
+            .collect(),
+    )
+}
+
+fn clean(lines: &[&str]) -> (Vec<String>, Report) {
+    let mut report = Report::default();
+    let doc = Clean.run(raw(lines), &mut report).unwrap();
+    let texts = doc.blocks.iter().map(|b| b.text()).collect();
+    (texts, report)
+}
+
+#[test]
+fn preamble_before_the_title_is_dropped_and_kept() {
+    let (lines, report) = clean(&["廣告|廣告", "", "2024年某縣政府工作報告", "", "各位代表:"]);
+    assert_eq!(report.cleaning.preamble_lines, ["廣告|廣告"]);
+    assert_eq!(lines[0], "2024年某縣政府工作報告");
+    assert_eq!(lines.len(), 3);
+}
+
+#[test]
+fn title_found_through_its_glosses() {
+    let (lines, report) = clean(&["x", "政府工作報(bào)告"]);
+    assert_eq!(report.cleaning.preamble_lines, ["x"]);
+    assert_eq!(lines[0], "政府工作報告");
+}
+
+#[test]
+fn suspicious_spans_are_flagged_with_raw_columns_and_left_alone() {
+    let line = "  甲(jiǎ),堅持?jǐn)U增量,乙";
+    let (lines, report) = clean(&["報告", line]);
+    let s = &report.cleaning.suspicious;
+    assert_eq!(s.len(), 1);
+    assert_eq!((s[0].line, s[0].column), (2, 10));
+    assert_eq!(s[0].text, "堅持?jǐn)U增量");
+    assert_eq!(s[0].flagged, [12]);
+    assert_eq!(line.chars().nth(11), Some('?'));
+    // Outside the span the commas change; inside, `?` and `)` stay ASCII.
+    assert_eq!(lines[1], format!("甲{COMMA}堅持?jǐn)U增量{COMMA}乙"));
+}
+
+#[test]
+fn glosses_removed_also_inside_spans_and_counted() {
+    let (lines, report) = clean(&["報告", "設計建設(shè)?;\u{E2A6}A(chǔ)設(shè)施,現(xiàn)在"]);
+    assert_eq!(report.cleaning.pinyin_glosses, 4);
+    assert_eq!(report.cleaning.suspicious.len(), 1);
+    assert_eq!(
+        report.cleaning.suspicious[0].text,
+        "設計建設(shè)?;\u{E2A6}A(chǔ)設(shè)施"
+    );
+    assert_eq!(lines[1], format!("設計建設?;\u{E2A6}A設施{COMMA}現在"));
+}
+
+#[test]
+fn parentheses_that_are_not_glosses_stay_and_turn_full_width() {
+    let (lines, report) = clean(&[
+        "報告",
+        "同比(下同)增長,(一)經濟,規劃(2020—2035),(迎賓大道至青島路)",
+    ]);
+    assert_eq!(report.cleaning.pinyin_glosses, 0);
+    assert_eq!(
+        lines[1],
+        "同比\u{FF08}下同\u{FF09}增長\u{FF0C}\u{FF08}一\u{FF09}經濟\u{FF0C}規劃\u{FF08}2020—2035\u{FF09}\u{FF0C}\u{FF08}迎賓大道至青島路\u{FF09}"
+    );
+    assert_eq!(report.cleaning.punctuation_normalized, 11);
+}
+
+#[test]
+fn ascii_marks_in_chinese_become_full_width_latin_runs_stay() {
+    let (lines, report) = clean(&[
+        "報告",
+        "各位代表:PM2.5下降,增長10%;完成244.5億元!S510,CDMO項目1,000個,8:30開會,12,3456人?",
+        "PM(2.5)指標,f(x), Hello, world",
+    ]);
+    assert_eq!(
+        lines[1],
+        "各位代表\u{FF1A}PM2.5下降\u{FF0C}增長10%\u{FF1B}完成244.5億元\u{FF01}S510\u{FF0C}CDMO項目1,000個\u{FF0C}8:30開會\u{FF0C}12\u{FF0C}3456人\u{FF1F}"
+    );
+    assert_eq!(
+        lines[2],
+        format!("PM(2.5)指標{COMMA}f(x){COMMA} Hello, world")
+    );
+    assert_eq!(report.cleaning.punctuation_normalized, 11);
+}
+
+#[test]
+fn lines_without_han_are_left_as_they_are() {
+    let (lines, report) = clean(&["報告", "A, B; C!"]);
+    assert_eq!(lines[1], "A, B; C!");
+    assert_eq!(report.cleaning.punctuation_normalized, 0);
+}
+
+#[test]
+fn doubled_scraper_punctuation_collapses_and_is_listed() {
+    let (lines, report) = clean(&["報告", "工作,。下一步,、再下一步\u{FF0C}\u{3002}"]);
+    assert_eq!(lines[1], format!("工作{STOP}下一步\u{3001}再下一步{STOP}"));
+    assert_eq!(report.cleaning.duplicate_punctuation, 3);
+    let removed: Vec<(usize, usize, &str)> = report
+        .cleaning
+        .removed
+        .iter()
+        .map(|r| (r.line, r.column, r.text.as_str()))
+        .collect();
+    assert_eq!(
+        removed,
+        [(2, 3, "\u{FF0C}"), (2, 8, "\u{FF0C}"), (2, 14, "\u{FF0C}")]
+    );
+}
+
+#[test]
+fn whitespace_around_lines_is_stripped() {
+    let (lines, _) = clean(&["報告", "  \u{3000}現在,我代表  ", "   "]);
+    assert_eq!(lines[1], format!("現在{COMMA}我代表"));
+    assert_eq!(lines[2], "");
+}

@@ -1,0 +1,134 @@
+//! The structure pass on cleaned lines and on the level-3/4 fixture.
+use super::*;
+use crate::model::plain;
+use crate::passes::clean::Clean;
+
+const FIXTURE: &str = include_str!("../../../tests/fixtures/structure-levels.txt");
+
+fn structure(text: &str) -> (Document, Report) {
+    let blocks = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, t)| Block::Raw {
+            line: i + 1,
+            text: t.to_string(),
+        })
+        .collect();
+    let mut report = Report::default();
+    let doc = Clean.run(Document::new(blocks), &mut report).unwrap();
+    let doc = Structure.run(doc, &mut report).unwrap();
+    (doc, report)
+}
+
+/// A one-line summary of each block: kind, level, lead and text.
+fn kinds(doc: &Document) -> Vec<String> {
+    doc.blocks
+        .iter()
+        .map(|b| match b {
+            Block::Title(c) => format!("title {}", plain(c)),
+            Block::Subtitle(c) => format!("subtitle {}", plain(c)),
+            Block::Salutation(c) => format!("salutation {}", plain(c)),
+            Block::Heading { level, content } => format!("h{level} {}", plain(content)),
+            Block::Paragraph {
+                lead: Some(l),
+                content,
+            } => {
+                format!(
+                    "p lead{} [{}] {}",
+                    l.level,
+                    plain(&l.content),
+                    plain(content)
+                )
+            }
+            Block::Paragraph {
+                lead: None,
+                content,
+            } => format!("p {}", plain(content)),
+            Block::Attachment { file, .. } => {
+                format!("attachment {}", file.clone().unwrap_or_default())
+            }
+            Block::Raw { text, .. } => format!("raw {text}"),
+        })
+        .collect()
+}
+
+#[test]
+fn fixture_with_subtitles_and_four_levels() {
+    let (doc, report) = structure(FIXTURE);
+    let k = kinds(&doc);
+    let expected = [
+        "title 2024年示例縣政府工作報告",
+        "subtitle ——2024年1月10日在示例縣第十七屆人民代表大會第三次會議上",
+        "subtitle 縣長\u{3000}張明",
+        "salutation 各位代表\u{FF1A}",
+        "p 現在\u{FF0C}我代表縣人民政府\u{FF0C}向大會報告工作\u{FF0C}請予審議\u{3002}",
+        "h1 一\u{3001}2023年工作回顧",
+        "p lead2 [\u{FF08}一\u{FF09}經濟運行穩中向好\u{3002}] 全年完成生產總值244.5億元\u{FF0C}同比\u{FF08}下同\u{FF09}增長5.2%\u{3002}",
+        "h3 1.工業提質增效",
+        "p 全年新開工項目120個\u{3002}",
+        "p lead3 [2\u{3001}服務業加快發展\u{3002}] 全年社會消費品零售總額增長6.8%\u{FF0C}PM2.5濃度下降\u{3002}",
+        "h4 \u{FF08}1\u{FF09}鹽化工產業",
+        "p lead4 [\u{FF08}2\u{FF09}綠色轉型持續推進\u{3002}] 金大地聯堿項目建成試生產\u{FF0C}企業產能持續釋放\u{3002}",
+        "h2 \u{FF08}二\u{FF09}民生福祉顯著改善",
+        "p 各位代表\u{FF01}今日之示例\u{FF0C}揚帆起航正當其時\u{3002}",
+        "attachment 《政府工作報告》有關注釋.doc",
+    ];
+    assert_eq!(k, expected);
+    assert_eq!(doc.title, "2024年示例縣政府工作報告");
+    assert_eq!(report.title, doc.title);
+    let levels: Vec<u8> = report.structure.headings.iter().map(|h| h.level).collect();
+    assert_eq!(levels, [1, 2, 3, 3, 4, 4, 2]);
+    assert_eq!(report.structure.paragraphs, 6);
+    assert_eq!(
+        report.structure.attachment.as_deref(),
+        Some("《政府工作報告》有關注釋.doc")
+    );
+}
+
+#[test]
+fn level_two_lead_is_the_first_sentence() {
+    let (doc, report) =
+        structure("報告\n(三)堅持招大引強,推動招商質效大提升。牢樹“招商為要”理念。扎實開展活動。");
+    let k = kinds(&doc);
+    assert_eq!(
+        k[1],
+        "p lead2 [\u{FF08}三\u{FF09}堅持招大引強\u{FF0C}推動招商質效大提升\u{3002}] 牢樹“招商為要”理念\u{3002}扎實開展活動\u{3002}"
+    );
+    assert_eq!(
+        report.structure.headings[0].text,
+        "\u{FF08}三\u{FF09}堅持招大引強\u{FF0C}推動招商質效大提升\u{3002}"
+    );
+}
+
+#[test]
+fn numbers_are_not_headings() {
+    for line in [
+        "1.5萬人次參加培訓。",
+        "2023年,全縣上下以習近平新時代中國特色社會主義思想為指導。",
+        "一年來,我們堅定不移。",
+        "(2020—2035)規劃編制完成。",
+    ] {
+        let (doc, _) = structure(&format!("報告\n{line}"));
+        assert!(
+            matches!(doc.blocks[1], Block::Paragraph { lead: None, .. }),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn salutation_only_when_it_stands_alone() {
+    let (doc, _) = structure("報告\n各位代表:\n各位代表!今日之舞陽。\n各位代表、各位委員:");
+    let k = kinds(&doc);
+    assert_eq!(k[1], "salutation 各位代表\u{FF1A}");
+    assert!(k[2].starts_with("p "));
+    assert_eq!(k[3], "salutation 各位代表\u{3001}各位委員\u{FF1A}");
+}
+
+#[test]
+fn a_heading_right_after_the_title_is_no_subtitle() {
+    let (doc, _) = structure("2024年某縣政府工作報告\n——2024年1月10日\n一、工作回顧\n正文。");
+    let k = kinds(&doc);
+    assert_eq!(k[1], "subtitle ——2024年1月10日");
+    assert_eq!(k[2], "h1 一\u{3001}工作回顧");
+}
