@@ -400,3 +400,73 @@ fn libreoffice_uses_the_embedded_fonts() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn small(notes: bool) -> Document {
+    let r = wuyang();
+    let mut d = r.doc.clone();
+    d.blocks.truncate(8);
+    if !notes {
+        for b in d.blocks.iter_mut() {
+            for seq in b.inlines_mut() {
+                seq.retain(|i| !matches!(i, Inline::NoteRef(_)));
+            }
+        }
+        d.notes.clear();
+    }
+    d
+}
+
+#[test]
+fn a_document_without_notes_has_no_footnotes_part() {
+    let r = wuyang();
+    let bytes = render_doc(&small(false), &r.subsets);
+    assert!(part(&bytes, "word/footnotes.xml").is_none());
+    let settings = part(&bytes, "word/settings.xml").unwrap();
+    assert!(!settings.contains("<w:footnotePr>"));
+    assert!(part(&bytes, "word/document.xml")
+        .unwrap()
+        .contains("Heading1"));
+}
+
+#[test]
+fn a_repeated_reference_keeps_one_footnote_and_shows_its_number() {
+    let r = wuyang();
+    let mut d = small(true);
+    let Some(Block::Paragraph { content, .. }) = d
+        .blocks
+        .iter_mut()
+        .find(|b| matches!(b, Block::Paragraph { .. }))
+    else {
+        panic!("no paragraph");
+    };
+    content.push(Inline::Text("\u{518D}".into()));
+    content.push(Inline::NoteRef(1));
+    let bytes = render_doc(&d, &r.subsets);
+    let notes = part(&bytes, "word/footnotes.xml").unwrap();
+    let main = part(&bytes, "word/document.xml").unwrap();
+    assert_eq!(count(&notes, r#"<w:footnote w:id="1">"#), 1);
+    assert_eq!(count(&main, r#"<w:footnoteReference w:id="1" />"#), 1);
+    assert!(main.contains(
+        r#"<w:rStyle w:val="FootnoteReference" /></w:rPr><w:t xml:space="preserve">1</w:t>"#
+    ));
+}
+
+#[test]
+fn compact_style_asks_for_circled_marks_restarting_each_page() {
+    let r = wuyang();
+    let compact = Style::load("compact").unwrap();
+    let ctx = RenderContext {
+        style: &compact,
+        fonts: &r.subsets,
+        epoch: FIXED_EPOCH,
+    };
+    let bytes = render(Format::Docx, &small(true), &ctx).unwrap();
+    let main = part(&bytes, "word/document.xml").unwrap();
+    let settings = part(&bytes, "word/settings.xml").unwrap();
+    let pr =
+        r#"<w:numFmt w:val="decimalEnclosedCircleChinese" /><w:numRestart w:val="eachPage" />"#;
+    assert!(main.contains(pr), "section footnotePr");
+    assert!(settings.contains(pr), "settings footnotePr");
+    // A5 paper.
+    assert!(main.contains(r#"<w:pgSz w:w="8391" w:h="11906""#));
+}
