@@ -222,12 +222,13 @@ fn page_is_gongwen_a4_with_grid_and_folio() {
         assert!(main.contains(&format!(r#"w:{k}="{v}""#)), "{k}");
     }
     assert!(
-        main.contains(
-            r#"<w:docGrid w:type="linesAndChars" w:linePitch="580" w:charSpace="-848" />"#
-        ),
+        main.contains(r#"<w:docGrid w:type="lines" w:linePitch="580" w:charSpace="-848" />"#),
         "{}",
         &main[main.rfind("<w:sectPr").unwrap()..]
     );
+    let styles = part(&r.bytes, "word/styles.xml").unwrap();
+    let normal = &styles[styles.find(r#"w:styleId="Normal""#).unwrap()..];
+    assert!(normal[..normal.find("</w:style>").unwrap()].contains(r#"<w:spacing w:val="-5" />"#));
     let sect = &main[main.rfind("<w:sectPr").unwrap()..];
     assert!(sect.starts_with("<w:sectPr><w:footerReference "), "{sect}");
     let settings = part(&r.bytes, "word/settings.xml").unwrap();
@@ -384,6 +385,30 @@ fn libreoffice_uses_the_embedded_fonts() {
         diff.missing.is_empty(),
         "Han characters lost in LibreOffice's PDF: {diff}"
     );
+    // The 公文 grid: full lines of Han characters and Chinese punctuation hold 28 characters.
+    let layout = Command::new("pdftotext")
+        .args(["-layout", "-f", "2", "-l", "6"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let mut lengths: std::collections::BTreeMap<usize, usize> = Default::default();
+    for line in String::from_utf8_lossy(&layout.stdout).lines() {
+        let chars: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
+        if chars.len() > 10
+            && chars.iter().all(|&c| {
+                is_han(c)
+                    || ('\u{3000}'..='\u{303F}').contains(&c)
+                    || ('\u{FF00}'..='\u{FF5E}').contains(&c)
+                    || c == '\u{201C}'
+                    || c == '\u{201D}'
+            })
+        {
+            *lengths.entry(chars.len()).or_insert(0) += 1;
+        }
+    }
+    let commonest = lengths.iter().max_by_key(|(_, n)| **n).map(|(l, _)| *l);
+    assert_eq!(commonest, Some(28), "characters per line: {lengths:?}");
     let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
     let fonts = String::from_utf8_lossy(&fonts.stdout);
     eprintln!("{fonts}");

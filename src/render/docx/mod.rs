@@ -236,18 +236,31 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// `w:docGrid`: lines and characters; line pitch = text height / lines, char space per
-/// layout.md §4.5 = (text width / chars − body size) × 4096.
+/// `w:docGrid`: line pitch = text height / lines (layout.md §4.5); char space = (text width /
+/// chars − body size) × 4096 is written too, but the grid type is `lines`: with `linesAndChars`
+/// LibreOffice snaps each 16 pt character to two 15.8 pt cells (14 characters a line, measured);
+/// the 28 characters come from [`char_spacing`] instead, in Word and LibreOffice alike.
 pub fn grid(layout: &crate::style::Style) -> DocGrid {
     let pg = &layout.page;
-    let pt = |mm: f32| mm / 25.4 * 72.0;
     let pitch = pt(pg.text_height_mm) * 20.0 / pg.lines_per_page as f32;
     let char_pitch = pt(pg.text_width_mm) / pg.chars_per_line as f32;
     let space = (char_pitch - f32::from(layout.sizes.body)) * 4096.0;
     DocGrid::new()
-        .grid_type(DocGridType::LinesAndChars)
+        .grid_type(DocGridType::Lines)
         .line_pitch(pitch.round() as usize)
         .char_space(space.round() as isize)
+}
+
+/// Character spacing (twentieths of a point, ≤ 0) that fits `chars_per_line` body characters
+/// into the text width: 156 mm / 28 = 15.79 pt a character → −5 (15.75 pt).
+pub fn char_spacing(layout: &crate::style::Style) -> i32 {
+    let pg = &layout.page;
+    let char_pitch = pt(pg.text_width_mm) / pg.chars_per_line as f32;
+    (((char_pitch - f32::from(layout.sizes.body)) * 20.0).floor() as i32).min(0)
+}
+
+fn pt(mm: f32) -> f32 {
+    mm / 25.4 * 72.0
 }
 
 fn heading_role(layout: &crate::style::Style, level: u8) -> Role {

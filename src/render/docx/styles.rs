@@ -93,6 +93,11 @@ pub fn styles(layout: &Layout, fonts: &Subsets) -> Styles {
         fonts,
         r.body,
     );
+    let mut normal = normal;
+    let spacing = super::char_spacing(layout);
+    if spacing != 0 {
+        normal.run_property = normal.run_property.spacing(spacing);
+    }
     let mut styles = Styles::new().add_style(normal);
     styles =
         styles.add_style(first_line(para(BODY, "Body Text", fonts, r.body, body), body).next(BODY));
