@@ -11,6 +11,7 @@
 pub mod batch;
 pub mod edition;
 pub mod error;
+pub mod fold;
 pub mod fonts;
 pub mod model;
 pub mod passes;

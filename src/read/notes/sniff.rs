@@ -1,0 +1,124 @@
+//! What a file is, by its content: a ZIP container (by its parts), a compound file (by its
+//! streams), or text. Anything else is refused naming what it looks like.
+use super::{MAX_PART, MAX_UNZIPPED};
+use std::io::{Cursor, Read};
+
+pub(crate) enum Kind {
+    Doc,
+    Docx,
+    /// `xlsx`, `xls` or `ods`.
+    Sheet(&'static str),
+    Text,
+}
+
+const CFB_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+pub(crate) fn kind(bytes: &[u8]) -> Result<Kind, String> {
+    let start = bytes.trim_ascii_start();
+    if start.is_empty() || start == b"\xEF\xBB\xBF" || start.iter().all(|&b| b == 0) {
+        return Err("the notes file is empty".into());
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return zip_kind(bytes);
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        return cfb_kind(bytes);
+    }
+    let looks = [
+        (&b"%PDF"[..], "a PDF file"),
+        (b"{\\rtf", "an RTF document (save it as .doc or .docx)"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"7z\xBC\xAF", "a 7-Zip archive"),
+        (b"Rar!", "a RAR archive"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (
+            b"\xDB\xA5",
+            "a Word 2.0 document (save it as .doc or .docx)",
+        ),
+    ];
+    for (magic, what) in looks {
+        if bytes.starts_with(magic) {
+            return Err(format!("not an annotations file: this is {what}"));
+        }
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    if !utf16 && head.contains(&0) {
+        return Err("not an annotations file: this is binary data".into());
+    }
+    Ok(Kind::Text)
+}
+
+/// Names of a ZIP's parts, after checking that no part inflates beyond the limits (the sizes
+/// the archive claims are checked against what actually comes out).
+pub(crate) fn zip_names(bytes: &[u8]) -> Result<Vec<String>, String> {
+    let damaged = |e: zip::result::ZipError| format!("a damaged ZIP archive ({e})");
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    let mut names = Vec::new();
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(damaged)?;
+        let name = part.name().to_string();
+        let inflated = std::io::copy(&mut (&mut part).take(MAX_PART + 1), &mut std::io::sink())
+            .map_err(|e| format!("a damaged ZIP archive (part {name}: {e})"))?;
+        total += inflated;
+        if inflated > MAX_PART || total > MAX_UNZIPPED {
+            return Err(format!(
+                "a ZIP archive that inflates beyond {} MB (part {name}): refused",
+                MAX_PART >> 20
+            ));
+        }
+        names.push(name);
+    }
+    Ok(names)
+}
+
+fn zip_kind(bytes: &[u8]) -> Result<Kind, String> {
+    let names = zip_names(bytes).map_err(|e| format!("not a readable annotations file: {e}"))?;
+    let has = |n: &str| names.iter().any(|x| x == n);
+    if has("word/document.xml") {
+        return Ok(Kind::Docx);
+    }
+    if has("xl/workbook.xml") {
+        return Ok(Kind::Sheet("xlsx"));
+    }
+    if has("content.xml") && has("mimetype") {
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+        let mut mime = String::new();
+        if let Ok(part) = archive.by_name("mimetype") {
+            let _ = part.take(200).read_to_string(&mut mime);
+        }
+        if mime.trim() == "application/vnd.oasis.opendocument.spreadsheet" {
+            return Ok(Kind::Sheet("ods"));
+        }
+        if mime.contains("opendocument.text") {
+            return Err("not a supported annotations file: this is an OpenDocument text (.odt); save it as .docx".into());
+        }
+    }
+    if has("xl/workbook.bin") {
+        return Err("not a supported annotations file: this is an Excel binary workbook (.xlsb); save it as .xlsx".into());
+    }
+    Err("not an annotations file: this is a ZIP archive without Word or spreadsheet parts".into())
+}
+
+fn cfb_kind(bytes: &[u8]) -> Result<Kind, String> {
+    let file = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| format!("a truncated or damaged Office 97\u{2013}2003 compound file ({e})"))?;
+    if file.is_stream("/WordDocument") {
+        return Ok(Kind::Doc);
+    }
+    if file.is_stream("/Workbook") || file.is_stream("/Book") {
+        return Ok(Kind::Sheet("xls"));
+    }
+    if file.is_stream("/EncryptedPackage") {
+        return Err(
+            "an encrypted (password-protected) Office document: remove the password and save it again".into(),
+        );
+    }
+    if file.is_stream("/PowerPoint Document") {
+        return Err("not an annotations file: this is a PowerPoint presentation".into());
+    }
+    Err("not an annotations file: this is a compound file without Word or Excel streams".into())
+}

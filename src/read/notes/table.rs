@@ -1,0 +1,186 @@
+//! Rows of cells → entries. Notes tables have 2 or 3 columns (序号 | 名词 | 解释), with or without
+//! a header row; the entry number may stand in its own column or inside the term cell
+//! (`1.“放管服效”`). Without a header, the term and note columns are the first two text columns.
+use super::text::{is_blank, join, split_number};
+use super::{entry, Parsed, MAX_ENTRIES, MAX_ROWS};
+
+const TERM_HEADERS: [&str; 3] = ["词条", "名词", "术语"];
+const NOTE_HEADERS: [&str; 3] = ["注释", "解释", "说明"];
+const INDEX_HEADERS: [&str; 2] = ["序号", "編號"];
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Columns {
+    index: Option<usize>,
+    term: usize,
+    note: usize,
+}
+
+fn is_header_cell(cell: &str, names: &[&str]) -> bool {
+    let cell = cell.trim_matches(is_blank);
+    cell.chars().count() <= 8 && names.iter().any(|n| cell.contains(n))
+}
+
+/// Columns named by a header row.
+pub(crate) fn header(row: &[String]) -> Option<Columns> {
+    let find = |names: &[&str]| row.iter().position(|c| is_header_cell(c, names));
+    let term = find(&TERM_HEADERS)?;
+    let note = find(&NOTE_HEADERS)?;
+    (term != note).then_some(Columns {
+        index: find(&INDEX_HEADERS),
+        term,
+        note,
+    })
+}
+
+/// A bare entry number (`3`, `3.`, `3、`).
+fn bare_number(cell: &str) -> Option<u32> {
+    let cell = cell.trim_matches(is_blank);
+    let digits = cell.trim_end_matches(['.', '\u{3001}', '\u{FF0E}']);
+    (!digits.is_empty() && digits.len() <= 5 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// Columns of a table without header: the first two text columns; a numeric column before the
+/// term column is the index.
+fn guess(rows: &[&Vec<String>]) -> Option<Columns> {
+    let width = rows.iter().map(|r| r.len()).max()?;
+    let text_column = |c: usize| {
+        rows.iter().any(|r| {
+            r.get(c)
+                .is_some_and(|s| !s.trim_matches(is_blank).is_empty() && bare_number(s).is_none())
+        })
+    };
+    let mut text = (0..width).filter(|&c| text_column(c));
+    let term = text.next()?;
+    let note = text.next()?;
+    let index = (0..term).find(|&c| {
+        let number = |r: &&Vec<String>| r.get(c).and_then(|s| bare_number(s)).is_some();
+        let empty = |r: &&Vec<String>| r.get(c).is_none_or(|s| s.trim_matches(is_blank).is_empty());
+        rows.iter().any(number) && rows.iter().all(|r| number(r) || empty(r))
+    });
+    Some(Columns { index, term, note })
+}
+
+pub(crate) fn entries(rows: &[Vec<String>]) -> Result<Parsed, String> {
+    if rows.len() > MAX_ROWS {
+        return Err(format!(
+            "more than {MAX_ROWS} rows: not an annotations table"
+        ));
+    }
+    let cell = |r: &Vec<String>, c: usize| {
+        r.get(c)
+            .map(|s| s.trim_matches(is_blank).to_string())
+            .unwrap_or_default()
+    };
+    let filled = |r: &Vec<String>| {
+        r.iter()
+            .filter(|c| !c.trim_matches(is_blank).is_empty())
+            .count()
+    };
+    let mut skipped = Vec::new();
+    let mut body: Vec<&Vec<String>> = Vec::new();
+    let mut columns = None;
+    for row in rows {
+        match filled(row) {
+            0 => {}
+            1 => skipped.push(row.iter().map(|c| c.trim_matches(is_blank)).collect()),
+            _ if columns.is_none() && body.len() < 3 && header(row).is_some() => {
+                columns = header(row);
+                // Rows above the header (titles, notes to the reader) are not entries.
+                skipped.extend(body.drain(..).map(|r| r.join(" ")));
+                skipped.push(row.join(" "));
+            }
+            _ => body.push(row),
+        }
+    }
+    let Some(columns) = columns.or_else(|| guess(&body)) else {
+        return Ok(Parsed {
+            entries: Vec::new(),
+            skipped,
+        });
+    };
+    let mut entries: Vec<crate::model::Entry> = Vec::new();
+    let mut pending: Vec<(u32, String, String)> = Vec::new();
+    for row in body {
+        let mut term = cell(row, columns.term);
+        let note = cell(row, columns.note);
+        let mut number = columns.index.and_then(|c| bare_number(&cell(row, c)));
+        let expected = pending.last().map_or(1, |p| p.0 + 1);
+        if let Some((n, rest)) = split_number(&term, number.unwrap_or(expected)) {
+            number = number.or(Some(n));
+            term = rest.to_string();
+        }
+        match (term.is_empty(), note.is_empty()) {
+            (false, false) => {
+                if pending.len() >= MAX_ENTRIES {
+                    return Err(format!("more than {MAX_ENTRIES} notes"));
+                }
+                let n = number.unwrap_or_else(|| pending.last().map_or(1, |p| p.0 + 1));
+                pending.push((n, term, note));
+            }
+            // A note running on into the next row (merged term cell).
+            (true, false) if !pending.is_empty() => {
+                if let Some(last) = pending.last_mut() {
+                    join(&mut last.2, &note);
+                }
+            }
+            _ => skipped.push(row.join(" ")),
+        }
+    }
+    entries.extend(pending.iter().map(|(n, t, x)| entry(*n, t, x)));
+    Ok(Parsed { entries, skipped })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::entries;
+
+    fn rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn three_columns_with_header() {
+        let parsed = entries(&rows(&[
+            &["有关注释"],
+            &["序号", "名词", "解释"],
+            &["1", "\u{201C}三保\u{201D}", "保基本民生、保工资、保运转。"],
+            &["2", "专项债", "地方政府专项债券(简称)。"],
+        ]))
+        .unwrap();
+        assert_eq!(parsed.entries.len(), 2);
+        assert_eq!(parsed.entries[1].number, 2);
+        assert_eq!(parsed.entries[1].term, "专项债");
+        assert_eq!(
+            parsed.entries[1].text,
+            "地方政府专项债券\u{FF08}简称\u{FF09}。"
+        );
+        assert_eq!(parsed.skipped.len(), 2);
+    }
+
+    #[test]
+    fn two_columns_without_header_number_in_term_cell() {
+        let parsed = entries(&rows(&[
+            &["7.\u{201C}四风\u{201D}", "形式主义。"],
+            &["8.新质生产力", "当代先进生产力。"],
+        ]))
+        .unwrap();
+        assert_eq!(parsed.entries[0].number, 7);
+        assert_eq!(parsed.entries[0].term, "\u{201C}四风\u{201D}");
+        assert_eq!(parsed.entries[1].term, "新质生产力");
+    }
+
+    #[test]
+    fn numbers_by_position_when_none_given() {
+        let parsed = entries(&rows(&[
+            &["", "3", "\u{201C}三保\u{201D}", "保运转。"],
+            &["", "", "专项债", "债券。"],
+        ]))
+        .unwrap();
+        assert_eq!(parsed.entries[0].number, 3);
+        assert_eq!(parsed.entries[1].number, 4);
+    }
+}
