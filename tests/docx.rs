@@ -4,10 +4,11 @@ mod common;
 mod docx_support;
 
 use baogao::edition::Format;
-use baogao::fonts::Subsets;
+use baogao::fonts::{FontBook, Subsets};
 use baogao::model::{Block, Document, Inline};
 use baogao::render::{render, RenderContext, FIXED_EPOCH};
 use baogao::style::Style;
+use baogao::Options;
 use common::*;
 use docx_support::*;
 use std::process::Command;
@@ -33,12 +34,17 @@ fn render_doc(doc: &Document, subsets: &Subsets) -> Vec<u8> {
     render(Format::Docx, doc, &ctx).unwrap()
 }
 
-/// The Wuyang report rendered once for all tests of this file.
+/// The Wuyang report through the whole pipeline (read, passes, notes, fonts), rendered once
+/// for all tests of this file.
 fn wuyang() -> &'static Rendered {
     static R: OnceLock<Rendered> = OnceLock::new();
     R.get_or_init(|| {
-        let doc = wuyang_fixture();
-        let subsets = dev_subsets(&doc, style());
+        let path = root().join("input/wuyang-2024/report.txt");
+        let book = FontBook::load(style()).unwrap();
+        let doc = baogao::prepare(&path, &Options::default(), style(), &book)
+            .unwrap()
+            .doc;
+        let subsets = book.subset(&doc, style()).unwrap();
         let bytes = render_doc(&doc, &subsets);
         Rendered {
             doc,
