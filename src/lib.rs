@@ -11,9 +11,12 @@
 pub mod batch;
 pub mod edition;
 pub mod error;
+pub mod fold;
 pub mod fonts;
+pub mod layout;
 pub mod model;
 pub mod passes;
+pub mod pdf;
 pub mod read;
 pub mod render;
 pub mod report;

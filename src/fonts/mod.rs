@@ -1,8 +1,16 @@
 //! Fonts: the style's faces loaded once, coverage of every character the editions draw (with
 //! the style's fallback order), and one subset per face actually used, shared by all writers.
+mod load;
+mod subset;
+mod usage;
+
+pub use usage::{circled, heading_role, note_mark, usage, FOLIO_DASH};
+
 use crate::error::Result;
 use crate::model::Document;
 use crate::style::{Role, Style};
+use load::FontFile;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -11,7 +19,11 @@ pub const GETA: char = '\u{3013}';
 
 /// The style's full fonts, loaded once (and shared across the documents of a batch).
 pub struct FontBook {
-    _private: (),
+    /// Each distinct file once (two roles may share a file).
+    files: Vec<FontFile>,
+    /// Role → index into `files`.
+    roles: BTreeMap<Role, usize>,
+    fallback: Vec<Role>,
 }
 
 /// Characters each role must draw.
@@ -43,18 +55,120 @@ pub struct Subsets {
 }
 
 impl FontBook {
-    pub fn load(_style: &Style) -> Result<FontBook> {
-        todo!("fonts issue")
+    /// Read every font file the style names (each distinct file once, in parallel) and check
+    /// that it is TrueType with a Unicode `cmap`. A missing, unreadable or CFF-flavoured file is
+    /// an [`Error::Font`](crate::Error::Font) naming the file.
+    pub fn load(style: &Style) -> Result<FontBook> {
+        let (files, roles) = load::read_all(style)?;
+        Ok(FontBook {
+            files,
+            roles: roles.into_iter().collect(),
+            fallback: style.fonts.fallback.clone(),
+        })
     }
 
-    /// Characters of `doc` that no font covers (sorted).
-    pub fn missing(&self, _doc: &Document, _style: &Style) -> Vec<char> {
-        todo!("fonts issue")
+    /// The file behind `role`.
+    pub fn path(&self, role: Role) -> &std::path::Path {
+        &self.files[self.roles[&role]].path
     }
 
-    /// Subset every face `doc` uses.
-    pub fn subset(&self, _doc: &Document, _style: &Style) -> Result<Subsets> {
-        todo!("fonts issue")
+    /// Characters of `doc` that no font covers (sorted): each character the editions draw from
+    /// the document's text is looked up in its role's face, then along the style's fallback order.
+    pub fn missing(&self, doc: &Document, style: &Style) -> Vec<char> {
+        let usage = usage(doc, style);
+        let mut own: BTreeSet<char> = crate::model::all_text(doc).chars().collect();
+        own.extend(doc.title.chars());
+        let cover = self.coverage();
+        let mut missing = BTreeSet::new();
+        for (&role, chars) in &usage.by_role {
+            for &c in chars.iter().filter(|c| own.contains(c)) {
+                if cover.resolve(role, c).is_none() {
+                    missing.insert(c);
+                }
+            }
+        }
+        missing.into_iter().collect()
+    }
+
+    /// Subset every face `doc` uses: each character of [`usage`] goes to the first face that
+    /// covers it (its role's, then the fallback order); each file with characters is subset once,
+    /// in parallel. Roles sharing a file share one subset.
+    pub fn subset(&self, doc: &Document, style: &Style) -> Result<Subsets> {
+        let usage = usage(doc, style);
+        let cover = self.coverage();
+        let mut per_file: BTreeMap<usize, BTreeSet<char>> = BTreeMap::new();
+        for (&role, chars) in &usage.by_role {
+            for &c in chars {
+                if let Some(r) = cover.resolve(role, c) {
+                    per_file.entry(self.roles[&r]).or_default().insert(c);
+                }
+            }
+        }
+        drop(cover);
+        let made = per_file
+            .par_iter()
+            .map(|(&i, chars)| subset::make(&self.files[i], chars).map(|m| (i, m)))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?;
+        let made: BTreeMap<usize, (subset::Made, Arc<Vec<u8>>)> = made
+            .into_iter()
+            .map(|(i, mut m)| {
+                let data = Arc::new(std::mem::take(&mut m.data));
+                (i, (m, data))
+            })
+            .collect();
+        let mut faces = BTreeMap::new();
+        for (&role, &i) in &self.roles {
+            if let Some((m, data)) = made.get(&i) {
+                faces.insert(
+                    role,
+                    Face {
+                        role,
+                        family: m.family.clone(),
+                        postscript_name: m.postscript_name.clone(),
+                        bold: m.bold,
+                        data: Arc::clone(data),
+                        chars: per_file[&i].clone(),
+                    },
+                );
+            }
+        }
+        Ok(Subsets {
+            faces,
+            fallback: self.fallback.clone(),
+        })
+    }
+
+    fn coverage(&self) -> Coverage<'_> {
+        Coverage {
+            faces: self.files.iter().map(FontFile::face).collect(),
+            roles: &self.roles,
+            fallback: &self.fallback,
+        }
+    }
+}
+
+/// The full faces parsed for look-ups.
+struct Coverage<'a> {
+    faces: Vec<ttf_parser::Face<'a>>,
+    roles: &'a BTreeMap<Role, usize>,
+    fallback: &'a [Role],
+}
+
+impl Coverage<'_> {
+    /// Does the face of `role` map `c` to a real (non-.notdef) glyph?
+    fn covers(&self, role: Role, c: char) -> bool {
+        self.faces[self.roles[&role]]
+            .glyph_index(c)
+            .is_some_and(|g| g.0 != 0)
+    }
+
+    /// `role` when its face covers `c`, else the first role of the fallback order that does.
+    fn resolve(&self, role: Role, c: char) -> Option<Role> {
+        std::iter::once(role)
+            .chain(self.fallback.iter().copied())
+            .find(|&r| self.covers(r, c))
     }
 }
 

@@ -1,8 +1,23 @@
 //! Note attachment: each entry attaches at the first occurrence of its term in the body.
+//!
+//! - Entries are converted to the document's script first, so one edition never mixes scripts.
+//! - The body is every block but the title and the `附件：` line (which names the notes themselves).
+//! - Matching compares texts folded character by character ([`fold::key`]: Traditional →
+//!   Simplified, full-width ASCII → ASCII, corner brackets → curly quotes), so a match's offsets
+//!   are the body's own offsets. The term is matched first as written (`“三公”经费` finds
+//!   `“三公”經費`); only if that finds nothing anywhere is it matched with its quotes optional (the
+//!   quotes are dropped from the term and quotes in the body are skipped). Adjacent quoted terms
+//!   (`“非农化”“非粮化”`) are one term, as the entry writes them.
+//! - The reference mark goes after the whole matched span, and after a closing quote that
+//!   immediately follows it.
+//! - On overlap the longer term wins: terms pick their place longest first, each taking its first
+//!   occurrence that overlaps no place already taken.
+//! - Notes are numbered 1…N in reading order; unmatched terms are reported as the entry writes them.
 use super::Pass;
 use crate::error::Result;
-use crate::model::{Document, Entry};
-use crate::report::Report;
+use crate::fold;
+use crate::model::{Annex, Block, Document, Entry, Inline, Note};
+use crate::report::{MatchedNote, Report};
 
 pub struct Attach {
     /// Entries as read from the notes file (any script).
@@ -11,11 +26,231 @@ pub struct Attach {
     pub annex_title: String,
 }
 
+/// Label of the appended attachment section.
+const ANNEX_LABEL: &str = "附件";
+
+fn is_quote(c: char) -> bool {
+    is_open_quote(c) || is_close_quote(c)
+}
+fn is_open_quote(c: char) -> bool {
+    matches!(c, '\u{201C}' | '\u{2018}' | '"' | '\'')
+}
+fn is_close_quote(c: char) -> bool {
+    matches!(c, '\u{201D}' | '\u{2019}' | '"' | '\'')
+}
+
+/// One inline sequence of the body (a heading, a run-in lead, a paragraph's content…), folded.
+struct Seq {
+    block: usize,
+    /// Index among the block's inline sequences (lead before content).
+    part: usize,
+    key: Vec<char>,
+}
+
+/// A place in the body: sequence index, span of characters `[start, end)`; the mark goes at `end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Place {
+    seq: usize,
+    end: usize,
+    start: usize,
+}
+
+impl Place {
+    fn overlaps(&self, o: &Place) -> bool {
+        self.seq == o.seq && self.start < o.end && o.start < self.end
+    }
+}
+
+fn body(doc: &Document) -> Vec<Seq> {
+    let mut seqs = Vec::new();
+    for (block, b) in doc.blocks.iter().enumerate() {
+        if matches!(b, Block::Title(_) | Block::Attachment { .. }) {
+            continue;
+        }
+        for (part, inl) in b.inlines().into_iter().enumerate() {
+            let key = inl
+                .iter()
+                .filter_map(|i| match i {
+                    Inline::Text(t) => Some(t.chars().map(fold::key)),
+                    Inline::NoteRef(_) => None,
+                })
+                .flatten()
+                .collect();
+            seqs.push(Seq { block, part, key });
+        }
+    }
+    seqs
+}
+
+/// Grow a matched span over an opening quote just before it and a closing quote just after it.
+fn widen(key: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
+    if start > 0 && is_open_quote(key[start - 1]) {
+        start -= 1;
+    }
+    if end < key.len() && is_close_quote(key[end]) {
+        end += 1;
+    }
+    (start, end)
+}
+
+/// Every occurrence of `pat` in the body, in reading order, with `skip` characters of the body
+/// ignored (the quotes, when they are optional).
+fn occurrences(seqs: &[Seq], pat: &[char], skip: fn(char) -> bool) -> Vec<Place> {
+    let mut out = Vec::new();
+    if pat.is_empty() {
+        return out;
+    }
+    for (s, seq) in seqs.iter().enumerate() {
+        // Positions of the characters that take part in matching.
+        let kept: Vec<usize> = (0..seq.key.len()).filter(|&i| !skip(seq.key[i])).collect();
+        if kept.len() < pat.len() {
+            continue;
+        }
+        for w in 0..=kept.len() - pat.len() {
+            if (0..pat.len()).all(|j| seq.key[kept[w + j]] == pat[j]) {
+                let (start, end) = widen(&seq.key, kept[w], kept[w + pat.len() - 1] + 1);
+                out.push(Place { seq: s, end, start });
+            }
+        }
+    }
+    out.sort_by_key(|p| (p.seq, p.start));
+    out
+}
+
+/// Where each entry attaches (`None`: nowhere), longer terms choosing first.
+fn places(seqs: &[Seq], entries: &[Entry]) -> Vec<Option<Place>> {
+    let candidates: Vec<Vec<Place>> = entries
+        .iter()
+        .map(|e| {
+            let written: Vec<char> = fold::fold(e.term.trim()).chars().collect();
+            let mut all = occurrences(seqs, &written, |_| false);
+            let core: Vec<char> = written.iter().copied().filter(|&c| !is_quote(c)).collect();
+            all.extend(occurrences(seqs, &core, is_quote));
+            all
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(entries[i].term.trim().chars().count()));
+    let mut taken: Vec<Place> = Vec::new();
+    let mut chosen = vec![None; entries.len()];
+    for i in order {
+        if let Some(p) = candidates[i]
+            .iter()
+            .find(|p| !taken.iter().any(|t| t.overlaps(p)))
+        {
+            taken.push(*p);
+            chosen[i] = Some(*p);
+        }
+    }
+    chosen
+}
+
+/// Put note references into one inline sequence at character offsets (`marks` sorted by offset).
+fn insert_marks(seq: &mut Vec<Inline>, marks: &[(usize, u32)]) {
+    let mut out = Vec::with_capacity(seq.len() + 2 * marks.len());
+    let mut pos = 0;
+    let mut next = marks.iter().peekable();
+    for inline in std::mem::take(seq) {
+        match inline {
+            Inline::Text(t) => {
+                let mut run = String::new();
+                for c in t.chars() {
+                    run.push(c);
+                    pos += 1;
+                    while let Some(&&(_, n)) = next.peek().filter(|m| m.0 == pos) {
+                        if !run.is_empty() {
+                            out.push(Inline::Text(std::mem::take(&mut run)));
+                        }
+                        out.push(Inline::NoteRef(n));
+                        next.next();
+                    }
+                }
+                if !run.is_empty() {
+                    out.push(Inline::Text(run));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out.extend(next.map(|&(_, n)| Inline::NoteRef(n)));
+    *seq = out;
+}
+
+/// The attachment section's title: trimmed, inner whitespace runs made one space.
+fn clean_title(title: &str) -> String {
+    title.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 impl Pass for Attach {
     fn name(&self) -> &'static str {
         "attach"
     }
-    fn run(&self, _doc: Document, _report: &mut Report) -> Result<Document> {
-        todo!("foundation issue")
+    fn run(&self, mut doc: Document, report: &mut Report) -> Result<Document> {
+        let script = doc.script;
+        let entries: Vec<Entry> = self
+            .entries
+            .iter()
+            .map(|e| Entry {
+                number: e.number,
+                term: fold::convert(e.term.trim(), script),
+                text: fold::convert(&e.text, script),
+            })
+            .collect();
+        let seqs = body(&doc);
+        let chosen = places(&seqs, &entries);
+
+        // Reading order: block, part, mark position, span start, entry order.
+        let mut matched: Vec<(Place, usize)> = chosen
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.map(|p| (p, i)))
+            .collect();
+        matched.sort_by_key(|&(p, i)| (seqs[p.seq].block, seqs[p.seq].part, p.end, p.start, i));
+
+        let mut marks: Vec<Vec<(usize, u32)>> = vec![Vec::new(); seqs.len()];
+        doc.notes.clear();
+        report.notes.matched.clear();
+        for (k, &(p, i)) in matched.iter().enumerate() {
+            let number = k as u32 + 1;
+            marks[p.seq].push((p.end, number));
+            doc.notes.push(Note {
+                number,
+                entry: entries[i].number,
+                term: entries[i].term.clone(),
+                text: entries[i].text.clone(),
+            });
+            report.notes.matched.push(MatchedNote {
+                number,
+                entry: entries[i].number,
+                term: self.entries[i].term.trim().to_string(),
+                block: seqs[p.seq].block,
+            });
+        }
+        for (s, m) in marks.iter().enumerate().filter(|(_, m)| !m.is_empty()) {
+            let seq = &seqs[s];
+            if let Some(part) = doc.blocks[seq.block]
+                .inlines_mut()
+                .into_iter()
+                .nth(seq.part)
+            {
+                insert_marks(part, m);
+            }
+        }
+        report.notes.entries = entries.len();
+        report.notes.unmatched = chosen
+            .iter()
+            .zip(&self.entries)
+            .filter(|(p, _)| p.is_none())
+            .map(|(_, e)| e.term.trim().to_string())
+            .collect();
+        doc.annex = Some(Annex {
+            label: fold::convert(ANNEX_LABEL, script),
+            title: fold::convert(&clean_title(&self.annex_title), script),
+            entries,
+        });
+        Ok(doc)
     }
 }
+
+#[cfg(test)]
+mod tests;
