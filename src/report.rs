@@ -27,11 +27,14 @@ pub struct InputInfo {
 pub struct Suspicious {
     /// 1-based line of the raw file.
     pub line: usize,
-    /// 1-based column, in characters of the raw line.
+    /// 1-based column, in characters of the raw line, of the first corrupted character.
     pub column: usize,
+    /// The span left untouched around it.
     pub text: String,
+    /// 1-based column where `text` starts.
+    pub span_column: usize,
     /// 1-based columns of the characters that made the span suspicious (private use, U+FFFD,
-    /// `?` inside a word); `column` is where `text` starts.
+    /// `?` inside a word).
     pub flagged: Vec<usize>,
 }
 

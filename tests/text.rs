@@ -52,7 +52,7 @@ fn wuyang_cleaning_counts() {
     let raw_lines: Vec<Vec<char>> = raw.split('\n').map(|l| l.chars().collect()).collect();
     for s in &c.suspicious {
         let line = &raw_lines[s.line - 1];
-        let at: String = line[s.column - 1..].iter().collect();
+        let at: String = line[s.span_column - 1..].iter().collect();
         assert!(at.starts_with(&s.text), "{s:?}");
         for &f in &s.flagged {
             assert!(
@@ -62,6 +62,12 @@ fn wuyang_cleaning_counts() {
         }
     }
     assert_eq!(c.suspicious[0].flagged, [334, 340, 343]);
+    let columns: Vec<usize> = c.suspicious.iter().map(|s| s.column).collect();
+    assert_eq!(
+        columns,
+        [334, 411, 591],
+        "column points at the first corrupted character"
+    );
     assert_eq!(c.suspicious[1].flagged, [411]);
     // `設(shè)?;`: the `?` follows 設 once the gloss is looked through.
     assert_eq!(c.suspicious[2].flagged, [591, 593]);

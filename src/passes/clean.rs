@@ -86,8 +86,9 @@ fn clean_line(line: usize, raw: &str, cleaning: &mut Cleaning) -> String {
         protected[*start..*end].iter_mut().for_each(|p| *p = true);
         cleaning.suspicious.push(Suspicious {
             line,
-            column: start + 1,
+            column: flagged.first().map_or(start + 1, |f| f + 1),
             text: chars[*start..*end].iter().collect(),
+            span_column: start + 1,
             flagged: flagged.iter().map(|f| f + 1).collect(),
         });
     }

@@ -45,7 +45,7 @@ fn suspicious_spans_are_flagged_with_raw_columns_and_left_alone() {
     let (lines, report) = clean(&["報告", line]);
     let s = &report.cleaning.suspicious;
     assert_eq!(s.len(), 1);
-    assert_eq!((s[0].line, s[0].column), (2, 10));
+    assert_eq!((s[0].line, s[0].span_column, s[0].column), (2, 10, 12));
     assert_eq!(s[0].text, "堅持?jǐn)U增量");
     assert_eq!(s[0].flagged, [12]);
     assert_eq!(line.chars().nth(11), Some('?'));
