@@ -149,3 +149,81 @@ fn new_page(
         k += 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(notes: Vec<u32>) -> BodyLine {
+        BodyLine {
+            line: Line {
+                placed: Vec::new(),
+                end: 0.0,
+            },
+            pitch: 10.0,
+            size: 10.0,
+            keep_with_next: false,
+            page_break_before: false,
+            blank: false,
+            outline: None,
+            notes,
+        }
+    }
+
+    fn note(n: usize) -> Vec<Line> {
+        vec![
+            Line {
+                placed: Vec::new(),
+                end: 0.0
+            };
+            n
+        ]
+    }
+
+    const AREA: NoteArea = NoteArea {
+        separator: 5.0,
+        pitch: 5.0,
+    };
+
+    #[test]
+    fn a_line_whose_note_cannot_start_on_the_page_moves_on() {
+        // 10 lines of 10 on a 100 block; line 9 marks a note: 9 lines + 5 + 5 > 100.
+        let mut lines: Vec<BodyLine> = (0..12).map(|_| line(vec![])).collect();
+        lines[9].notes = vec![1];
+        let notes = BTreeMap::from([(1, note(1))]);
+        let pages = paginate(&lines, &notes, &AREA, 100.0);
+        assert_eq!(pages[0].body.len(), 9);
+        assert_eq!(pages[1].body[0].0, 9);
+        assert_eq!(pages[1].notes.len(), 1);
+        assert!(pages[1].notes[0].first);
+    }
+
+    #[test]
+    fn a_long_note_starts_under_its_mark_and_continues_on_the_next_page() {
+        let mut lines: Vec<BodyLine> = (0..20).map(|_| line(vec![])).collect();
+        lines[2].notes = vec![1];
+        let notes = BTreeMap::from([(1, note(30))]);
+        let pages = paginate(&lines, &notes, &AREA, 100.0);
+        let first = &pages[0];
+        assert!(first.body.iter().any(|(i, _)| *i == 2));
+        assert!(first.notes[0].first && first.notes[0].number == 1);
+        let total: usize = pages.iter().map(|p| p.notes.len()).sum();
+        assert_eq!(total, 30, "every note line set once");
+        assert!(pages[1].notes.iter().all(|n| !n.first && n.number == 1));
+        // Every body line is placed exactly once, in order.
+        let order: Vec<usize> = pages
+            .iter()
+            .flat_map(|p| p.body.iter().map(|b| b.0))
+            .collect();
+        assert_eq!(order, (0..20).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_heading_is_never_the_last_line_of_a_page() {
+        let mut lines: Vec<BodyLine> = (0..15).map(|_| line(vec![])).collect();
+        lines[9].keep_with_next = true;
+        let pages = paginate(&lines, &BTreeMap::new(), &AREA, 100.0);
+        assert_eq!(pages[0].body.len(), 9);
+        assert_eq!(pages[1].body[0].0, 9);
+    }
+}
