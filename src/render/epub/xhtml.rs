@@ -1,0 +1,366 @@
+//! Content documents: the document split into parts (title part, one per level-1 section, the
+//! attachment), each an XHTML5 document with its notes as `<aside epub:type="footnote">` at its
+//! end, plus the navigation entries each part contributes.
+use super::super::RenderContext;
+use crate::model::{plain, Block, Document, Inline};
+use crate::style::MarkForm;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// What a part is, for landmarks and the guide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// Title, subtitles, salutation and the paragraphs before the first level-1 heading.
+    Title,
+    /// A level-1 section with everything up to the next one.
+    Section,
+    /// The appended annotations (`附件`).
+    Annex,
+}
+
+/// A navigation entry inside a part (a level-2 heading or run-in lead).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavEntry {
+    /// `section-1.xhtml#h1-2`
+    pub href: String,
+    /// Plain text, no note marks.
+    pub title: String,
+}
+
+/// One content document.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub kind: PartKind,
+    /// File name inside `OEBPS/`.
+    pub file: String,
+    /// Plain title for the nav and `<title>` (no note marks).
+    pub title: String,
+    /// Level-2 entries under this part's nav entry.
+    pub children: Vec<NavEntry>,
+    /// The complete XHTML document.
+    pub xhtml: String,
+}
+
+/// Split `doc` into content documents.
+pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
+    let mut groups: Vec<(PartKind, Vec<&Block>)> = vec![(PartKind::Title, Vec::new())];
+    for block in &doc.blocks {
+        if matches!(block, Block::Heading { level: 1, .. }) {
+            groups.push((PartKind::Section, Vec::new()));
+        }
+        groups.last_mut().expect("never empty").1.push(block);
+    }
+    let mut refs = RefIds::default();
+    let mut out = Vec::new();
+    let mut section = 0;
+    for (kind, blocks) in groups {
+        if blocks.is_empty() {
+            continue;
+        }
+        let file = match kind {
+            PartKind::Title => "title.xhtml".to_string(),
+            _ => {
+                section += 1;
+                format!("section-{section}.xhtml")
+            }
+        };
+        let mut w = PartWriter::new(doc, ctx, &file, section, &mut refs);
+        for b in &blocks {
+            w.block(b);
+        }
+        let title = match kind {
+            PartKind::Title if !doc.title.is_empty() => doc.title.clone(),
+            _ => blocks.first().map(|b| b.text()).unwrap_or_default(),
+        };
+        out.push(w.finish(kind, title));
+    }
+    if ctx.style.attachment.append {
+        if let Some(annex) = &doc.annex {
+            let file = "annex.xhtml".to_string();
+            let mut w = PartWriter::new(doc, ctx, &file, section + 1, &mut refs);
+            w.body.push_str("<section class=\"annex\">\n");
+            let _ = writeln!(
+                w.body,
+                "<p class=\"annex-label\">{}</p>",
+                escape(&annex.label)
+            );
+            let _ = writeln!(
+                w.body,
+                "<h2 class=\"annex-title\">{}</h2>",
+                escape(&annex.title)
+            );
+            for e in &annex.entries {
+                let _ = writeln!(
+                    w.body,
+                    "<p class=\"entry\">{}.{}</p>",
+                    e.number,
+                    escape(&note_line(&e.term, &e.text))
+                );
+            }
+            w.body.push_str("</section>\n");
+            let title = if annex.title.is_empty() {
+                annex.label.clone()
+            } else {
+                annex.title.clone()
+            };
+            out.push(w.finish(PartKind::Annex, title));
+        }
+    }
+    out
+}
+
+/// `term：text`, or the text alone when the entry has no term.
+fn note_line(term: &str, text: &str) -> String {
+    if term.is_empty() {
+        text.to_string()
+    } else {
+        format!("{term}\u{FF1A}{text}")
+    }
+}
+
+/// Reference ids across the whole edition: the first reference to note 7 is `r7`, a second one
+/// (which should not happen) `r7-2`, so ids stay unique.
+#[derive(Default)]
+struct RefIds {
+    seen: BTreeMap<u32, u32>,
+}
+
+impl RefIds {
+    fn next(&mut self, number: u32) -> String {
+        let count = self.seen.entry(number).or_insert(0);
+        *count += 1;
+        if *count == 1 {
+            format!("r{number}")
+        } else {
+            format!("r{number}-{count}")
+        }
+    }
+}
+
+struct PartWriter<'a> {
+    doc: &'a Document,
+    ctx: &'a RenderContext<'a>,
+    file: String,
+    section: usize,
+    refs: &'a mut RefIds,
+    body: String,
+    /// Notes referenced in this part, in order of first reference, with that reference's id.
+    notes: Vec<(u32, String)>,
+    children: Vec<NavEntry>,
+    level2: usize,
+}
+
+impl<'a> PartWriter<'a> {
+    fn new(
+        doc: &'a Document,
+        ctx: &'a RenderContext<'a>,
+        file: &str,
+        section: usize,
+        refs: &'a mut RefIds,
+    ) -> Self {
+        PartWriter {
+            doc,
+            ctx,
+            file: file.to_string(),
+            section,
+            refs,
+            body: String::new(),
+            notes: Vec::new(),
+            children: Vec::new(),
+            level2: 0,
+        }
+    }
+
+    fn block(&mut self, block: &Block) {
+        match block {
+            Block::Raw { text, .. } => {
+                let _ = writeln!(self.body, "<p>{}</p>", escape(text));
+            }
+            Block::Title(c) => self.element("h1", "title", None, c),
+            Block::Subtitle(c) => self.element("p", "subtitle", None, c),
+            Block::Salutation(c) => self.element("p", "salutation", None, c),
+            Block::Attachment { content, .. } => self.element("p", "attachment", None, content),
+            Block::Heading { level, content } => {
+                let level = (*level).clamp(1, 4);
+                let id = match level {
+                    1 => Some(format!("h{}", self.section)),
+                    2 => Some(self.level2_entry(content)),
+                    _ => None,
+                };
+                let tag = format!("h{}", level + 1);
+                let class = format!("h{level}");
+                self.element(&tag, &class, id.as_deref(), content);
+            }
+            Block::Paragraph { lead, content } => {
+                self.body.push_str("<p>");
+                if let Some(lead) = lead {
+                    let level = lead.level.clamp(1, 4);
+                    let id = (level == 2).then(|| self.level2_entry(&lead.content));
+                    let _ = write!(self.body, "<span class=\"lead lead-{level}\"");
+                    if let Some(id) = id {
+                        let _ = write!(self.body, " id=\"{id}\"");
+                    }
+                    self.body.push('>');
+                    self.inlines(&lead.content);
+                    self.body.push_str("</span>");
+                }
+                self.inlines(content);
+                self.body.push_str("</p>\n");
+            }
+        }
+    }
+
+    /// Register a level-2 nav entry and return its id.
+    fn level2_entry(&mut self, content: &[Inline]) -> String {
+        self.level2 += 1;
+        let id = format!("h{}-{}", self.section, self.level2);
+        self.children.push(NavEntry {
+            href: format!("{}#{id}", self.file),
+            title: plain(content),
+        });
+        id
+    }
+
+    fn element(&mut self, tag: &str, class: &str, id: Option<&str>, content: &[Inline]) {
+        let _ = write!(self.body, "<{tag} class=\"{class}\"");
+        if let Some(id) = id {
+            let _ = write!(self.body, " id=\"{id}\"");
+        }
+        self.body.push('>');
+        self.inlines(content);
+        let _ = writeln!(self.body, "</{tag}>");
+    }
+
+    fn inlines(&mut self, content: &[Inline]) {
+        for i in content {
+            match i {
+                Inline::Text(t) => self.body.push_str(&escape(t)),
+                Inline::NoteRef(n) => self.note_ref(*n),
+            }
+        }
+    }
+
+    fn note_ref(&mut self, number: u32) {
+        let mark = mark(number, self.ctx);
+        if self.doc.note(number).is_none() {
+            // A reference without its note: keep the number visible, link nowhere.
+            let _ = write!(self.body, "<sup class=\"noteref\">{}</sup>", escape(&mark));
+            return;
+        }
+        let id = self.refs.next(number);
+        let _ = write!(
+            self.body,
+            "<sup class=\"noteref\"><a epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"#n{number}\">{}</a></sup>",
+            escape(&mark)
+        );
+        if !self.notes.iter().any(|(n, _)| *n == number) {
+            self.notes.push((number, id));
+        }
+    }
+
+    fn finish(mut self, kind: PartKind, title: String) -> Part {
+        if !self.notes.is_empty() {
+            self.body
+                .push_str("<section class=\"notes\" epub:type=\"footnotes\">\n");
+            for (number, ref_id) in &self.notes {
+                let note = self.doc.note(*number).expect("checked when referenced");
+                let _ = writeln!(
+                    self.body,
+                    "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"n{number}\" class=\"note\"><p><a role=\"doc-backlink\" href=\"#{ref_id}\">{}.</a> {}</p></aside>",
+                    escape(&mark(*number, self.ctx)),
+                    escape(&note_line(&note.term, &note.text))
+                );
+            }
+            self.body.push_str("</section>\n");
+        }
+        let lang = self.doc.script.bcp47();
+        let head_title = if title.is_empty() {
+            self.doc.title.as_str()
+        } else {
+            title.as_str()
+        };
+        let xhtml = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
+<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n\
+<head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n\
+<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n\
+<body>\n{}</body>\n</html>\n",
+            escape(head_title),
+            self.body
+        );
+        Part {
+            kind,
+            file: self.file,
+            title,
+            children: self.children,
+            xhtml,
+        }
+    }
+}
+
+/// The note mark the style asks for: Arabic digits, or circled numbers where the note face
+/// draws them (digits otherwise, so no mark is ever lost to a missing glyph).
+pub fn mark(number: u32, ctx: &RenderContext) -> String {
+    if ctx.style.notes.mark == MarkForm::Circled {
+        if let Some(c) = circled(number) {
+            if ctx.fonts.resolve(ctx.style.roles.note, c).is_some() {
+                return c.to_string();
+            }
+        }
+    }
+    number.to_string()
+}
+
+fn circled(n: u32) -> Option<char> {
+    let cp = match n {
+        1..=20 => 0x2460 + n - 1,
+        21..=35 => 0x3251 + n - 21,
+        36..=50 => 0x32B1 + n - 36,
+        _ => return None,
+    };
+    char::from_u32(cp)
+}
+
+/// Escape text for XHTML element content and double- or single-quoted attributes.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_covers_markup_and_quotes() {
+        assert_eq!(escape("a&b<c>d\"e'f+g"), "a&amp;b&lt;c&gt;d&quot;e&#39;f+g");
+    }
+
+    #[test]
+    fn circled_numbers() {
+        assert_eq!(circled(1), Some('\u{2460}'));
+        assert_eq!(circled(20), Some('\u{2473}'));
+        assert_eq!(circled(21), Some('\u{3251}'));
+        assert_eq!(circled(36), Some('\u{32B1}'));
+        assert_eq!(circled(50), Some('\u{32BF}'));
+        assert_eq!(circled(51), None);
+    }
+
+    #[test]
+    fn repeated_reference_gets_a_new_id() {
+        let mut r = RefIds::default();
+        assert_eq!(r.next(7), "r7");
+        assert_eq!(r.next(8), "r8");
+        assert_eq!(r.next(7), "r7-2");
+    }
+}
