@@ -311,7 +311,8 @@ fn python_docx_opens_it() {
     let out = Command::new("python3")
         .args([
             "-c",
-            "import sys, docx; d = docx.Document(sys.argv[1]); print(len(d.paragraphs))",
+            "import sys, docx; d = docx.Document(sys.argv[1]); \
+             print(len(d.paragraphs), sum(p.style.name == 'Heading 1' for p in d.paragraphs))",
         ])
         .arg(&path)
         .output()
@@ -329,8 +330,17 @@ fn python_docx_opens_it() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let n: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
-    assert!(n >= wuyang().doc.blocks.len());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let nums: Vec<usize> = stdout
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(nums[0] >= wuyang().doc.blocks.len(), "{stdout}");
+    assert_eq!(
+        nums[1], 3,
+        "python-docx sees {} Heading 1 paragraphs",
+        nums[1]
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
