@@ -55,6 +55,40 @@ fn subsets_are_faithful_and_exact() {
     let subsets = book.subset(&doc, &style).unwrap();
     let used: BTreeSet<Role> = subsets.faces.keys().copied().collect();
     assert_eq!(used, Role::ALL.into_iter().collect(), "all four roles draw");
+    assert_faithful(&book, &subsets);
+}
+
+/// The real pipeline (read, clean, structure, script, attach) on the Wuyang report: `check`
+/// lists exactly the three private-use characters, and the subsets of the prepared document
+/// pass the same checks.
+#[test]
+fn the_pipeline_on_the_wuyang_report() {
+    let style = gongwen();
+    let report_txt = root().join("input/wuyang-2024/report.txt");
+    let opts = baogao::Options::default();
+    let report = baogao::check(&report_txt, &opts, &style).unwrap();
+    assert_eq!(report.glyphs.missing, ["U+E082", "U+E2A6", "U+E383"]);
+    let book = FontBook::load(&style).unwrap();
+    let prepared = baogao::prepare(&report_txt, &opts, &style, &book).unwrap();
+    assert!(
+        book.missing(&prepared.doc, &style).is_empty(),
+        "marked with U+3013"
+    );
+    let subsets = book.subset(&prepared.doc, &style).unwrap();
+    assert!(subsets.faces[&Role::Song].chars.contains(&GETA));
+    assert!(subsets.faces[&Role::Song].data.len() < 700_000);
+    for f in subsets.faces.values() {
+        eprintln!(
+            "pipeline: {:?} {} chars {} bytes",
+            f.role,
+            f.chars.len(),
+            f.data.len()
+        );
+    }
+    assert_faithful(&book, &subsets);
+}
+
+fn assert_faithful(book: &FontBook, subsets: &Subsets) {
     for (role, face) in &subsets.faces {
         let full_bytes = full(&book, *role);
         let whole = ttf_parser::Face::parse(&full_bytes, 0).unwrap();
@@ -157,6 +191,14 @@ fn body_subset_is_small_and_faces_are_named() {
             f.chars.len(),
             f.data.len()
         );
+        let face = ttf_parser::Face::parse(&f.data, 0).unwrap();
+        let tags: Vec<String> = face
+            .raw_face()
+            .table_records
+            .into_iter()
+            .map(|r| String::from_utf8_lossy(&r.tag.to_bytes()).into_owned())
+            .collect();
+        eprintln!("  tables: {}", tags.join(" "));
     }
 }
 

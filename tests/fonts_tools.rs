@@ -124,5 +124,9 @@ fn chromium_loads_every_subset_as_a_web_font() {
     let dom = String::from_utf8_lossy(&out.stdout);
     let start = dom.find("<p id=\"r\">").expect("result paragraph") + 10;
     let result = &dom[start..start + dom[start..].find('<').unwrap()];
-    assert_eq!(result.matches(":ok").count(), subsets.faces.len(), "{result}");
+    assert_eq!(
+        result.matches(":ok").count(),
+        subsets.faces.len(),
+        "{result}"
+    );
 }

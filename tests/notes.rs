@@ -210,6 +210,8 @@ fn other_files_are_refused_naming_what_they_look_like() {
         "notes.doc",
         "a PDF file",
     );
+    let font = std::fs::read(repo("fonts/LXGWWenKai-Regular.ttf")).unwrap();
+    one_line_error(font[..4096].to_vec(), "notes.doc", "a TrueType font");
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     zip.start_file("readme.txt", zip::write::SimpleFileOptions::default())
         .unwrap();
@@ -327,4 +329,21 @@ fn corrupted_copies_never_panic() {
             }
         }
     }
+}
+
+#[test]
+fn text_notes_in_gb18030_and_utf16_read_alike() {
+    let utf8 = std::fs::read_to_string(repo("tests/fixtures/notes/notes.txt")).unwrap();
+    let want = pairs(
+        &read_guarded(utf8.clone().into_bytes(), "notes.txt")
+            .unwrap()
+            .entries,
+    );
+    let (gb, _, _) = encoding_rs::GB18030.encode(&utf8);
+    let got = read_guarded(gb.into_owned(), "notes-gb.txt").unwrap();
+    assert_eq!(pairs(&got.entries), want);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(utf8.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let got = read_guarded(utf16, "notes-utf16.txt").unwrap();
+    assert_eq!(pairs(&got.entries), want);
 }

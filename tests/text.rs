@@ -237,8 +237,9 @@ fn doubled_scraper_punctuation_fixture() {
 
 /// Files the reader must refuse, with a word the message must contain.
 fn bad_inputs(dir: &Path) -> Vec<(PathBuf, &'static str)> {
-    let files: [(&str, &[u8], &str); 4] = [
+    let files: [(&str, &[u8], &str); 5] = [
         ("empty.txt", b"", "empty"),
+        ("blank.txt", b"\r\n  \n", "no text"),
         ("bom-only.txt", b"\xEF\xBB\xBF", "byte-order mark"),
         ("utf16-bom-only.txt", b"\xFF\xFE", "byte-order mark"),
         (
@@ -261,7 +262,7 @@ fn bad_inputs(dir: &Path) -> Vec<(PathBuf, &'static str)> {
 fn bad_inputs_are_refused_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     for (path, word) in bad_inputs(dir.path()) {
-        let err = baogao::read::report(&path).err().expect("refused");
+        let err = baogao::read::report(&path).expect_err("refused");
         assert!(matches!(err, Error::Input { .. }), "{err:?}");
         assert_eq!(err.exit_code(), 2);
         let msg = err.to_string();

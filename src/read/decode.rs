@@ -34,7 +34,7 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<Decoded> {
     let (encoding, body) = match Encoding::for_bom(bytes) {
         Some((enc, bom_len)) => {
             let body = &bytes[bom_len..];
-            if body.iter().all(|b| b.is_ascii_whitespace()) {
+            if body.is_empty() {
                 return Err(Error::input(
                     path,
                     format!("holds only a {} byte-order mark, no text", name(enc)),
@@ -46,6 +46,9 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<Decoded> {
     };
     let (text, _) = encoding.decode_without_bom_handling(body);
     check_text(&text, path)?;
+    if text.trim().is_empty() {
+        return Err(Error::input(path, "holds no text, only blank lines"));
+    }
     Ok(Decoded {
         text: normalise_newlines(&text),
         encoding: name(encoding).to_string(),
@@ -223,6 +226,8 @@ mod tests {
         assert!(refused(b"").contains("empty"));
         assert!(refused(&[0xEF, 0xBB, 0xBF]).contains("byte-order mark"));
         assert!(refused(&[0xFF, 0xFE]).contains("byte-order mark"));
+        assert!(refused(&[0xFF, 0xFE, b'\n', 0, b' ', 0]).contains("no text"));
+        assert!(refused(b" \r\n\n").contains("no text"));
         assert!(refused(b"PK\x03\x04\x14\x00\x06\x00").contains("NUL"));
         let noise: Vec<u8> = (0..4000u32)
             .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 1)

@@ -1,8 +1,23 @@
-//! The PDF edition.
+//! The PDF edition: the one place where layout and drawing meet.
 use super::RenderContext;
-use crate::error::{Error, Result};
-use crate::model::Document;
+use crate::error::Result;
+use crate::model::{Block, Document};
 
-pub fn render(_doc: &Document, _ctx: &RenderContext) -> Result<Vec<u8>> {
-    Err(Error::render("pdf", "not yet available"))
+pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
+    let pages = crate::layout::layout(doc, ctx.style, ctx.fonts);
+    let meta = crate::pdf::Meta {
+        title: doc.title.clone(),
+        // The date/speaker line under the title, else the title.
+        subject: doc
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Subtitle(_) => Some(b.text()),
+                _ => None,
+            })
+            .unwrap_or_else(|| doc.title.clone()),
+        lang: doc.script.bcp47().to_string(),
+        epoch: ctx.epoch,
+    };
+    crate::pdf::write(&pages, &ctx.fonts.faces, &meta)
 }

@@ -127,21 +127,12 @@ fn from_parts(parts: Vec<Part>) -> Result<Parsed, String> {
     text::entries(lines.iter().map(|s| s.as_str()))
 }
 
-/// Bytes of a text notes file → text with `\n` newlines.
+/// Bytes of a text notes file → text with `\n` newlines (the report's decoder: BOMs, UTF-8,
+/// UTF-16, GB18030, Big5).
 fn decode_text(bytes: &[u8], path: &Path) -> Result<String> {
-    // The report's decoder (BOMs, UTF-16, GB18030, Big5) is not in yet: UTF-8 with or without
-    // BOM until it lands.
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(body).map_err(|_| {
-        Error::input(
-            path,
-            "not UTF-8 text (save the notes file as UTF-8, or as .docx or .xlsx)",
-        )
-    })?;
-    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+    Ok(crate::read::decode::decode(bytes, path)?.text)
 }
 
-/// Build an entry: term and text trimmed and punctuation-normalised.
 /// Line breaks inside a cell or field join like continuation lines.
 pub(crate) fn entry(number: u32, term: &str, text: &str) -> Entry {
     let one_line = |s: &str| {

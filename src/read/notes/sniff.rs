@@ -37,6 +37,9 @@ pub(crate) fn kind(bytes: &[u8]) -> Result<Kind, String> {
             b"\xDB\xA5",
             "a Word 2.0 document (save it as .doc or .docx)",
         ),
+        (b"\x00\x01\x00\x00", "a TrueType font"),
+        (b"OTTO", "an OpenType font"),
+        (b"wOF", "a web font"),
     ];
     for (magic, what) in looks {
         if bytes.starts_with(magic) {

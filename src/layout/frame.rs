@@ -1,0 +1,85 @@
+//! What layout hands to the drawing module: pages of positioned glyph runs, rules and links,
+//! every length in PostScript points measured from the page's top-left corner. Nothing here
+//! knows about the document model or about PDF.
+use crate::style::Role;
+
+/// One glyph: its character and the x of its origin.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    pub ch: char,
+    pub x: f32,
+}
+
+/// A point on a page: a page index (0-based) and a y from the page's top.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spot {
+    pub page: usize,
+    pub y: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FrameItem {
+    /// Glyphs of one face and size on one baseline (`y` from the top).
+    Glyphs {
+        face: Role,
+        size: u8,
+        y: f32,
+        glyphs: Vec<Glyph>,
+    },
+    /// A horizontal rule.
+    Rule {
+        x0: f32,
+        x1: f32,
+        y: f32,
+        thickness: f32,
+    },
+    /// A clickable area leading to a spot in the document.
+    Link { rect: Rect, target: Spot },
+}
+
+/// One page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame {
+    pub width: f32,
+    pub height: f32,
+    pub items: Vec<FrameItem>,
+}
+
+/// A bookmark.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub level: u8,
+    pub title: String,
+    pub target: Spot,
+}
+
+/// The laid-out document.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Pages {
+    pub frames: Vec<Frame>,
+    pub outline: Vec<OutlineEntry>,
+}
+
+impl Pages {
+    /// Every character drawn on page `i`, in drawing order.
+    pub fn page_text(&self, i: usize) -> String {
+        let mut s = String::new();
+        for item in &self.frames[i].items {
+            if let FrameItem::Glyphs { glyphs, .. } = item {
+                s.extend(glyphs.iter().map(|g| g.ch));
+            }
+        }
+        s
+    }
+}
+
+/// 1 mm in points.
+pub const MM: f32 = 72.0 / 25.4;

@@ -1,0 +1,426 @@
+//! Line breaking for Chinese text: UAX #14 opportunities (unicode-linebreak) narrowed by the
+//! clreq / GB/T 15834 rules — no line starts with closing or pause punctuation, none ends with
+//! opening punctuation, `——` and `……` never split, digit and Latin runs never split — then
+//! first-fit filling with line-end punctuation squeezed to half an em before a chunk is pushed
+//! on (先挤进，后推出), and justification by spreading the leftover between characters.
+use crate::style::Role;
+
+/// One character to set, measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    pub ch: char,
+    pub face: Role,
+    pub size: u8,
+    /// Advance in points, tracking included.
+    pub advance: f32,
+    /// Raise above the baseline in points (note marks).
+    pub rise: f32,
+    /// The note this piece marks, for note marks.
+    pub note: Option<u32>,
+}
+
+/// A piece placed on a line: `x` is where its slot starts, `dx` moves the glyph inside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub piece: Piece,
+    pub x: f32,
+    pub width: f32,
+    pub dx: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub placed: Vec<Placed>,
+    /// Right edge of the last slot.
+    pub end: f32,
+}
+
+/// Closing and pause punctuation: never at the start of a line (clreq basic level).
+pub fn no_start(c: char) -> bool {
+    matches!(
+        c,
+        '\u{3002}'
+            | '\u{FF0C}'
+            | '\u{3001}'
+            | '\u{FF1A}'
+            | '\u{FF1B}'
+            | '\u{FF01}'
+            | '\u{FF1F}'
+            | '\u{201D}'
+            | '\u{2019}'
+            | '\u{300D}'
+            | '\u{300F}'
+            | '\u{FF09}'
+            | '\u{3011}'
+            | '\u{3017}'
+            | '\u{3015}'
+            | '\u{FF3D}'
+            | '\u{FF5D}'
+            | '\u{300B}'
+            | '\u{3009}'
+            | '\u{00B7}'
+            | '\u{2013}'
+            | '\u{FF5E}'
+            | '/'
+            | '\u{FF0F}'
+            | '\u{FF05}'
+            | ','
+            | '.'
+            | ':'
+            | ';'
+            | '!'
+            | '?'
+            | ')'
+            | ']'
+            | '}'
+            | '%'
+    )
+}
+
+/// Opening punctuation: never at the end of a line.
+pub fn no_end(c: char) -> bool {
+    matches!(
+        c,
+        '\u{201C}'
+            | '\u{2018}'
+            | '\u{300C}'
+            | '\u{300E}'
+            | '\u{FF08}'
+            | '\u{3010}'
+            | '\u{3016}'
+            | '\u{3014}'
+            | '\u{FF3B}'
+            | '\u{FF5B}'
+            | '\u{300A}'
+            | '\u{3008}'
+            | '('
+            | '['
+            | '{'
+    )
+}
+
+/// Marks set in pairs that must not be split (破折号 ——, 省略号 ……).
+pub fn inseparable(c: char) -> bool {
+    matches!(c, '\u{2014}' | '\u{2026}' | '\u{22EF}' | '\u{2E3A}')
+}
+
+/// Full-width marks whose right half is blank: squeezable at line end and before other marks.
+fn blank_right(c: char) -> bool {
+    matches!(
+        c,
+        '\u{3002}'
+            | '\u{FF0C}'
+            | '\u{3001}'
+            | '\u{FF1A}'
+            | '\u{FF1B}'
+            | '\u{201D}'
+            | '\u{2019}'
+            | '\u{300D}'
+            | '\u{300F}'
+            | '\u{FF09}'
+            | '\u{3011}'
+            | '\u{3017}'
+            | '\u{3015}'
+            | '\u{300B}'
+            | '\u{3009}'
+    )
+}
+
+fn western(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+fn quote(c: char) -> bool {
+    matches!(c, '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}')
+}
+
+/// Whether a line may break before piece `i` (0 < i < len), for every `i`.
+pub fn break_before(pieces: &[Piece]) -> Vec<bool> {
+    // Note marks are transparent: rules look at the text characters around them.
+    let text: Vec<usize> = (0..pieces.len())
+        .filter(|&i| pieces[i].note.is_none())
+        .collect();
+    let s: String = text.iter().map(|&i| pieces[i].ch).collect();
+    let mut uax = vec![false; text.len() + 1];
+    let starts: Vec<usize> = s.char_indices().map(|(b, _)| b).collect();
+    for (byte, _) in unicode_linebreak::linebreaks(&s) {
+        if let Ok(k) = starts.binary_search(&byte) {
+            uax[k] = true;
+        }
+    }
+    let mut allowed_text = vec![false; text.len()];
+    for k in 1..text.len() {
+        let a = pieces[text[k - 1]].ch;
+        let b = pieces[text[k]].ch;
+        // UAX #14 forbids breaks around every quotation mark; Chinese text breaks around them
+        // like around any other Han character (clreq), subject to the rules below.
+        let base = uax[k] || ((quote(a) || quote(b)) && !(western(a) && western(b)));
+        allowed_text[k] = base
+            && !no_start(b)
+            && !no_end(a)
+            && !(inseparable(a) && a == b)
+            && !(western(a) && western(b))
+            && !((a.is_ascii_digit() || a == '.') && (b.is_ascii_digit() || b == '.'));
+    }
+    let mut out = vec![false; pieces.len()];
+    let mut k = 0;
+    for (i, p) in pieces.iter().enumerate() {
+        if p.note.is_some() {
+            continue;
+        }
+        // `text[k] == i`
+        out[i] = k > 0 && allowed_text[k];
+        k += 1;
+    }
+    out
+}
+
+/// Set `pieces` into lines `width` wide, the first starting at `indent`. With `justify`, every
+/// line but the last fills the width exactly.
+pub fn break_lines(pieces: &[Piece], width: f32, indent: f32, justify: bool) -> Vec<Line> {
+    if pieces.is_empty() {
+        return Vec::new();
+    }
+    let brk = break_before(pieces);
+    // Widths. Adjacent marks are not squeezed to 1.5 em: the glyphs would overlap their
+    // neighbours' boxes and text extraction splits the line there (docs/pdf-layout.md).
+    let w: Vec<f32> = pieces.iter().map(|p| p.advance).collect();
+    let dx = vec![0.0f32; pieces.len()];
+    // Chunks between break opportunities.
+    let mut bounds: Vec<usize> = (1..pieces.len()).filter(|&i| brk[i]).collect();
+    bounds.push(pieces.len());
+    let end_trim = |last: usize| -> f32 {
+        // The last text piece of a line loses the blank half of a full-width mark.
+        let mut j = last;
+        while pieces[j].note.is_some() && j > 0 {
+            j -= 1;
+        }
+        let p = &pieces[j];
+        if pieces[last].note.is_none()
+            && blank_right(p.ch)
+            && p.advance >= p.size as f32 * 0.9
+            && (w[j] - p.advance).abs() < 0.01
+        {
+            p.size as f32 / 2.0
+        } else {
+            0.0
+        }
+    };
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    let mut x = indent;
+    let mut chunk_start = 0;
+    for &b in &bounds {
+        let cw: f32 = w[chunk_start..b].iter().sum();
+        let fit = cw - end_trim(b - 1);
+        if x + fit > width + 0.01 {
+            if chunk_start > start {
+                lines.push((start, chunk_start));
+                x = 0.0;
+                start = chunk_start;
+            }
+            // A chunk wider than a whole line: break it where it overflows.
+            let mut cx = x;
+            let mut i = chunk_start;
+            while i < b {
+                if cx + w[i] > width + 0.01 && i > start {
+                    lines.push((start, i));
+                    start = i;
+                    cx = 0.0;
+                }
+                cx += w[i];
+                i += 1;
+            }
+            x = cx;
+        } else {
+            x += cw;
+        }
+        chunk_start = b;
+    }
+    lines.push((start, pieces.len()));
+
+    let n = lines.len();
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(li, (a, b))| {
+            let x0 = if li == 0 { indent } else { 0.0 };
+            let mut widths: Vec<f32> = w[a..b].to_vec();
+            if li + 1 < n {
+                let t = end_trim(b - 1);
+                let mut j = b - 1;
+                while pieces[j].note.is_some() && j > a {
+                    j -= 1;
+                }
+                widths[j - a] -= t;
+            }
+            let used: f32 = widths.iter().sum();
+            let mut gaps = vec![0.0f32; b - a];
+            if justify && li + 1 < n {
+                let slack = width - x0 - used;
+                let eligible: Vec<usize> = (a + 1..b)
+                    .filter(|&i| {
+                        let (p, q) = (&pieces[i - 1], &pieces[i]);
+                        q.note.is_none()
+                            && !(inseparable(p.ch) && p.ch == q.ch)
+                            && !(western(p.ch) && western(q.ch))
+                            && !(p.ch.is_ascii_digit() && q.ch == '.')
+                            && !(p.ch == '.' && q.ch.is_ascii_digit())
+                    })
+                    .collect();
+                if slack > 0.0 && !eligible.is_empty() {
+                    let each = slack / eligible.len() as f32;
+                    for i in eligible {
+                        gaps[i - a] = each;
+                    }
+                }
+            }
+            let mut placed = Vec::with_capacity(b - a);
+            let mut x = x0;
+            for i in a..b {
+                x += gaps[i - a];
+                placed.push(Placed {
+                    piece: pieces[i].clone(),
+                    x,
+                    width: widths[i - a],
+                    dx: dx[i],
+                });
+                x += widths[i - a];
+            }
+            Line { placed, end: x }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(s: &str) -> Vec<Piece> {
+        s.chars()
+            .map(|ch| Piece {
+                ch,
+                face: Role::Song,
+                size: 10,
+                advance: if ch.is_ascii() { 5.0 } else { 10.0 },
+                rise: 0.0,
+                note: None,
+            })
+            .collect()
+    }
+
+    fn lines(s: &str, width: f32) -> Vec<String> {
+        break_lines(&pieces(s), width, 0.0, true)
+            .iter()
+            .map(|l| l.placed.iter().map(|p| p.piece.ch).collect())
+            .collect()
+    }
+
+    #[test]
+    fn no_line_starts_with_a_pause_mark() {
+        // 一二三四五，六 in 5.5 em: the comma squeezes in as half an em (先挤进).
+        let got = lines(
+            "\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{4E94}\u{FF0C}\u{516D}",
+            55.0,
+        );
+        assert_eq!(got[0].chars().last(), Some('\u{FF0C}'), "{got:?}");
+        // In 5 em it cannot: 五 moves on with it (后推出).
+        let got = lines(
+            "\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{4E94}\u{FF0C}\u{516D}",
+            50.0,
+        );
+        assert_eq!(got[1], "\u{4E94}\u{FF0C}\u{516D}", "{got:?}");
+        // Two pause marks do not fit in half an em each: the last Han character moves on with them.
+        let got = lines(
+            "\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{4E94}\u{201D}\u{3002}\u{516D}",
+            50.0,
+        );
+        for l in &got[1..] {
+            assert!(!no_start(l.chars().next().unwrap()), "{got:?}");
+        }
+    }
+
+    #[test]
+    fn no_line_ends_with_an_opening_mark() {
+        let got = lines(
+            "\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{201C}\u{4E94}\u{516D}\u{201D}",
+            50.0,
+        );
+        for l in &got {
+            assert!(!no_end(l.chars().last().unwrap()), "{got:?}");
+        }
+        assert!(got[1].starts_with('\u{201C}'), "{got:?}");
+    }
+
+    #[test]
+    fn dash_and_ellipsis_pairs_never_split() {
+        for pair in ["\u{2014}\u{2014}", "\u{2026}\u{2026}"] {
+            for lead in 2..7 {
+                let text = format!("{}{pair}\u{4E00}\u{4E8C}\u{4E09}", "\u{4E00}".repeat(lead));
+                let got = lines(&text, 50.0);
+                let c = pair.chars().next().unwrap();
+                for l in &got {
+                    assert_ne!(l.chars().filter(|&x| x == c).count(), 1, "{got:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn digit_and_latin_runs_never_split() {
+        for lead in 0..8 {
+            let text = format!(
+                "{}244.5\u{5104}\u{5143}PM2.5\u{6307}\u{6807}",
+                "\u{4E00}".repeat(lead)
+            );
+            let got = lines(&text, 50.0);
+            let joined = got.join("|");
+            assert!(!joined.contains("24|") && !joined.contains("4|4") && !joined.contains(".|"));
+            assert!(!joined.contains("|.") && !joined.contains("4.|5") && !joined.contains("P|M"));
+            assert!(
+                !joined.contains("M|2") && !joined.contains("2|."),
+                "{joined}"
+            );
+        }
+    }
+
+    #[test]
+    fn lines_but_the_last_are_flush_at_both_edges() {
+        let text = "\u{4E00}\u{4E8C}\u{4E09}\u{FF0C}AB\u{56DB}\u{4E94}\u{516D}\u{4E03}\u{516B}\u{4E5D}\u{5341}";
+        let ls = break_lines(&pieces(text), 50.0, 20.0, true);
+        assert!(ls.len() > 1);
+        assert!((ls[0].placed[0].x - 20.0).abs() < 1e-3, "indent");
+        for l in &ls[..ls.len() - 1] {
+            assert!((l.end - 50.0).abs() < 1e-3, "{}", l.end);
+        }
+        // The last line is set solid: no spread between its characters.
+        for w in ls.last().unwrap().placed.windows(2) {
+            assert!((w[1].x - w[0].x - w[0].width).abs() < 1e-3);
+        }
+    }
+
+    #[test]
+    fn a_note_mark_stays_with_its_character() {
+        let mut p = pieces("\u{4E00}\u{4E8C}\u{4E09}\u{56DB}\u{4E94}\u{516D}");
+        p.insert(
+            5,
+            Piece {
+                ch: '7',
+                face: Role::Song,
+                size: 6,
+                advance: 0.1,
+                rise: 4.0,
+                note: Some(7),
+            },
+        );
+        let ls = break_lines(&p, 50.0, 0.0, true);
+        for l in &ls {
+            assert!(l.placed[0].piece.note.is_none());
+            for w in l.placed.windows(2) {
+                if w[1].piece.note == Some(7) {
+                    assert_eq!(w[0].piece.ch, '\u{4E94}');
+                }
+            }
+        }
+    }
+}

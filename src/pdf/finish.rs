@@ -1,0 +1,348 @@
+//! Finishing what printpdf leaves (lopdf on the bytes): compress every stream including font
+//! programs; subset tags on font names derived from the font's content; drop the builtin
+//! placeholder fonts; outline of level-1 and level-2 headings; links between note marks and
+//! notes; Info title, subject and fixed dates; /Lang; no false PDF/X claim or XMP packet with
+//! random ids; /ID from a hash of the content.
+use super::{fail, Meta};
+use crate::error::Result;
+use crate::fonts::Face;
+use crate::layout::frame::{FrameItem, OutlineEntry, Pages, Spot};
+use crate::style::Role;
+use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+pub fn finish(
+    raw: &[u8],
+    pages: &Pages,
+    faces: &BTreeMap<Role, Face>,
+    meta: &Meta,
+) -> Result<Vec<u8>> {
+    let mut doc = Document::load_mem(raw).map_err(fail)?;
+    doc.version = "1.7".into();
+    name_fonts(&mut doc, faces)?;
+    drop_placeholders(&mut doc);
+    let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
+    if page_ids.len() != pages.frames.len() {
+        return Err(fail("page count changed while drawing"));
+    }
+    let heights: Vec<f32> = pages.frames.iter().map(|f| f.height).collect();
+    let dest = |s: &Spot| -> Object {
+        Object::Array(vec![
+            Object::Reference(page_ids[s.page]),
+            Object::Name(b"XYZ".to_vec()),
+            Object::Integer(0),
+            Object::Real(heights[s.page] - s.y),
+            Object::Null,
+        ])
+    };
+    // Links.
+    for (pi, frame) in pages.frames.iter().enumerate() {
+        let mut annots = Vec::new();
+        for item in &frame.items {
+            if let FrameItem::Link { rect, target } = item {
+                let h = frame.height;
+                let a = Dictionary::from_iter(vec![
+                    ("Type", Object::Name(b"Annot".to_vec())),
+                    ("Subtype", Object::Name(b"Link".to_vec())),
+                    (
+                        "Rect",
+                        Object::Array(vec![
+                            Object::Real(rect.x0),
+                            Object::Real(h - rect.y1),
+                            Object::Real(rect.x1),
+                            Object::Real(h - rect.y0),
+                        ]),
+                    ),
+                    ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
+                    ("Dest", dest(target)),
+                ]);
+                annots.push(Object::Reference(doc.add_object(a)));
+            }
+        }
+        if !annots.is_empty() {
+            let page = doc.get_dictionary_mut(page_ids[pi]).map_err(fail)?;
+            page.set("Annots", Object::Array(annots));
+        }
+    }
+    // Outline.
+    let outline = outline(&mut doc, &pages.outline, &dest);
+    // Catalog.
+    let catalog = doc.catalog_mut().map_err(fail)?;
+    catalog.remove(b"OutputIntents");
+    catalog.remove(b"Metadata");
+    catalog.set("Lang", text(&meta.lang));
+    match outline {
+        Some(id) => {
+            catalog.set("Outlines", Object::Reference(id));
+            catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        }
+        None => {
+            catalog.remove(b"Outlines");
+        }
+    }
+    // Info.
+    let date = pdf_date(meta.epoch);
+    let info = Dictionary::from_iter(vec![
+        ("Title", text(&meta.title)),
+        ("Subject", text(&meta.subject)),
+        ("Producer", text("baogao")),
+        ("CreationDate", Object::string_literal(date.clone())),
+        ("ModDate", Object::string_literal(date)),
+    ]);
+    let info_id = doc.add_object(info);
+    doc.trailer.set("Info", Object::Reference(info_id));
+    doc.trailer.remove(b"ID");
+    doc.prune_objects();
+    doc.delete_zero_length_streams();
+    doc.renumber_objects();
+    doc.compress();
+    let mut out = Vec::new();
+    doc.save_to(&mut out).map_err(fail)?;
+    // The file's identifier: a hash of everything else in it.
+    let id: Vec<u8> = Sha256::digest(&out)[..16].to_vec();
+    doc.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id.clone(), StringFormat::Hexadecimal),
+            Object::String(id, StringFormat::Hexadecimal),
+        ]),
+    );
+    let mut out = Vec::new();
+    doc.save_to(&mut out).map_err(fail)?;
+    Ok(out)
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark.
+fn text(s: &str) -> Object {
+    let mut b = vec![0xFE, 0xFF];
+    for u in s.encode_utf16() {
+        b.extend_from_slice(&u.to_be_bytes());
+    }
+    Object::String(b, StringFormat::Hexadecimal)
+}
+
+/// Six capital letters from the font program's content (`ABCDEF+`).
+pub fn subset_tag(data: &[u8]) -> String {
+    Sha256::digest(data)[..6]
+        .iter()
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
+}
+
+/// Give every embedded font its face's PostScript name behind a subset tag.
+fn name_fonts(doc: &mut Document, faces: &BTreeMap<Role, Face>) -> Result<()> {
+    let ids: Vec<ObjectId> = doc.objects.keys().copied().collect();
+    for id in ids {
+        let Ok(dict) = doc.get_dictionary(id) else {
+            continue;
+        };
+        if !dict.type_is(b"FontDescriptor") {
+            continue;
+        }
+        let Ok(file) = dict.get(b"FontFile2").and_then(Object::as_reference) else {
+            continue;
+        };
+        let content = doc
+            .get_object(file)
+            .and_then(Object::as_stream)
+            .map_err(fail)?
+            .decompressed_content()
+            .unwrap_or_else(|_| {
+                doc.get_object(file)
+                    .and_then(Object::as_stream)
+                    .map(|s| s.content.clone())
+                    .unwrap_or_default()
+            });
+        let Some(face) = faces
+            .values()
+            .find(|f| f.data.as_slice() == content.as_slice())
+        else {
+            return Err(fail("an embedded font matches no face"));
+        };
+        let name = format!("{}+{}", subset_tag(&face.data), face.postscript_name);
+        let old = dict
+            .get(b"FontName")
+            .and_then(Object::as_name)
+            .map(<[u8]>::to_vec);
+        doc.get_dictionary_mut(id)
+            .map_err(fail)?
+            .set("FontName", Object::Name(name.clone().into_bytes()));
+        let Ok(old) = old else { continue };
+        // The Type0 font and its descendant carry the same name.
+        let all: Vec<ObjectId> = doc.objects.keys().copied().collect();
+        for fid in all {
+            let Ok(d) = doc.get_dictionary_mut(fid) else {
+                continue;
+            };
+            if d.type_is(b"Font") && d.get(b"BaseFont").and_then(Object::as_name).ok() == Some(&old)
+            {
+                d.set("BaseFont", Object::Name(name.clone().into_bytes()));
+                if let Ok(Object::Array(desc)) = d.get_mut(b"DescendantFonts") {
+                    for o in desc.iter_mut() {
+                        if let Object::Dictionary(dd) = o {
+                            dd.set("BaseFont", Object::Name(name.clone().into_bytes()));
+                        }
+                    }
+                }
+            }
+        }
+        for fid in doc.objects.keys().copied().collect::<Vec<_>>() {
+            if let Ok(d) = doc.get_dictionary_mut(fid) {
+                if d.type_is(b"Font")
+                    && d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"CIDFontType2")
+                    && d.get(b"BaseFont").and_then(Object::as_name).ok() == Some(&old)
+                {
+                    d.set("BaseFont", Object::Name(name.clone().into_bytes()));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Remove the builtin fonts that only filled genpdf's family slots from every font resource.
+fn drop_placeholders(doc: &mut Document) {
+    let builtin: Vec<ObjectId> = doc
+        .objects
+        .iter()
+        .filter_map(|(id, o)| {
+            let d = o.as_dict().ok()?;
+            (d.type_is(b"Font")
+                && d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type1"))
+            .then_some(*id)
+        })
+        .collect();
+    for o in doc.objects.values_mut() {
+        let Ok(d) = o.as_dict_mut() else { continue };
+        let keys: Vec<Vec<u8>> = d
+            .iter()
+            .filter(|(_, v)| v.as_reference().is_ok_and(|r| builtin.contains(&r)))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in keys {
+            d.remove(&k);
+        }
+    }
+}
+
+/// Level-1 entries at the top, level-2 entries under the level-1 before them.
+fn outline(
+    doc: &mut Document,
+    entries: &[OutlineEntry],
+    dest: &dyn Fn(&Spot) -> Object,
+) -> Option<ObjectId> {
+    if entries.is_empty() {
+        return None;
+    }
+    let root = doc.new_object_id();
+    // (index of parent among tops or None, entry)
+    let mut tops: Vec<(ObjectId, &OutlineEntry, Vec<(ObjectId, &OutlineEntry)>)> = Vec::new();
+    for e in entries {
+        let id = doc.new_object_id();
+        match (e.level, tops.last_mut()) {
+            (2.., Some(t)) => t.2.push((id, e)),
+            _ => tops.push((id, e, Vec::new())),
+        }
+    }
+    let link = |list: &[(
+        ObjectId,
+        &OutlineEntry,
+        usize,
+        Option<ObjectId>,
+        Option<ObjectId>,
+    )],
+                parent: ObjectId,
+                doc: &mut Document| {
+        for (k, (id, e, _, first, last)) in list.iter().enumerate() {
+            let mut d = Dictionary::from_iter(vec![
+                ("Title", text(&e.title)),
+                ("Parent", Object::Reference(parent)),
+                ("Dest", dest(&e.target)),
+            ]);
+            if k > 0 {
+                d.set("Prev", Object::Reference(list[k - 1].0));
+            }
+            if k + 1 < list.len() {
+                d.set("Next", Object::Reference(list[k + 1].0));
+            }
+            if let (Some(f), Some(l)) = (first, last) {
+                d.set("First", Object::Reference(*f));
+                d.set("Last", Object::Reference(*l));
+                d.set("Count", Object::Integer(-(list[k].2 as i64)));
+            }
+            doc.set_object(*id, d);
+        }
+    };
+    let mut total = 0;
+    for (id, _, kids) in &tops {
+        let list: Vec<_> = kids.iter().map(|(k, e)| (*k, *e, 0, None, None)).collect();
+        link(&list, *id, doc);
+        total += 1 + kids.len();
+    }
+    let list: Vec<_> = tops
+        .iter()
+        .map(|(id, e, kids)| {
+            (
+                *id,
+                *e,
+                kids.len(),
+                kids.first().map(|k| k.0),
+                kids.last().map(|k| k.0),
+            )
+        })
+        .collect();
+    link(&list, root, doc);
+    doc.set_object(
+        root,
+        Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Outlines".to_vec())),
+            ("First", Object::Reference(tops[0].0)),
+            ("Last", Object::Reference(tops[tops.len() - 1].0)),
+            ("Count", Object::Integer(total as i64)),
+        ]),
+    );
+    Some(root)
+}
+
+/// `D:YYYYMMDDHHmmSSZ` for seconds since the Unix epoch (UTC).
+pub fn pdf_date(epoch: i64) -> String {
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "D:{y:04}{m:02}{d:02}{:02}{:02}{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_utc_calendar_dates() {
+        assert_eq!(pdf_date(946_684_800), "D:20000101000000Z");
+        assert_eq!(pdf_date(1_709_251_199), "D:20240229235959Z");
+    }
+
+    #[test]
+    fn subset_tags_are_six_capitals_from_content() {
+        let t = subset_tag(b"abc");
+        assert_eq!(t.len(), 6);
+        assert!(t.chars().all(|c| c.is_ascii_uppercase()));
+        assert_eq!(t, subset_tag(b"abc"));
+        assert_ne!(t, subset_tag(b"abd"));
+    }
+}

@@ -1,0 +1,132 @@
+//! Drawing: laid-out pages → PDF bytes through genpdf's `render` API (pages, layers, areas,
+//! `print_str` at positions), then [`finish`] with lopdf. Knows frames and font faces, never
+//! the document model.
+pub mod finish;
+
+use crate::error::{Error, Result};
+use crate::fonts::Face;
+use crate::layout::frame::{FrameItem, Pages};
+use crate::style::Role;
+use genpdf::fonts::{FontCache, FontData, FontFamily};
+use genpdf::{Mm, Position};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the finished file says about itself.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub title: String,
+    pub subject: String,
+    /// BCP 47 language tag.
+    pub lang: String,
+    /// Seconds since the Unix epoch for the file's dates.
+    pub epoch: i64,
+}
+
+fn mm(pt: f32) -> Mm {
+    Mm::from(printpdf::Pt(f64::from(pt)))
+}
+
+fn fail(e: impl std::fmt::Display) -> Error {
+    Error::render("pdf", &e.to_string())
+}
+
+/// Draw `pages` with `faces` and finish the file.
+pub fn write(pages: &Pages, faces: &BTreeMap<Role, Face>, meta: &Meta) -> Result<Vec<u8>> {
+    let raw = draw(pages, faces, &meta.title)?;
+    finish::finish(&raw, pages, faces, meta)
+}
+
+/// The genpdf/printpdf pass: one `print_str` per positioned glyph.
+pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<Vec<u8>> {
+    let Some(first) = pages.frames.first() else {
+        return Err(fail("nothing to draw"));
+    };
+    // Only faces the pages use are embedded; each fills the regular slot of its own family and
+    // the other three slots hold builtin placeholders (never embedded, removed when finishing).
+    let used: BTreeSet<Role> = pages
+        .frames
+        .iter()
+        .flat_map(|f| f.items.iter())
+        .filter_map(|i| match i {
+            FrameItem::Glyphs { face, .. } => Some(*face),
+            _ => None,
+        })
+        .collect();
+    let mut cache: Option<FontCache> = None;
+    let mut families: BTreeMap<Role, FontFamily<genpdf::fonts::Font>> = BTreeMap::new();
+    for role in &used {
+        let face = faces
+            .get(role)
+            .ok_or_else(|| fail(format!("no {} face", role.name())))?;
+        let data = face.data.as_ref().clone();
+        let place = |b| FontData::new(data.clone(), Some(b)).map_err(fail);
+        use printpdf::BuiltinFont as B;
+        let family = FontFamily {
+            regular: FontData::new(data.clone(), None).map_err(fail)?,
+            bold: place(B::HelveticaBold)?,
+            italic: place(B::HelveticaOblique)?,
+            bold_italic: place(B::HelveticaBoldOblique)?,
+        };
+        let fam = match &mut cache {
+            None => {
+                let c = FontCache::new(family);
+                let f = c.default_font_family();
+                cache = Some(c);
+                f
+            }
+            Some(c) => c.add_font_family(family),
+        };
+        families.insert(*role, fam);
+    }
+    let mut cache = cache.ok_or_else(|| fail("no glyphs to draw"))?;
+
+    let size = |f: &crate::layout::frame::Frame| genpdf::Size::new(mm(f.width), mm(f.height));
+    let mut r = genpdf::render::Renderer::new(size(first), title).map_err(fail)?;
+    for f in &pages.frames[1..] {
+        r.add_page(size(f));
+    }
+    cache.load_pdf_fonts(&r).map_err(fail)?;
+    for (pi, frame) in pages.frames.iter().enumerate() {
+        let page = r.get_page(pi).ok_or_else(|| fail("page missing"))?;
+        let area = page.first_layer().area();
+        for item in &frame.items {
+            match item {
+                FrameItem::Glyphs {
+                    face,
+                    size,
+                    y,
+                    glyphs,
+                } => {
+                    let fam = families[face];
+                    let style = genpdf::style::Style::new()
+                        .with_font_family(fam)
+                        .with_font_size(*size);
+                    let h = style.font(&cache).glyph_height(*size);
+                    let top = mm(*y) - h;
+                    let mut buf = [0u8; 4];
+                    for g in glyphs {
+                        let s: &str = g.ch.encode_utf8(&mut buf);
+                        area.print_str(&cache, Position::new(mm(g.x), top), style, s)
+                            .map_err(fail)?;
+                    }
+                }
+                // genpdf 0.2 draws lines in the PDF default width (1 pt); the thickness is not
+                // settable through its API.
+                FrameItem::Rule { x0, x1, y, .. } => {
+                    area.draw_line(
+                        vec![
+                            Position::new(mm(*x0), mm(*y)),
+                            Position::new(mm(*x1), mm(*y)),
+                        ],
+                        genpdf::style::Style::new(),
+                    );
+                }
+                // Links are annotations: added when finishing.
+                FrameItem::Link { .. } => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    r.write(&mut out).map_err(fail)?;
+    Ok(out)
+}

@@ -1,0 +1,285 @@
+//! The DOCX edition: the model → docx-rs (named styles, real footnotes, 公文 page), then a
+//! post-step on the package parts (fonts embedded as Word does, `w:lang`, first-line indents in
+//! characters, footnote separators, core properties) and a zip with fixed timestamps.
+//!
+//! Nothing here depends on the other writers or on layout.
+use super::RenderContext;
+use crate::error::Result;
+use crate::model::{Block, Document, Inline};
+use crate::style::{MarkForm, Role};
+use docx_rs::{
+    AlignmentType, DocGrid, DocGridType, Docx, Footer, Footnote, PageMargin, PageNum, Paragraph,
+    Run, SpecialIndentType,
+};
+use std::collections::BTreeSet;
+
+pub mod fonts;
+pub mod package;
+pub mod parts;
+pub mod styles;
+
+use styles::{chars_twips, family, run_fonts};
+
+/// Render the DOCX edition.
+pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
+    let xml = Builder::new(doc, ctx).build().build();
+    let parts = parts::finish(xml, doc, ctx)?;
+    package::zip(&parts, ctx.epoch)
+}
+
+/// Millimetres → twentieths of a point.
+pub fn twips(mm: f32) -> i32 {
+    (mm / 25.4 * 1440.0).round() as i32
+}
+
+struct Builder<'a> {
+    doc: &'a Document,
+    ctx: &'a RenderContext<'a>,
+    /// Paragraph ids are numbered per document (docx-rs counts per thread).
+    next_para: u32,
+    /// Notes already given a footnote.
+    noted: BTreeSet<u32>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(doc: &'a Document, ctx: &'a RenderContext<'a>) -> Self {
+        Builder {
+            doc,
+            ctx,
+            next_para: 0,
+            noted: BTreeSet::new(),
+        }
+    }
+
+    fn paragraph(&mut self, style: &str) -> Paragraph {
+        self.next_para += 1;
+        Paragraph::new()
+            .id(format!("{:08X}", self.next_para))
+            .style(style)
+    }
+
+    fn build(mut self) -> Docx {
+        let layout = self.ctx.style;
+        let roles = &layout.roles;
+        let mut docx = Docx::new().styles(styles::styles(layout, self.ctx.fonts));
+        for block in &self.doc.blocks {
+            let p = match block {
+                Block::Title(c) => self.para(styles::TITLE, c, roles.title),
+                Block::Subtitle(c) => self.para(styles::SUBTITLE, c, roles.subtitle),
+                Block::Salutation(c) => self.para(styles::SALUTATION, c, roles.salutation),
+                Block::Heading { level, content } => self.para(
+                    &styles::heading(*level),
+                    content,
+                    heading_role(layout, *level),
+                ),
+                Block::Paragraph { lead, content } => {
+                    let mut p = self.paragraph(styles::BODY);
+                    if let Some(lead) = lead {
+                        let role = heading_role(layout, lead.level);
+                        let cs = styles::lead(lead.level);
+                        for r in self.runs(&lead.content, role, Some(&cs)) {
+                            p = p.add_run(r);
+                        }
+                    }
+                    for r in self.runs(content, roles.body, None) {
+                        p = p.add_run(r);
+                    }
+                    p
+                }
+                Block::Attachment { content, .. } => {
+                    self.para(styles::ATTACHMENT_NOTE, content, roles.body)
+                }
+                Block::Raw { text, .. } => {
+                    let c = [Inline::Text(text.clone())];
+                    self.para(styles::BODY, &c, roles.body)
+                }
+            };
+            docx = docx.add_paragraph(p);
+        }
+        if layout.attachment.append {
+            if let Some(annex) = &self.doc.annex {
+                let label = [Inline::Text(annex.label.clone())];
+                let p = self.para(styles::ANNEX_LABEL, &label, roles.attachment_label);
+                docx = docx.add_paragraph(p);
+                let title = [Inline::Text(annex.title.clone())];
+                let p = self.para(styles::ANNEX_TITLE, &title, roles.attachment_title);
+                docx = docx.add_paragraph(p);
+                for e in &annex.entries {
+                    let text = format!("{}.{}\u{FF1A}{}", e.number, e.term, e.text);
+                    let p = self.para(styles::ANNEX_ENTRY, &[Inline::Text(text)], roles.body);
+                    docx = docx.add_paragraph(p);
+                }
+            }
+        }
+        let (odd, even) = (self.folio(true), self.folio(false));
+        docx = docx.footer(odd).even_footer(even);
+        self.page(docx)
+    }
+
+    fn para(&mut self, style: &str, content: &[Inline], role: Role) -> Paragraph {
+        let mut p = self.paragraph(style);
+        for r in self.runs(content, role, None) {
+            p = p.add_run(r);
+        }
+        p
+    }
+
+    /// Runs of `content` drawn in `role`: text split where a character falls back to another
+    /// face (that run names the fallback family), note references as real footnotes.
+    fn runs(&mut self, content: &[Inline], role: Role, char_style: Option<&str>) -> Vec<Run> {
+        let mut out = Vec::new();
+        for inline in content {
+            match inline {
+                Inline::Text(t) => {
+                    for (seg, drawn) in self.segments(t, role) {
+                        let mut r = Run::new().add_text(seg);
+                        if let Some(cs) = char_style {
+                            r = r.style(cs);
+                        }
+                        if drawn != role {
+                            if let Some((name, bold)) = family(self.ctx.fonts, drawn) {
+                                r = r.fonts(run_fonts(name));
+                                if bold {
+                                    r = r.bold();
+                                }
+                            }
+                        }
+                        out.push(r);
+                    }
+                }
+                Inline::NoteRef(n) => out.push(self.note_ref(*n)),
+            }
+        }
+        out
+    }
+
+    /// `text` cut where the role drawing each character changes.
+    fn segments(&self, text: &str, role: Role) -> Vec<(String, Role)> {
+        let mut segs: Vec<(String, Role)> = Vec::new();
+        for ch in text.chars() {
+            let drawn = self.ctx.fonts.resolve(role, ch).unwrap_or(role);
+            match segs.last_mut() {
+                Some((s, r)) if *r == drawn => s.push(ch),
+                _ => segs.push((ch.to_string(), drawn)),
+            }
+        }
+        segs
+    }
+
+    /// A footnote with the document's number as its id, the first time a note is referenced;
+    /// a repeated reference shows the same number as a plain superscript mark, since a second
+    /// footnote would shift Word's automatic numbering.
+    fn note_ref(&mut self, n: u32) -> Run {
+        let note = self.doc.note(n).filter(|_| self.noted.insert(n));
+        let Some(note) = note else {
+            let mark = match self.ctx.style.notes.mark {
+                MarkForm::Circled => circled(n),
+                MarkForm::Superscript => n.to_string(),
+            };
+            return Run::new().add_text(mark).style(styles::FOOTNOTE_REFERENCE);
+        };
+        let text = if note.text.starts_with(&note.term) {
+            note.text.clone()
+        } else {
+            format!("{}\u{FF1A}{}", note.term, note.text)
+        };
+        let body = [Inline::Text(text)];
+        let p = self.para(styles::FOOTNOTE_TEXT, &body, self.ctx.style.roles.note);
+        // The public `id` field, not `Footnote::new()`, whose counter is process-wide.
+        let footnote = Footnote {
+            id: n as usize,
+            content: vec![p],
+        };
+        Run::new().add_footnote_reference(footnote)
+    }
+
+    /// `— PAGE —`, outside edge, one character in (GB/T 9704 §7.5).
+    fn folio(&mut self, odd: bool) -> Footer {
+        let size = self.ctx.style.sizes.folio;
+        let p = self.paragraph(styles::FOOTER);
+        let (align, indent) = if odd {
+            (AlignmentType::Right, (None, Some(chars_twips(size, 1))))
+        } else {
+            (AlignmentType::Left, (Some(chars_twips(size, 1)), None))
+        };
+        let p = p
+            .align(align)
+            .indent(indent.0, None::<SpecialIndentType>, indent.1, None)
+            .add_run(Run::new().add_text("\u{2014} "))
+            .add_page_num(PageNum::new())
+            .add_run(Run::new().add_text(" \u{2014}"));
+        Footer::new().add_paragraph(p)
+    }
+
+    /// A4 (or the style's paper), 公文 margins, the 28 × 22 grid.
+    fn page(&self, docx: Docx) -> Docx {
+        let pg = &self.ctx.style.page;
+        let bottom = pg.height_mm - pg.top_mm - pg.text_height_mm;
+        let outer = pg.width_mm - pg.inner_mm - pg.text_width_mm;
+        let folio_pt = f32::from(self.ctx.style.sizes.folio);
+        // The folio's top sits folio_gap below the text block; its line is ~1.2 em tall.
+        let footer = (bottom - pg.folio_gap_mm - folio_pt * 1.2 * 25.4 / 72.0).max(5.0);
+        let margin = PageMargin::new()
+            .top(twips(pg.top_mm))
+            .bottom(twips(bottom))
+            .left(twips(pg.inner_mm))
+            .right(twips(outer))
+            .header(twips(pg.top_mm / 2.0))
+            .footer(twips(footer))
+            .gutter(0);
+        let grid = grid(self.ctx.style);
+        let mut docx = docx
+            .page_size(twips(pg.width_mm) as u32, twips(pg.height_mm) as u32)
+            .page_margin(margin);
+        docx.document = docx.document.doc_grid(grid);
+        docx
+    }
+}
+
+/// `w:docGrid`: line pitch = text height / lines (layout.md §4.5); char space = (text width /
+/// chars − body size) × 4096 is written too, but the grid type is `lines`: with `linesAndChars`
+/// LibreOffice snaps each 16 pt character to two 15.8 pt cells (14 characters a line, measured);
+/// the 28 characters come from [`char_spacing`] instead, in Word and LibreOffice alike.
+pub fn grid(layout: &crate::style::Style) -> DocGrid {
+    let pg = &layout.page;
+    let pitch = pt(pg.text_height_mm) * 20.0 / pg.lines_per_page as f32;
+    let char_pitch = pt(pg.text_width_mm) / pg.chars_per_line as f32;
+    let space = (char_pitch - f32::from(layout.sizes.body)) * 4096.0;
+    DocGrid::new()
+        .grid_type(DocGridType::Lines)
+        .line_pitch(pitch.round() as usize)
+        .char_space(space.round() as isize)
+}
+
+/// Character spacing (twentieths of a point, ≤ 0) that fits `chars_per_line` body characters
+/// into the text width: 156 mm / 28 = 15.79 pt a character → −5 (15.75 pt).
+pub fn char_spacing(layout: &crate::style::Style) -> i32 {
+    let pg = &layout.page;
+    let char_pitch = pt(pg.text_width_mm) / pg.chars_per_line as f32;
+    (((char_pitch - f32::from(layout.sizes.body)) * 20.0).floor() as i32).min(0)
+}
+
+fn pt(mm: f32) -> f32 {
+    mm / 25.4 * 72.0
+}
+
+fn heading_role(layout: &crate::style::Style, level: u8) -> Role {
+    let r = &layout.roles;
+    match level {
+        0 | 1 => r.heading1,
+        2 => r.heading2,
+        3 => r.heading3,
+        _ => r.heading4,
+    }
+}
+
+/// ①…⑳, ㉑…㊿, else the number in parentheses.
+fn circled(n: u32) -> String {
+    let c = match n {
+        1..=20 => char::from_u32(0x2460 + n - 1),
+        21..=35 => char::from_u32(0x3251 + n - 21),
+        36..=50 => char::from_u32(0x32B1 + n - 36),
+        _ => None,
+    };
+    c.map(String::from).unwrap_or_else(|| format!("({n})"))
+}
