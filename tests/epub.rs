@@ -125,7 +125,7 @@ fn each_element(xml: &str, mut f: impl FnMut(&str, &BTreeMap<String, String>, &s
                 String::new(),
             )),
             Event::Empty(e) => f(
-                &String::from_utf8(e.local_name().as_ref().to_vec()).unwrap(),
+                std::str::from_utf8(e.local_name().as_ref()).unwrap(),
                 &attributes(&e),
                 "",
             ),
