@@ -13,6 +13,7 @@ fn main() {
     let style = Style::load("gongwen").expect("gongwen style");
     let doc = wuyang::wuyang();
     let (mut load, mut cover, mut subset, mut total) = (vec![], vec![], vec![], vec![]);
+    let mut usage = vec![];
     let mut sizes = Vec::new();
     for _ in 0..RUNS {
         let t0 = Instant::now();
@@ -23,6 +24,9 @@ fn main() {
         let subsets = book.subset(&doc, &style).expect("subsets");
         let t3 = Instant::now();
         assert_eq!(missing.len(), 3);
+        let t4 = Instant::now();
+        std::hint::black_box(baogao::fonts::usage(&doc, &style));
+        usage.push(t4.elapsed());
         load.push(t1 - t0);
         cover.push(t2 - t1);
         subset.push(t3 - t2);
@@ -49,10 +53,14 @@ fn main() {
         ("coverage (missing)", &mut cover),
         ("subset (4 faces, parallel)", &mut subset),
         ("total", &mut total),
+        (
+            "usage() once (coverage and subset each call it)",
+            &mut usage,
+        ),
     ] {
         v.sort();
         println!(
-            "{name:32} min {:7.2} ms  median {:7.2} ms",
+            "{name:50} min {:7.2} ms  median {:7.2} ms",
             ms(v[0]),
             ms(v[v.len() / 2])
         );

@@ -76,12 +76,14 @@ impl FontBook {
     /// the document's text is looked up in its role's face, then along the style's fallback order.
     pub fn missing(&self, doc: &Document, style: &Style) -> Vec<char> {
         let usage = usage(doc, style);
-        let mut own: BTreeSet<char> = crate::model::all_text(doc).chars().collect();
+        let mut own: Vec<char> = crate::model::all_text(doc).chars().collect();
         own.extend(doc.title.chars());
+        own.sort_unstable();
+        own.dedup();
         let cover = self.coverage();
         let mut missing = BTreeSet::new();
         for (&role, chars) in &usage.by_role {
-            for &c in chars.iter().filter(|c| own.contains(c)) {
+            for &c in chars.iter().filter(|c| own.binary_search(c).is_ok()) {
                 if cover.resolve(role, c).is_none() {
                     missing.insert(c);
                 }

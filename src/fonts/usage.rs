@@ -122,10 +122,14 @@ pub fn circled(n: u32) -> Option<char> {
 impl Usage {
     /// Note that `role` draws every (non-control) character of `text`.
     pub fn add(&mut self, role: Role, text: &str) {
-        let mut chars = text.chars().filter(|c| !c.is_control()).peekable();
-        if chars.peek().is_none() {
+        // Distinct characters first: a report has tens of thousands of characters but only a
+        // thousand or two distinct ones.
+        let mut chars: Vec<char> = text.chars().filter(|c| !c.is_control()).collect();
+        if chars.is_empty() {
             return;
         }
+        chars.sort_unstable();
+        chars.dedup();
         self.by_role.entry(role).or_default().extend(chars);
     }
 
