@@ -90,7 +90,7 @@ fn the_pipeline_on_the_wuyang_report() {
 
 fn assert_faithful(book: &FontBook, subsets: &Subsets) {
     for (role, face) in &subsets.faces {
-        let full_bytes = full(&book, *role);
+        let full_bytes = full(book, *role);
         let whole = ttf_parser::Face::parse(&full_bytes, 0).unwrap();
         let sub = ttf_parser::Face::parse(&face.data, 0)
             .unwrap_or_else(|e| panic!("{role:?}: ttf-parser: {e}"));

@@ -73,7 +73,10 @@ fn check(data: &[u8]) -> std::result::Result<(), String> {
 }
 
 /// Every distinct file the style names, read in parallel, and which file serves each role.
-pub(crate) fn read_all(style: &Style) -> Result<(Vec<FontFile>, Vec<(Role, usize)>)> {
+/// The distinct font files, and which file each role uses (index into the first).
+type Files = (Vec<FontFile>, Vec<(Role, usize)>);
+
+pub(crate) fn read_all(style: &Style) -> Result<Files> {
     let mut paths: Vec<(PathBuf, Role)> = Vec::new();
     let mut roles = Vec::new();
     for role in Role::ALL {

@@ -75,7 +75,6 @@ fn describe(data: Vec<u8>) -> std::result::Result<Made, String> {
         .and_then(|h| h.get(44..46))
         .is_some_and(|m| m[1] & 1 == 1);
     let bold = face.weight().to_number() >= 600 || mac_bold;
-    drop(face);
     Ok(Made {
         data,
         family,

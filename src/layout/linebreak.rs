@@ -135,6 +135,8 @@ fn quote(c: char) -> bool {
 }
 
 /// Whether a line may break before piece `i` (0 < i < len), for every `i`.
+// The rule list mirrors clreq's prohibitions one by one; clippy's minimal form would hide that.
+#[allow(clippy::nonminimal_bool)]
 pub fn break_before(pieces: &[Piece]) -> Vec<bool> {
     // Note marks are transparent: rules look at the text characters around them.
     let text: Vec<usize> = (0..pieces.len())

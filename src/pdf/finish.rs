@@ -237,7 +237,12 @@ fn outline(
     }
     let root = doc.new_object_id();
     // (index of parent among tops or None, entry)
-    let mut tops: Vec<(ObjectId, &OutlineEntry, Vec<(ObjectId, &OutlineEntry)>)> = Vec::new();
+    type Top<'a> = (
+        ObjectId,
+        &'a OutlineEntry,
+        Vec<(ObjectId, &'a OutlineEntry)>,
+    );
+    let mut tops: Vec<Top> = Vec::new();
     for e in entries {
         let id = doc.new_object_id();
         match (e.level, tops.last_mut()) {
@@ -245,15 +250,14 @@ fn outline(
             _ => tops.push((id, e, Vec::new())),
         }
     }
-    let link = |list: &[(
+    type Item<'a> = (
         ObjectId,
-        &OutlineEntry,
+        &'a OutlineEntry,
         usize,
         Option<ObjectId>,
         Option<ObjectId>,
-    )],
-                parent: ObjectId,
-                doc: &mut Document| {
+    );
+    let link = |list: &[Item], parent: ObjectId, doc: &mut Document| {
         for (k, (id, e, _, first, last)) in list.iter().enumerate() {
             let mut d = Dictionary::from_iter(vec![
                 ("Title", text(&e.title)),

@@ -27,7 +27,7 @@ fn mm(pt: f32) -> Mm {
 }
 
 fn fail(e: impl std::fmt::Display) -> Error {
-    Error::render("pdf", &e.to_string())
+    Error::render("pdf", e.to_string())
 }
 
 /// Draw `pages` with `faces` and finish the file.
