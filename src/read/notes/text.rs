@@ -120,7 +120,10 @@ mod tests {
         assert_eq!(parsed.skipped, vec!["注释"]);
         assert_eq!(parsed.entries.len(), 2);
         assert_eq!(parsed.entries[0].term, "PM2.5");
-        assert_eq!(parsed.entries[0].text, "颗粒物，也称细颗粒物。直径2.5微米以下");
+        assert_eq!(
+            parsed.entries[0].text,
+            "颗粒物，也称细颗粒物。直径2.5微米以下"
+        );
         assert_eq!(parsed.entries[1].term, "CDMO");
         assert_eq!(parsed.entries[1].text, "Contract Development");
     }

@@ -1,0 +1,174 @@
+//! The `build` command end to end: editions named after the title, byte-identical across runs,
+//! across `--jobs` and across batch vs single runs; batch name collisions; exit codes.
+mod common;
+
+use common::run_with_deadline;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+const TITLE: &str = "2024年舞陽縣政府工作報告";
+
+fn baogao(args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_baogao"));
+    cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
+    run_with_deadline(&mut cmd, Duration::from_secs(600))
+}
+
+fn input_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("input/wuyang-2024")
+}
+
+/// A copy of the report folder (report and its .doc) at `to`.
+fn copy_input(to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(input_dir()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn build_writes_three_editions_named_after_the_title_and_reruns_are_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = input_dir().join("report.txt");
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for out in [&a, &b] {
+        let o = baogao(&["build", s(&report), "-o", s(out)]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let names = files(&a);
+    assert_eq!(
+        names,
+        [
+            format!("{TITLE}.docx"),
+            format!("{TITLE}.epub"),
+            format!("{TITLE}.pdf")
+        ]
+    );
+    for n in &names {
+        assert_eq!(
+            std::fs::read(a.join(n)).unwrap(),
+            std::fs::read(b.join(n)).unwrap(),
+            "{n} differs between runs"
+        );
+    }
+}
+
+#[test]
+fn batch_runs_match_single_runs_and_colliding_titles_get_their_folder_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let batch = tmp.path().join("batch");
+    copy_input(&batch.join("north"));
+    copy_input(&batch.join("south"));
+    let single = tmp.path().join("single");
+    let o = baogao(&[
+        "build",
+        s(&batch.join("north/report.txt")),
+        "-o",
+        s(&single),
+        "--formats",
+        "pdf,docx",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut outs = Vec::new();
+    for jobs in ["1", "2"] {
+        let out = tmp.path().join(format!("out-{jobs}"));
+        let o = baogao(&[
+            "build",
+            s(&batch),
+            "-o",
+            s(&out),
+            "--jobs",
+            jobs,
+            "--formats",
+            "pdf,docx",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            files(&out),
+            [
+                format!("{TITLE}.docx"),
+                format!("{TITLE}.pdf"),
+                format!("{TITLE}_south.docx"),
+                format!("{TITLE}_south.pdf")
+            ]
+        );
+        outs.push(out);
+    }
+    for ext in ["pdf", "docx"] {
+        let one = std::fs::read(single.join(format!("{TITLE}.{ext}"))).unwrap();
+        for out in &outs {
+            assert_eq!(
+                one,
+                std::fs::read(out.join(format!("{TITLE}.{ext}"))).unwrap(),
+                "{ext}: batch differs from single"
+            );
+            assert_eq!(
+                one,
+                std::fs::read(out.join(format!("{TITLE}_south.{ext}"))).unwrap(),
+                "{ext}: copies differ"
+            );
+        }
+    }
+}
+
+#[test]
+fn one_bad_document_does_not_stop_the_others_exit_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = tmp.path().join("good");
+    copy_input(&good);
+    let bad = tmp.path().join("bad.txt");
+    std::fs::write(&bad, b"").unwrap();
+    let out = tmp.path().join("out");
+    let o = baogao(&[
+        "build",
+        s(&good.join("report.txt")),
+        s(&bad),
+        "-o",
+        s(&out),
+        "--formats",
+        "epub",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("bad.txt"), "{err}");
+    assert_eq!(files(&out), [format!("{TITLE}.epub")]);
+}
+
+#[test]
+fn notes_with_several_reports_is_a_usage_error() {
+    let report = input_dir().join("report.txt");
+    let notes = input_dir().join("\u{300A}政府工作报告\u{300B}有关注释.doc");
+    let o = baogao(&["build", s(&report), s(&report), "--notes", s(&notes)]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--notes"), "{err}");
+}
+
+#[test]
+fn unknown_format_is_a_usage_error() {
+    let report = input_dir().join("report.txt");
+    let o = baogao(&["build", s(&report), "--formats", "pdf,odt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("odt"));
+}
