@@ -273,13 +273,7 @@ fn heading_role(layout: &crate::style::Style, level: u8) -> Role {
     }
 }
 
-/// ①…⑳, ㉑…㊿, else the number in parentheses.
+/// ①…㊿ (the marks the fonts service puts in the subsets), else the number as digits.
 fn circled(n: u32) -> String {
-    let c = match n {
-        1..=20 => char::from_u32(0x2460 + n - 1),
-        21..=35 => char::from_u32(0x3251 + n - 21),
-        36..=50 => char::from_u32(0x32B1 + n - 36),
-        _ => None,
-    };
-    c.map(String::from).unwrap_or_else(|| format!("({n})"))
+    crate::fonts::note_mark(n, MarkForm::Circled)
 }

@@ -2,6 +2,7 @@
 //! attachment), each an XHTML5 document with its notes as `<aside epub:type="footnote">` at its
 //! end, plus the navigation entries each part contributes.
 use super::super::RenderContext;
+use crate::fonts::circled;
 use crate::model::{plain, Block, Document, Inline};
 use crate::style::MarkForm;
 use std::collections::BTreeMap;
@@ -309,16 +310,6 @@ pub fn mark(number: u32, ctx: &RenderContext) -> String {
         }
     }
     number.to_string()
-}
-
-fn circled(n: u32) -> Option<char> {
-    let cp = match n {
-        1..=20 => 0x2460 + n - 1,
-        21..=35 => 0x3251 + n - 21,
-        36..=50 => 0x32B1 + n - 36,
-        _ => return None,
-    };
-    char::from_u32(cp)
 }
 
 /// Escape text for XHTML element content and double- or single-quoted attributes.
