@@ -347,3 +347,28 @@ fn text_notes_in_gb18030_and_utf16_read_alike() {
     let got = read_guarded(utf16, "notes-utf16.txt").unwrap();
     assert_eq!(pairs(&got.entries), want);
 }
+
+/// Regression from fuzzing (`fuzz/run.sh doc`, 2026-11-26): rwml 0.1.5 panics with an overflow in
+/// `papx.rs` on this input. The reader must give one error line, and the CLI must print only it.
+#[test]
+fn fuzz_crash_rwml_papx_overflow_is_one_clear_error() {
+    let p = repo("tests/fixtures/notes/fuzz-crash-rwml-papx.doc");
+    let err = match read_file(&p) {
+        Ok(_) => panic!("a damaged .doc must be refused"),
+        Err(e) => e,
+    };
+    assert!(err.contains("fuzz-crash-rwml-papx.doc"), "{err}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_baogao"))
+        .args([
+            "check",
+            repo("input/wuyang-2024/report.txt").to_str().unwrap(),
+            "--notes",
+            p.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
