@@ -352,12 +352,17 @@ fn text_notes_in_gb18030_and_utf16_read_alike() {
 /// `papx.rs` on this input. The reader must give one error line, and the CLI must print only it.
 #[test]
 fn fuzz_crash_rwml_papx_overflow_is_one_clear_error() {
-    let p = repo("tests/fixtures/notes/fuzz-crash-rwml-papx.doc");
-    let err = match read_file(&p) {
+    for name in ["fuzz-crash-rwml-papx.doc", "fuzz-crash-rwml-2.doc"] {
+        refused_in_one_line(&repo(&format!("tests/fixtures/notes/{name}")), name);
+    }
+}
+
+fn refused_in_one_line(p: &Path, name: &str) {
+    let err = match read_file(p) {
         Ok(_) => panic!("a damaged .doc must be refused"),
         Err(e) => e,
     };
-    assert!(err.contains("fuzz-crash-rwml-papx.doc"), "{err}");
+    assert!(err.contains(name), "{err}");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_baogao"))
         .args([
             "check",
