@@ -352,7 +352,11 @@ fn text_notes_in_gb18030_and_utf16_read_alike() {
 /// `papx.rs` on this input. The reader must give one error line, and the CLI must print only it.
 #[test]
 fn fuzz_crash_rwml_papx_overflow_is_one_clear_error() {
-    for name in ["fuzz-crash-rwml-papx.doc", "fuzz-crash-rwml-2.doc"] {
+    for name in [
+        "fuzz-crash-rwml-papx.doc",
+        "fuzz-crash-rwml-2.doc",
+        "fuzz-crash-rwml-3.doc",
+    ] {
         refused_in_one_line(&repo(&format!("tests/fixtures/notes/{name}")), name);
     }
 }
