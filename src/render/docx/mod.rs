@@ -5,6 +5,7 @@
 //! Nothing here depends on the other writers or on layout.
 use super::RenderContext;
 use crate::error::Result;
+use crate::fonts::heading_role;
 use crate::model::{Block, Document, Inline};
 use crate::style::{MarkForm, Role};
 use docx_rs::{
@@ -261,16 +262,6 @@ pub fn char_spacing(layout: &crate::style::Style) -> i32 {
 
 fn pt(mm: f32) -> f32 {
     mm / 25.4 * 72.0
-}
-
-fn heading_role(layout: &crate::style::Style, level: u8) -> Role {
-    let r = &layout.roles;
-    match level {
-        0 | 1 => r.heading1,
-        2 => r.heading2,
-        3 => r.heading3,
-        _ => r.heading4,
-    }
 }
 
 /// ①…㊿ (the marks the fonts service puts in the subsets), else the number as digits.
