@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 
 struct Built {
     doc: baogao::model::Document,
+    /// What layout decided (the same call the PDF writer makes).
+    pages: baogao::layout::frame::Pages,
     pdf: Vec<u8>,
     dir: tempfile::TempDir,
 }
@@ -26,13 +28,19 @@ fn built() -> &'static Built {
             epoch: FIXED_EPOCH,
         };
         let pdf = render(Format::Pdf, &doc, &ctx).unwrap();
+        let pages = baogao::layout::layout(&doc, &style, &fonts);
         let dir = tempfile::tempdir().unwrap();
         write_tmp(dir.path(), "wuyang.pdf", &pdf);
         // Keep a copy to look at: BAOGAO_TEST_OUT=/some/dir.
         if let Ok(out) = std::env::var("BAOGAO_TEST_OUT") {
             write_tmp(std::path::Path::new(&out), "wuyang.pdf", &pdf);
         }
-        Built { doc, pdf, dir }
+        Built {
+            doc,
+            pages,
+            pdf,
+            dir,
+        }
     })
 }
 
@@ -222,5 +230,126 @@ fn metadata_lang_outline_and_no_pdfx_claim() {
     assert!(
         outl.contains("\u{4E00}\u{3001}2023"),
         "level-1 heading in the outline"
+    );
+}
+
+/// Where a PDF viewer puts each glyph of a page: the text operators of its content stream
+/// replayed with the `W` widths of its fonts (`Td` from `BT`, `Tf`, `TJ`/`Tj` with their
+/// adjustments). Returns the x of every glyph in drawing order and the number of text objects.
+fn glyph_xs(doc: &lopdf::Document, page: lopdf::ObjectId) -> (Vec<f32>, usize) {
+    use lopdf::Object;
+    let num = |o: &Object| {
+        o.as_float()
+            .or_else(|_| o.as_i64().map(|i| i as f32))
+            .unwrap()
+    };
+    let deref = |o: &Object| match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap().clone(),
+        other => other.clone(),
+    };
+    // Resource name → (gid → width in thousandths of an em).
+    let mut widths: std::collections::BTreeMap<Vec<u8>, std::collections::HashMap<u16, f32>> =
+        Default::default();
+    for (name, font) in doc.get_page_fonts(page).unwrap() {
+        let Ok(desc) = font.get(b"DescendantFonts") else {
+            continue;
+        };
+        let desc = deref(desc);
+        let cid = deref(&desc.as_array().unwrap()[0]);
+        let mut map = std::collections::HashMap::new();
+        if let Ok(w) = cid.as_dict().unwrap().get(b"W") {
+            let w = deref(w);
+            let w = w.as_array().unwrap();
+            let mut i = 0;
+            while i + 1 < w.len() {
+                let first = num(&w[i]) as u16;
+                for (k, v) in deref(&w[i + 1]).as_array().unwrap().iter().enumerate() {
+                    map.insert(first + k as u16, num(v));
+                }
+                i += 2;
+            }
+        }
+        widths.insert(name.clone(), map);
+    }
+    let content = lopdf::content::Content::decode(&doc.get_page_content(page).unwrap()).unwrap();
+    let (mut xs, mut objects) = (Vec::new(), 0);
+    let (mut x, mut size, mut font) = (0.0_f32, 0.0_f32, Vec::new());
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "BT" => {
+                objects += 1;
+                x = 0.0;
+            }
+            "Td" => x += num(&op.operands[0]),
+            "Tf" => {
+                font = op.operands[0].as_name().unwrap().to_vec();
+                size = num(&op.operands[1]);
+            }
+            "TJ" | "Tj" => {
+                let items = match &op.operands[0] {
+                    Object::Array(a) => a.clone(),
+                    other => vec![other.clone()],
+                };
+                for item in items {
+                    match item {
+                        Object::String(bytes, _) => {
+                            for gid in bytes.chunks(2).map(|b| u16::from_be_bytes([b[0], b[1]])) {
+                                xs.push(x);
+                                x += widths[&font].get(&gid).copied().unwrap_or(1000.0) / 1000.0
+                                    * size;
+                            }
+                        }
+                        n => x -= num(&n) / 1000.0 * size,
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (xs, objects)
+}
+
+#[test]
+fn every_glyph_sits_where_layout_put_it_and_a_line_is_one_text_object() {
+    use baogao::layout::frame::FrameItem;
+    let b = built();
+    let doc = lopdf::Document::load_mem(&b.pdf).unwrap();
+    let ids: Vec<_> = doc.get_pages().values().copied().collect();
+    assert_eq!(ids.len(), b.pages.frames.len());
+    let (mut glyphs, mut objects, mut worst) = (0usize, 0usize, 0.0_f32);
+    for (frame, id) in b.pages.frames.iter().zip(ids) {
+        let want: Vec<f32> = frame
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                FrameItem::Glyphs { glyphs, .. } => Some(glyphs.iter().map(|g| g.x)),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let runs = frame
+            .items
+            .iter()
+            .filter(|i| matches!(i, FrameItem::Glyphs { glyphs, .. } if !glyphs.is_empty()))
+            .count();
+        let (got, n) = glyph_xs(&doc, id);
+        assert_eq!(got.len(), want.len(), "glyph count on a page");
+        assert_eq!(n, runs, "one text object per run of glyphs");
+        for (g, w) in got.iter().zip(&want) {
+            worst = worst.max((g - w).abs());
+        }
+        glyphs += want.len();
+        objects += n;
+    }
+    eprintln!("{glyphs} glyphs, {objects} text objects, worst offset {worst} pt");
+    // Rounding: Td to 1/100 pt, TJ adjustments to 1/1000 em (0.022 pt at 22 pt).
+    assert!(
+        worst < 0.02,
+        "a glyph is {worst} pt away from where layout put it"
+    );
+    // Lines, not characters: the report has ~15,000 glyphs on ~700 lines and marks.
+    assert!(
+        glyphs > 10 * objects,
+        "{glyphs} glyphs in {objects} text objects"
     );
 }

@@ -36,7 +36,8 @@ pub fn write(pages: &Pages, faces: &BTreeMap<Role, Face>, meta: &Meta) -> Result
     finish::finish(&raw, pages, faces, meta)
 }
 
-/// The genpdf/printpdf pass: one `print_str` per positioned glyph.
+/// The genpdf/printpdf pass: one text object per run of glyphs (a line, or a mark), each glyph
+/// placed at its x by `TJ` adjustments (`Area::print_glyphs`, vendor/genpdf/PATCHES.md).
 pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<Vec<u8>> {
     let Some(first) = pages.frames.first() else {
         return Err(fail("nothing to draw"));
@@ -81,7 +82,12 @@ pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<
     let mut cache = cache.ok_or_else(|| fail("no glyphs to draw"))?;
 
     let size = |f: &crate::layout::frame::Frame| genpdf::Size::new(mm(f.width), mm(f.height));
-    let mut r = genpdf::render::Renderer::new(size(first), title).map_err(fail)?;
+    // No conformance claim: printpdf's default (PDF/X-3) would embed an ICC profile and an XMP
+    // packet with random ids, only for the finishing pass to remove them.
+    let plain = printpdf::PdfConformance::Custom(printpdf::CustomPdfConformance::default());
+    let mut r = genpdf::render::Renderer::new(size(first), title)
+        .map_err(fail)?
+        .with_conformance(plain);
     for f in &pages.frames[1..] {
         r.add_page(size(f));
     }
@@ -103,12 +109,13 @@ pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<
                         .with_font_size(*size);
                     let h = style.font(&cache).glyph_height(*size);
                     let top = mm(*y) - h;
-                    let mut buf = [0u8; 4];
-                    for g in glyphs {
-                        let s: &str = g.ch.encode_utf8(&mut buf);
-                        area.print_str(&cache, Position::new(mm(g.x), top), style, s)
-                            .map_err(fail)?;
-                    }
+                    let Some(first) = glyphs.first() else {
+                        continue;
+                    };
+                    let placed: Vec<(char, Mm)> =
+                        glyphs.iter().map(|g| (g.ch, mm(g.x - first.x))).collect();
+                    area.print_glyphs(&cache, Position::new(mm(first.x), top), style, &placed)
+                        .map_err(fail)?;
                 }
                 // genpdf 0.2 draws lines in the PDF default width (1 pt); the thickness is not
                 // settable through its API.
