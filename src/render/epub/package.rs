@@ -4,7 +4,8 @@
 //! epub-builder 0.8.3 keeps its `Zip` trait in a private module, so a crate cannot hand it a
 //! writer of its own; its `ZipLibrary` stamps the current time on each entry. [`restamp`]
 //! therefore rewrites the archive it produces: same entries, same order, `mimetype` first and
-//! stored, every entry dated from the edition's epoch. The same pass gives the navigation
+//! stored, every entry dated from the edition's epoch (compressed bytes copied as they are, not
+//! inflated and deflated again). The same pass gives the navigation
 //! document the `lang`/`xml:lang` its template lacks.
 use super::super::RenderContext;
 use super::css;
@@ -132,12 +133,20 @@ pub fn restamp(epub: &[u8], epoch: i64, lang: &str) -> Result<Vec<u8>> {
     // The OCF container wants `mimetype` first; keep the rest in written order.
     names.sort_by_key(|n| n != "mimetype");
     for name in names {
+        let mut file = input.by_name(&name).map_err(fail)?;
+        let method = if name == "mimetype" {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        if name != "OEBPS/nav.xhtml" && file.compression() == method {
+            // Already packed as wanted: copy the compressed bytes, only the date changes.
+            out.raw_copy_file_touch(file, date, Some(0o644))
+                .map_err(fail)?;
+            continue;
+        }
         let mut data = Vec::new();
-        input
-            .by_name(&name)
-            .map_err(fail)?
-            .read_to_end(&mut data)
-            .map_err(fail)?;
+        file.read_to_end(&mut data).map_err(fail)?;
         if name == "OEBPS/nav.xhtml" {
             data = with_lang(&data, lang)?;
         }
