@@ -252,6 +252,24 @@ fn missing_font_file_is_a_font_error_naming_the_file() {
 }
 
 #[test]
+fn a_folder_named_as_a_font_is_a_font_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("kai.ttf")).unwrap();
+    let text = std::fs::read_to_string(root().join("styles/gongwen.toml"))
+        .unwrap()
+        .replace("../fonts/LXGWWenKai-Regular.ttf", "kai.ttf")
+        .replace("../fonts/", &format!("{}/fonts/", root().display()));
+    let style = Style::parse(&text, &dir.path().join("g.toml")).unwrap();
+    let err = FontBook::load(&style).err().expect("a folder is no font");
+    let line = err.to_string();
+    assert!(
+        line.contains("kai.ttf") && line.contains("not a file") && !line.contains('\n'),
+        "{line}"
+    );
+    assert_eq!(err.exit_code(), 2);
+}
+
+#[test]
 fn a_file_that_is_no_font_is_a_font_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.ttf"), "not a font at all").unwrap();

@@ -5,10 +5,10 @@ use crate::style::{Role, Style};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// One full font file as read from disk.
+/// One full font file, mapped from disk.
 pub(crate) struct FontFile {
     pub path: PathBuf,
-    pub data: Vec<u8>,
+    pub data: memmap2::Mmap,
 }
 
 impl FontFile {
@@ -18,13 +18,27 @@ impl FontFile {
             path: path.to_path_buf(),
             message,
         };
-        let data = std::fs::read(path).map_err(|e| {
+        let cannot = |e: std::io::Error| {
             fail(format!(
                 "cannot read the {} font: {}",
                 role.name(),
                 io_reason(&e)
             ))
-        })?;
+        };
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        if !file.metadata().map_err(cannot)?.is_file() {
+            return Err(fail(format!(
+                "cannot read the {} font: not a file",
+                role.name()
+            )));
+        }
+        // Mapped, not read: the four faces are 55 MB and a run touches a few MB of them (the
+        // character maps, headers and the outlines of the characters drawn). Copying them in
+        // took a quarter of a run's time (docs/benchmarks.md).
+        // SAFETY: the map is read-only and lives as long as the FontFile. The fonts are the
+        // style's own files; if another process truncated one during the run, reading it
+        // could fault, which is the accepted cost of mapping (as in fontdb and typst).
+        let data = unsafe { memmap2::Mmap::map(&file) }.map_err(cannot)?;
         check(&data).map_err(fail)?;
         Ok(FontFile {
             path: path.to_path_buf(),
