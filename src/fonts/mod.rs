@@ -1,6 +1,7 @@
 //! Fonts: the style's faces loaded once, coverage of every character the editions draw (with
 //! the style's fallback order), and one subset per face actually used, shared by all writers.
 mod load;
+mod pack;
 mod subset;
 mod usage;
 
@@ -43,6 +44,9 @@ pub struct Face {
     pub bold: bool,
     /// The subset TTF bytes.
     pub data: Arc<Vec<u8>>,
+    /// The same bytes deflated once, as a one-entry ZIP archive ([`Face::packed`],
+    /// [`Face::zlib`]).
+    pub packed: Arc<Vec<u8>>,
     /// Characters this subset maps.
     pub chars: BTreeSet<char>,
 }
@@ -113,16 +117,10 @@ impl FontBook {
             .collect::<Vec<_>>()
             .into_iter()
             .collect::<Result<Vec<_>>>()?;
-        let made: BTreeMap<usize, (subset::Made, Arc<Vec<u8>>)> = made
-            .into_iter()
-            .map(|(i, mut m)| {
-                let data = Arc::new(std::mem::take(&mut m.data));
-                (i, (m, data))
-            })
-            .collect();
+        let made: BTreeMap<usize, subset::Made> = made.into_iter().collect();
         let mut faces = BTreeMap::new();
         for (&role, &i) in &self.roles {
-            if let Some((m, data)) = made.get(&i) {
+            if let Some(m) = made.get(&i) {
                 faces.insert(
                     role,
                     Face {
@@ -130,7 +128,8 @@ impl FontBook {
                         family: m.family.clone(),
                         postscript_name: m.postscript_name.clone(),
                         bold: m.bold,
-                        data: Arc::clone(data),
+                        data: Arc::clone(&m.data),
+                        packed: Arc::clone(&m.packed),
                         chars: per_file[&i].clone(),
                     },
                 );

@@ -6,10 +6,13 @@ use read_fonts::types::{NameId, Tag};
 use read_fonts::FontRef;
 use skera::{Plan, SubsetFlags};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// What a subset says about itself (from its own `name`, `OS/2` and `head` tables).
 pub(crate) struct Made {
-    pub data: Vec<u8>,
+    pub data: Arc<Vec<u8>>,
+    /// `data` deflated once ([`super::pack`]).
+    pub packed: Arc<Vec<u8>>,
     pub family: String,
     pub postscript_name: String,
     pub bold: bool,
@@ -75,8 +78,10 @@ fn describe(data: Vec<u8>) -> std::result::Result<Made, String> {
         .and_then(|h| h.get(44..46))
         .is_some_and(|m| m[1] & 1 == 1);
     let bold = face.weight().to_number() >= 600 || mac_bold;
+    let packed = super::pack::pack(&data).map_err(|e| format!("cannot deflate the subset: {e}"))?;
     Ok(Made {
-        data,
+        data: Arc::new(data),
+        packed: Arc::new(packed),
         family,
         postscript_name,
         bold,

@@ -11,9 +11,11 @@ use super::super::RenderContext;
 use super::css;
 use super::xhtml::{Part, PartKind};
 use crate::error::{Error, Result};
+use crate::fonts::Face;
 use crate::model::{all_text, Document};
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 
 fn fail(e: impl std::fmt::Display) -> Error {
@@ -38,9 +40,13 @@ pub fn build(
         .ok_or_else(|| fail(format!("date {} is out of range", ctx.epoch)))?;
     b.set_modified_date(modified);
     b.stylesheet(stylesheet.as_bytes()).map_err(fail)?;
+    // The fonts go in as empty entries (manifest items only): `restamp` puts the subsets'
+    // once-deflated bytes there, so epub-builder does not deflate them a second time.
+    let mut fonts = BTreeMap::new();
     for (role, face) in &ctx.fonts.faces {
-        b.add_resource(css::font_file(*role), face.data.as_slice(), "font/ttf")
-            .map_err(fail)?;
+        let file = css::font_file(*role);
+        b.add_resource(&file, &[][..], "font/ttf").map_err(fail)?;
+        fonts.insert(format!("OEBPS/{file}"), face);
     }
     for part in parts {
         let mut content = EpubContent::new(part.file.clone(), part.xhtml.as_bytes());
@@ -61,7 +67,7 @@ pub fn build(
     }
     let mut raw = Vec::new();
     b.generate(&mut raw).map_err(fail)?;
-    restamp(&raw, ctx.epoch, doc.script.bcp47())
+    restamp(&raw, ctx.epoch, doc.script.bcp47(), &fonts)
 }
 
 /// `目录` / `目錄` in the edition's script.
@@ -87,40 +93,18 @@ pub fn identifier(doc: &Document) -> uuid::Uuid {
     uuid::Builder::from_custom_bytes(bytes).into_uuid()
 }
 
-/// MS-DOS date of `epoch` (ZIP's entry date), clamped to the range ZIP can hold.
-fn zip_date(epoch: i64) -> zip::DateTime {
-    let days = epoch.div_euclid(86_400);
-    let secs = epoch.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let (h, mi, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    if !(1980..=2107).contains(&y) {
-        return zip::DateTime::default();
-    }
-    zip::DateTime::from_date_and_time(y as u16, m as u8, d as u8, h as u8, mi as u8, s as u8)
-        .unwrap_or_default()
-}
-
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 /// Copy every entry of `epub` into a new archive dated `epoch`: `mimetype` first and stored,
 /// the rest deflated, in the order epub-builder wrote them; `OEBPS/nav.xhtml` gets the
 /// edition's language.
-pub fn restamp(epub: &[u8], epoch: i64, lang: &str) -> Result<Vec<u8>> {
+pub fn restamp(
+    epub: &[u8],
+    epoch: i64,
+    lang: &str,
+    fonts: &BTreeMap<String, &Face>,
+) -> Result<Vec<u8>> {
     let mut input = zip::ZipArchive::new(Cursor::new(epub)).map_err(fail)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let date = zip_date(epoch);
+    let date = crate::date::zip(epoch);
     let stored = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(date)
@@ -132,7 +116,13 @@ pub fn restamp(epub: &[u8], epoch: i64, lang: &str) -> Result<Vec<u8>> {
         .map_err(fail)?;
     // The OCF container wants `mimetype` first; keep the rest in written order.
     names.sort_by_key(|n| n != "mimetype");
+    let mut placed = 0;
     for name in names {
+        if let Some(face) = fonts.get(&name) {
+            copy_font(&mut out, face, &name, date)?;
+            placed += 1;
+            continue;
+        }
         let mut file = input.by_name(&name).map_err(fail)?;
         let method = if name == "mimetype" {
             zip::CompressionMethod::Stored
@@ -154,7 +144,33 @@ pub fn restamp(epub: &[u8], epoch: i64, lang: &str) -> Result<Vec<u8>> {
         out.start_file(name.as_str(), options).map_err(fail)?;
         out.write_all(&data).map_err(fail)?;
     }
+    if placed != fonts.len() {
+        return Err(fail(format!(
+            "{} of {} fonts found in the package",
+            placed,
+            fonts.len()
+        )));
+    }
     Ok(out.finish().map_err(fail)?.into_inner())
+}
+
+/// The face's packed entry, copied compressed under `name` and dated `date`. zip 2 copies an
+/// entry either renamed or re-dated, so it goes through a one-entry archive in between.
+fn copy_font<W: Write + std::io::Seek>(
+    out: &mut zip::ZipWriter<W>,
+    face: &Face,
+    name: &str,
+    date: zip::DateTime,
+) -> Result<()> {
+    let mut packed = face.packed().map_err(fail)?;
+    let mut renamed = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    renamed
+        .raw_copy_file_rename(packed.by_index_raw(0).map_err(fail)?, name)
+        .map_err(fail)?;
+    let mut renamed = renamed.finish_into_readable().map_err(fail)?;
+    let entry = renamed.by_index_raw(0).map_err(fail)?;
+    let copied = out.raw_copy_file_touch(entry, date, Some(0o644));
+    copied.map_err(fail)
 }
 
 /// Add `lang` and `xml:lang` to the root element of an XHTML document that has neither.
@@ -171,16 +187,6 @@ fn with_lang(xhtml: &[u8], lang: &str) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(10_957), (2000, 1, 1));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
-        let d = zip_date(crate::render::FIXED_EPOCH);
-        assert_eq!((d.year(), d.month(), d.day(), d.hour()), (2000, 1, 1, 0));
-        assert_eq!(zip_date(0), zip::DateTime::default());
-    }
 
     #[test]
     fn nav_gets_language_once() {
