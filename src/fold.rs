@@ -11,23 +11,29 @@
 //! or moves a character.
 use crate::model::Script;
 use ferrous_opencc::{config::BuiltinConfig, OpenCC};
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
 
 struct Tables {
     t2s: OpenCC,
     s2t: OpenCC,
-    /// Per-character results, both directions (`true` = to Simplified).
-    memo: Mutex<HashMap<(char, bool), char>>,
+    /// Per-character results for the Basic Multilingual Plane, `[to Traditional, to Simplified]`,
+    /// filled as characters are met ([`UNSET`] until then). Lock-free, so the documents of a
+    /// batch folding in parallel do not queue on one lock.
+    bmp: [Vec<AtomicU32>; 2],
 }
+
+/// A BMP slot not looked up yet (no character has this value).
+const UNSET: u32 = u32::MAX;
 
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
+    let slots = || (0..0x1_0000).map(|_| AtomicU32::new(UNSET)).collect();
     TABLES.get_or_init(|| Tables {
         // The configurations are compiled into the crate: failing to load them is a build defect.
         t2s: OpenCC::from_config(BuiltinConfig::T2s).expect("built-in OpenCC t2s tables"),
         s2t: OpenCC::from_config(BuiltinConfig::S2tw).expect("built-in OpenCC s2tw tables"),
-        memo: Mutex::new(HashMap::new()),
+        bmp: [slots(), slots()],
     })
 }
 
@@ -36,12 +42,14 @@ fn per_char(c: char, hans: bool) -> char {
         return c;
     }
     let t = tables();
-    if let Some(&r) = t
-        .memo
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&(c, hans))
-    {
+    let slot = t.bmp[usize::from(hans)].get(c as usize);
+    if let Some(r) = slot.map(|s| s.load(Ordering::Relaxed)).and_then(|v| {
+        if v == UNSET {
+            None
+        } else {
+            char::from_u32(v)
+        }
+    }) {
         return r;
     }
     let cc = if hans { &t.t2s } else { &t.s2t };
@@ -51,10 +59,10 @@ fn per_char(c: char, hans: bool) -> char {
         (Some(r), None) => r,
         _ => c,
     };
-    t.memo
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert((c, hans), r);
+    // Two threads meeting the same character store the same answer.
+    if let Some(s) = slot {
+        s.store(r as u32, Ordering::Relaxed);
+    }
     r
 }
 

@@ -93,22 +93,39 @@ fn widen(key: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
     (start, end)
 }
 
-/// Every occurrence of `pat` in the body, in reading order, with `skip` characters of the body
-/// ignored (the quotes, when they are optional).
-fn occurrences(seqs: &[Seq], pat: &[char], skip: fn(char) -> bool) -> Vec<Place> {
+/// The characters of one sequence that take part in matching, and where each sits in it.
+struct View {
+    chars: Vec<char>,
+    at: Vec<usize>,
+}
+
+/// Every sequence of the body with the `skip` characters left out (the quotes, when they are
+/// optional). Built once per pass, not once per entry.
+fn views(seqs: &[Seq], skip: fn(char) -> bool) -> Vec<View> {
+    seqs.iter()
+        .map(|seq| {
+            let at: Vec<usize> = (0..seq.key.len()).filter(|&i| !skip(seq.key[i])).collect();
+            View {
+                chars: at.iter().map(|&i| seq.key[i]).collect(),
+                at,
+            }
+        })
+        .collect()
+}
+
+/// Every occurrence of `pat` in the body (as `views` show it), in reading order.
+fn occurrences(seqs: &[Seq], views: &[View], pat: &[char]) -> Vec<Place> {
     let mut out = Vec::new();
-    if pat.is_empty() {
+    let Some(&first) = pat.first() else {
         return out;
-    }
-    for (s, seq) in seqs.iter().enumerate() {
-        // Positions of the characters that take part in matching.
-        let kept: Vec<usize> = (0..seq.key.len()).filter(|&i| !skip(seq.key[i])).collect();
-        if kept.len() < pat.len() {
+    };
+    for (s, v) in views.iter().enumerate() {
+        if v.chars.len() < pat.len() {
             continue;
         }
-        for w in 0..=kept.len() - pat.len() {
-            if (0..pat.len()).all(|j| seq.key[kept[w + j]] == pat[j]) {
-                let (start, end) = widen(&seq.key, kept[w], kept[w + pat.len() - 1] + 1);
+        for w in 0..=v.chars.len() - pat.len() {
+            if v.chars[w] == first && v.chars[w..w + pat.len()] == *pat {
+                let (start, end) = widen(&seqs[s].key, v.at[w], v.at[w + pat.len() - 1] + 1);
                 out.push(Place { seq: s, end, start });
             }
         }
@@ -119,13 +136,15 @@ fn occurrences(seqs: &[Seq], pat: &[char], skip: fn(char) -> bool) -> Vec<Place>
 
 /// Where each entry attaches (`None`: nowhere), longer terms choosing first.
 fn places(seqs: &[Seq], entries: &[Entry]) -> Vec<Option<Place>> {
+    let as_written = views(seqs, |_| false);
+    let unquoted = views(seqs, is_quote);
     let candidates: Vec<Vec<Place>> = entries
         .iter()
         .map(|e| {
             let written: Vec<char> = fold::fold(e.term.trim()).chars().collect();
-            let mut all = occurrences(seqs, &written, |_| false);
+            let mut all = occurrences(seqs, &as_written, &written);
             let core: Vec<char> = written.iter().copied().filter(|&c| !is_quote(c)).collect();
-            all.extend(occurrences(seqs, &core, is_quote));
+            all.extend(occurrences(seqs, &unquoted, &core));
             all
         })
         .collect();
