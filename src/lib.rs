@@ -9,6 +9,7 @@
 //! document ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
 //! ```
 pub mod batch;
+pub mod date;
 pub mod edition;
 pub mod error;
 pub mod fold;

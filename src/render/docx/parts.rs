@@ -9,7 +9,6 @@
 //! - `word/fontTable.xml` and its relationships, `word/fonts/*.odttf`, the odttf content type.
 //! - `docProps/core.xml`: title, language, dates from the render epoch.
 use super::fonts::{embed, font_table, font_table_rels};
-use super::package::w3c_date;
 use super::styles::FOOTNOTE_REFERENCE;
 use super::RenderContext;
 use crate::error::{Error, Result};
@@ -215,7 +214,7 @@ pub fn footnotes(xml: &mut String) -> Result<()> {
 }
 
 pub fn core(doc: &Document, ctx: &RenderContext) -> String {
-    let date = w3c_date(ctx.epoch);
+    let date = crate::date::w3c(ctx.epoch);
     format!(
         concat!(
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
