@@ -184,15 +184,15 @@ fn main() {
     }
     let b = batch_dir.to_string_lossy().to_string();
     let ob = tmp.join("batch-out").to_string_lossy().to_string();
-    let batch = time(|| {
+    let run_batch = || {
         assert!(Command::new(exe)
             .args(["build", &b, "-o", &ob])
             .output()
             .unwrap()
             .status
             .success());
-    });
-    let singles = time(|| {
+    };
+    let run_singles = || {
         for i in 0..8 {
             let r = batch_dir
                 .join(format!("copy{i}/report.txt"))
@@ -206,12 +206,35 @@ fn main() {
                 .status
                 .success());
         }
-    });
-    println!("| batch of 8 copies, one run | {} |", ms(batch));
+    };
+    // Interleaved (batch, singles, batch, …) so that drift in the machine's speed falls on both;
+    // the ratio is the median of the ratios of each pair.
+    run_batch();
+    run_singles();
+    let (mut batches, mut singles, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..2 * RUNS + 1 {
+        let t = Instant::now();
+        run_batch();
+        let b = t.elapsed();
+        let t = Instant::now();
+        run_singles();
+        let s = t.elapsed();
+        ratios.push(s.as_secs_f64() / b.as_secs_f64());
+        batches.push(b);
+        singles.push(s);
+    }
+    ratios.sort_by(f64::total_cmp);
     println!(
-        "| 8 single runs one after another | {} (batch is {:.2}× faster) |",
-        ms(singles),
-        singles.as_secs_f64() / batch.as_secs_f64()
+        "| batch of 8 copies, one run | {} (median of {}) |",
+        ms(median(batches)),
+        2 * RUNS + 1
+    );
+    println!(
+        "| 8 single runs one after another | {} (batch is {:.2}× faster; pairs {:.2}–{:.2}×) |",
+        ms(median(singles)),
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1]
     );
 
     let r20 = scaled(&tmp, 20).to_string_lossy().to_string();
