@@ -40,7 +40,9 @@ fn glyph_metrics(face: &ttf_parser::Face<'_>, glyph: u16) -> Option<GlyphMetrics
     let width = u32::from(face.glyph_hor_advance(id)?);
     let descent = i32::from(face.tables().hhea.descender);
     let height = face
-        .glyph_bounding_box(id)
+        .tables()
+        .glyf
+        .and_then(|glyf| glyf.bbox(id))
         .map(|b| (i32::from(b.y_max) - i32::from(b.y_min) - descent) as u32)
         .unwrap_or(1000);
     Some(GlyphMetrics { width, height })
