@@ -132,17 +132,9 @@ fn strip_glosses(raw: &str) -> String {
     s
 }
 
+/// The full-width form of a mark this pass converts (the same table the notes readers use).
 fn full_width(c: char) -> char {
-    match c {
-        ',' => '\u{FF0C}',
-        ':' => '\u{FF1A}',
-        ';' => '\u{FF1B}',
-        '!' => '\u{FF01}',
-        '?' => '\u{FF1F}',
-        '(' => '\u{FF08}',
-        ')' => '\u{FF09}',
-        other => other,
-    }
+    crate::read::notes::punct::wide(c).unwrap_or(c)
 }
 
 /// Step 4. Returns how many marks changed.

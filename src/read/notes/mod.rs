@@ -10,7 +10,7 @@ use std::path::Path;
 mod delimited;
 pub mod doc;
 pub mod docx;
-mod punct;
+pub(crate) mod punct;
 mod sheet;
 mod sniff;
 mod table;

@@ -4,8 +4,9 @@
 //! runs (`PM2.5`, `1,000`, `Contract Development`) stay as they are; a bracket pair converts
 //! together, so `组织(Contract …)` gets both of its brackets full-width.
 
-/// Full-width form of an ASCII punctuation mark this rule converts.
-fn wide(c: char) -> Option<char> {
+/// Full-width form of an ASCII punctuation mark this rule converts (also the report cleaning
+/// pass's table).
+pub(crate) fn wide(c: char) -> Option<char> {
     Some(match c {
         ',' => '\u{FF0C}',
         ':' => '\u{FF1A}',
