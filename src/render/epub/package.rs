@@ -5,8 +5,9 @@
 //! writer of its own; its `ZipLibrary` stamps the current time on each entry. [`restamp`]
 //! therefore rewrites the archive it produces: same entries, same order, `mimetype` first and
 //! stored, every entry dated from the edition's epoch (compressed bytes copied as they are, not
-//! inflated and deflated again). The same pass gives the navigation
-//! document the `lang`/`xml:lang` its template lacks.
+//! inflated and deflated again) and the fonts taken from the subsets' one deflate
+//! ([`crate::fonts::Face::packed`]). The same pass gives the navigation document the
+//! `lang`/`xml:lang` its template lacks.
 use super::super::RenderContext;
 use super::css;
 use super::xhtml::{Part, PartKind};
@@ -95,7 +96,8 @@ pub fn identifier(doc: &Document) -> uuid::Uuid {
 
 /// Copy every entry of `epub` into a new archive dated `epoch`: `mimetype` first and stored,
 /// the rest deflated, in the order epub-builder wrote them; `OEBPS/nav.xhtml` gets the
-/// edition's language.
+/// edition's language; each entry named in `fonts` (package path → face) is replaced by that
+/// face's packed entry, compressed bytes as they are.
 pub fn restamp(
     epub: &[u8],
     epoch: i64,
