@@ -69,6 +69,16 @@ fn scaled(dir: &Path, n: usize) -> PathBuf {
     report
 }
 
+/// `baogao build <input> -o <out>` as a fresh process; panics unless it succeeds.
+fn build(input: &str, out: &str) {
+    let status = Command::new(env!("CARGO_BIN_EXE_baogao"))
+        .args(["build", input, "-o", out])
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success(), "baogao build {input} failed");
+}
+
 fn peak_rss_mb(args: &[&str]) -> Option<f64> {
     let out = Command::new("/usr/bin/time")
         .arg("-v")
@@ -159,16 +169,10 @@ fn main() {
         );
     }
 
-    let exe = env!("CARGO_BIN_EXE_baogao");
     let r = report.to_string_lossy().to_string();
     let o = tmp.join("cli").to_string_lossy().to_string();
     let t = time(|| {
-        assert!(Command::new(exe)
-            .args(["build", &r, "-o", &o])
-            .output()
-            .unwrap()
-            .status
-            .success());
+        build(&r, &o);
     });
     println!("| CLI process, all three editions (1×) | {} |", ms(t));
 
@@ -185,12 +189,7 @@ fn main() {
     let b = batch_dir.to_string_lossy().to_string();
     let ob = tmp.join("batch-out").to_string_lossy().to_string();
     let run_batch = || {
-        assert!(Command::new(exe)
-            .args(["build", &b, "-o", &ob])
-            .output()
-            .unwrap()
-            .status
-            .success());
+        build(&b, &ob);
     };
     let run_singles = || {
         for i in 0..8 {
@@ -199,12 +198,7 @@ fn main() {
                 .to_string_lossy()
                 .to_string();
             let o = tmp.join(format!("single{i}")).to_string_lossy().to_string();
-            assert!(Command::new(exe)
-                .args(["build", &r, "-o", &o])
-                .output()
-                .unwrap()
-                .status
-                .success());
+            build(&r, &o);
         }
     };
     // Interleaved (batch, singles, batch, …) so that drift in the machine's speed falls on both;
