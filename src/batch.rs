@@ -31,6 +31,8 @@ pub struct Done {
     pub unmatched: usize,
     pub suspicious: usize,
     pub missing_glyphs: usize,
+    /// The check's warnings, one line each (`warning[code] line N: …`).
+    pub warnings: Vec<String>,
     pub written: Vec<(Format, PathBuf)>,
     pub failed: Vec<(Format, Error)>,
 }
@@ -96,6 +98,7 @@ fn one(
             unmatched: r.notes.unmatched.len(),
             suspicious: r.cleaning.suspicious.len(),
             missing_glyphs: r.glyphs.missing.len(),
+            warnings: r.warnings.iter().map(|w| w.to_string()).collect(),
             written,
             failed,
         })
@@ -116,7 +119,7 @@ fn exit_code(outcomes: &[Outcome], n: usize) -> u8 {
             Ok(d) if d.failed.is_empty() => 0,
             Ok(_) => 3,
             Err(e) if n == 1 => e.exit_code(),
-            Err(Error::Unmatched { .. }) => 4,
+            Err(Error::Strict { .. }) => 4,
             Err(_) => 3,
         };
         worst = worst.max(code);

@@ -28,9 +28,12 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
-    /// `--strict` and some notes matched nothing.
-    #[error("{}: {} note(s) match nothing in the report: {}", path.display(), terms.len(), terms.join(", "))]
-    Unmatched { path: PathBuf, terms: Vec<String> },
+    /// `--strict` and the check raised warnings: nothing is written.
+    #[error("{}: --strict: {} warning(s), nothing written: {}", path.display(), warnings.len(), warnings.join("; "))]
+    Strict {
+        path: PathBuf,
+        warnings: Vec<String>,
+    },
 }
 
 impl Error {
@@ -52,7 +55,7 @@ impl Error {
         match self {
             Error::Usage(_) | Error::Input { .. } | Error::Style { .. } | Error::Font { .. } => 2,
             Error::Render { .. } | Error::Io { .. } => 3,
-            Error::Unmatched { .. } => 4,
+            Error::Strict { .. } => 4,
         }
     }
 }

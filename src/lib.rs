@@ -9,10 +9,10 @@
 //! document ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
 //! ```
 pub mod batch;
+pub mod check_report;
 pub mod date;
 pub mod edition;
 pub mod error;
-pub mod fold;
 pub mod fonts;
 pub mod layout;
 pub mod model;
@@ -20,10 +20,11 @@ pub mod passes;
 pub mod pdf;
 pub mod read;
 pub mod render;
-pub mod report;
+pub mod script_convert;
 pub mod style;
 pub mod summary;
 
+use check_report::CheckReport;
 use edition::Format;
 pub use error::{Error, Result};
 use fonts::FontBook;
@@ -33,7 +34,6 @@ use passes::{
     Pass,
 };
 use rayon::prelude::*;
-use report::Report;
 use std::path::{Path, PathBuf};
 use style::Style;
 
@@ -50,13 +50,13 @@ pub struct Options {
 /// A document read and passed, ready for the writers, with its check report.
 pub struct Prepared {
     pub doc: Document,
-    pub report: Report,
+    pub report: CheckReport,
 }
 
 /// Read one report, run every pass, attach its notes and check glyph coverage.
 pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> Result<Prepared> {
     let (doc, input) = read::report(path)?;
-    let mut report = Report {
+    let mut report = CheckReport {
         input,
         ..Default::default()
     };
@@ -84,21 +84,54 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
         .map(|c| format!("U+{:04X}", *c as u32))
         .collect();
     fonts::mark_missing(&mut doc, &missing);
-    if opts.strict && !report.notes.unmatched.is_empty() {
-        let path = PathBuf::from(report.notes.source.clone().unwrap_or_default());
-        return Err(Error::Unmatched {
-            path,
-            terms: report.notes.unmatched.clone(),
+    raise_warnings(&mut report);
+    if opts.strict && report.strict_failures().next().is_some() {
+        return Err(Error::Strict {
+            path: path.to_path_buf(),
+            warnings: report.strict_failures().map(|w| w.to_string()).collect(),
         });
     }
     Ok(Prepared { doc, report })
+}
+
+/// Warnings that follow from what the passes recorded (passes may also raise their own).
+fn raise_warnings(report: &mut CheckReport) {
+    if !report.cleaning.preamble_lines.is_empty() {
+        let n = report.cleaning.preamble_lines.len();
+        report.info(
+            "dropped-lines",
+            format!("{n} line(s) before the title dropped (listed under cleaning.preamble_lines)"),
+            None,
+        );
+    }
+    let spans: Vec<_> = report.cleaning.suspicious.clone();
+    for s in spans {
+        report.warn(
+            "suspicious-text",
+            format!(
+                "column {}: corrupted text left as it is: {}",
+                s.column, s.text
+            ),
+            Some(s.line),
+        );
+    }
+    if !report.notes.unmatched.is_empty() {
+        let n = report.notes.unmatched.len();
+        let terms = report.notes.unmatched.join(", ");
+        let source = report.notes.source.clone().unwrap_or_default();
+        report.warn(
+            "unmatched-notes",
+            format!("{n} note(s) of {source} match nothing in the report: {terms}"),
+            None,
+        );
+    }
 }
 
 /// The notes file: `--notes`, else the file the `附件：` line names beside the report.
 fn find_notes(
     path: &Path,
     opts: &Options,
-    report: &mut Report,
+    report: &mut CheckReport,
 ) -> Result<Option<(read::notes::NotesFile, PathBuf)>> {
     let notes_path = match &opts.notes {
         Some(p) => {
@@ -120,12 +153,19 @@ fn find_notes(
                     p
                 }
                 None => {
-                    report.notes.how = match named {
+                    report.notes.how = match &named {
                         Some(n) => format!(
                             "the attachment line names {n}, but no such file is beside the report"
                         ),
                         None => "no --notes and no attachment line".into(),
                     };
+                    if let Some(n) = named {
+                        report.warn(
+                            "attachment-missing",
+                            format!("the attachment line names {n}, but no such file is beside the report"),
+                            None,
+                        );
+                    }
                     return Ok(None);
                 }
             }
@@ -138,7 +178,7 @@ fn find_notes(
 }
 
 /// `baogao check`: the report of one document.
-pub fn check(path: &Path, opts: &Options, style: &Style) -> Result<Report> {
+pub fn check(path: &Path, opts: &Options, style: &Style) -> Result<CheckReport> {
     // An unreadable report is refused before the fonts (tens of MB) are loaded.
     read::report(path)?;
     let fonts = FontBook::load(style)?;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const EXIT_CODES: &str = "Exit codes:\n  0  all done\n  2  usage error or unreadable input\n  \
-3  some documents or editions failed (others were written)\n  4  --strict found unmatched notes";
+3  some documents or editions failed (others were written)\n  4  --strict found warnings (nothing written)";
 
 #[derive(Parser)]
 #[command(name = "baogao", version, about = "Government work report + annotations → print PDF, EPUB and DOCX", after_help = EXIT_CODES)]
@@ -39,7 +39,8 @@ enum Command {
         /// Script of the editions.
         #[arg(long, value_enum, default_value_t = ScriptChoice::Keep)]
         script: ScriptChoice,
-        /// Treat notes that match nothing as an error (exit 4).
+        /// Treat any warning (unmatched notes, corrupted text, missing attachment…) as an error:
+        /// exit 4, nothing written.
         #[arg(long)]
         strict: bool,
         /// Documents processed at once (default: number of cores).

@@ -1,9 +1,9 @@
 //! Human-readable messages: the check summary, one line per built document, the batch table.
 use crate::batch::Outcome;
-use crate::report::Report;
+use crate::check_report::CheckReport;
 use std::fmt::Write;
 
-pub fn check_text(r: &Report) -> String {
+pub fn check_text(r: &CheckReport) -> String {
     let mut s = String::new();
     let c = &r.cleaning;
     let _ = writeln!(
@@ -67,6 +67,10 @@ pub fn check_text(r: &Report) -> String {
             r.glyphs.missing.join(" ")
         );
     }
+    let _ = writeln!(s, "warnings: {}", r.warnings.len());
+    for w in &r.warnings {
+        let _ = writeln!(s, "  {w}");
+    }
     s
 }
 
@@ -96,6 +100,9 @@ pub fn outcome_line(o: &Outcome) -> String {
                 d.unmatched,
                 o.time.as_millis()
             );
+            for w in &d.warnings {
+                s += &format!("\n{}: {w}", o.report.display());
+            }
             s
         }
         Err(e) => format!("baogao: {e}"),

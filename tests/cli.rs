@@ -172,3 +172,54 @@ fn unknown_format_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("odt"));
 }
+
+/// Warnings: `check --json` lists them with code, severity, message and line; `build` prints each
+/// on stderr as one line; `--strict` refuses any of severity `warning` with exit 4 and writes nothing.
+#[test]
+fn warnings_are_listed_printed_and_refused_under_strict() {
+    let report = input_dir().join("report.txt");
+    let o = baogao(&["check", s(&report), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let warnings = v["warnings"].as_array().expect("warnings array");
+    let codes: Vec<(&str, &str)> = warnings
+        .iter()
+        .map(|w| (w["code"].as_str().unwrap(), w["severity"].as_str().unwrap()))
+        .collect();
+    assert!(codes.contains(&("dropped-lines", "info")), "{codes:?}");
+    assert!(codes.contains(&("unmatched-notes", "warning")), "{codes:?}");
+    for w in warnings {
+        assert!(!w["message"].as_str().unwrap().is_empty());
+    }
+    let unmatched = warnings
+        .iter()
+        .find(|w| w["code"] == "unmatched-notes")
+        .unwrap();
+    assert!(unmatched["message"]
+        .as_str()
+        .unwrap()
+        .contains("\u{201C}双减\u{201D}"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = baogao(&["build", s(&report), "-o", s(&out)]);
+    assert!(o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    for w in warnings {
+        let code = w["code"].as_str().unwrap();
+        assert!(
+            stderr.lines().any(|l| l.contains(&format!("[{code}]"))),
+            "{code} not printed: {stderr}"
+        );
+    }
+
+    let strict = tmp.path().join("strict");
+    let o = baogao(&["build", s(&report), "-o", s(&strict), "--strict"]);
+    assert_eq!(o.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("unmatched-notes"), "{stderr}");
+    assert!(
+        !strict.exists() || files(&strict).is_empty(),
+        "strict wrote files"
+    );
+}

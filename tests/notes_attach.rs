@@ -3,13 +3,13 @@
 //! through `baogao check --json` and `--strict`.
 mod common;
 
+use baogao::check_report::CheckReport;
 use baogao::model::{Block, Document, Inline, Script};
 use baogao::passes::{
     attach::Attach, clean::Clean, script::ScriptChoice, script::ScriptPass, structure::Structure,
     Pass,
 };
 use baogao::read;
-use baogao::report::Report;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -24,10 +24,10 @@ const DOC_NOTES: &str = "input/wuyang-2024/《政府工作报告》有关注释.
 const UNMATCHED: &str = "\u{201C}双减\u{201D}";
 
 /// The library's pipeline up to the notes, without the fonts' glyph check.
-fn prepare(notes: Option<&Path>, script: ScriptChoice) -> (Document, Report, PathBuf) {
+fn prepare(notes: Option<&Path>, script: ScriptChoice) -> (Document, CheckReport, PathBuf) {
     let path = repo(REPORT);
     let (doc, input) = read::report(&path).unwrap();
-    let mut report = Report {
+    let mut report = CheckReport {
         input,
         ..Default::default()
     };
@@ -68,7 +68,7 @@ fn refs(doc: &Document) -> Vec<u32> {
         .collect()
 }
 
-fn assert_wuyang_notes(doc: &Document, report: &Report) {
+fn assert_wuyang_notes(doc: &Document, report: &CheckReport) {
     assert_eq!(report.notes.entries, 33);
     assert_eq!(report.notes.matched.len(), 32, "{:#?}", report.notes);
     assert_eq!(report.notes.unmatched, vec![UNMATCHED.to_string()]);
@@ -130,7 +130,7 @@ fn txt_notes_give_the_same_attachment_as_csv() {
         ScriptChoice::Keep,
     );
     assert_wuyang_notes(&txt_doc, &txt);
-    let key = |r: &Report| {
+    let key = |r: &CheckReport| {
         r.notes
             .matched
             .iter()
@@ -173,7 +173,7 @@ fn simplified_editions_convert_body_and_notes_alike() {
     assert_eq!(refs(&keep), refs(&doc));
 }
 
-fn assert_wuyang_notes_hans(doc: &Document, report: &Report) {
+fn assert_wuyang_notes_hans(doc: &Document, report: &CheckReport) {
     assert_eq!(report.notes.matched.len(), 32);
     assert_eq!(report.notes.unmatched, vec![UNMATCHED.to_string()]);
     let annex = doc.annex.as_ref().unwrap();
@@ -254,7 +254,7 @@ fn strict_refuses_the_unmatched_note_with_exit_4() {
         ..Default::default()
     };
     match baogao::check(&repo(REPORT), &opts, &style) {
-        Err(e @ baogao::Error::Unmatched { .. }) => assert_eq!(e.exit_code(), 4),
-        other => panic!("expected Error::Unmatched, got {other:?}"),
+        Err(e @ baogao::Error::Strict { .. }) => assert_eq!(e.exit_code(), 4),
+        other => panic!("expected Error::Strict, got {other:?}"),
     }
 }

@@ -1,18 +1,18 @@
 //! The script pass on the real Wuyang report (Traditional, with a few stray Simplified characters).
 mod common;
 
-use baogao::fold;
+use baogao::check_report::CheckReport;
 use baogao::model::{Document, Script};
 use baogao::passes::{
     clean::Clean, script::ScriptChoice, script::ScriptPass, structure::Structure, Pass,
 };
-use baogao::report::Report;
+use baogao::script_convert;
 use std::path::Path;
 
-fn wuyang(choice: ScriptChoice) -> (Document, Document, Report) {
+fn wuyang(choice: ScriptChoice) -> (Document, Document, CheckReport) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("input/wuyang-2024/report.txt");
     let (doc, input) = baogao::read::report(&path).unwrap();
-    let mut report = Report {
+    let mut report = CheckReport {
         input,
         ..Default::default()
     };
@@ -31,7 +31,7 @@ fn body(doc: &Document) -> String {
 #[test]
 fn wuyang_is_traditional_despite_its_stray_simplified_characters() {
     let (before, after, report) = wuyang(ScriptChoice::Keep);
-    let (hant, hans) = fold::script_evidence(&body(&before));
+    let (hant, hans) = script_convert::script_evidence(&body(&before));
     // `范` (示范) is written Simplified in this Traditional report; it is outvoted.
     assert!(body(&before).contains('范'));
     assert!(hans > 0 && hant > 20 * hans, "hant {hant}, hans {hans}");
@@ -55,12 +55,16 @@ fn wuyang_in_simplified_keeps_every_character_in_place() {
         assert_eq!(a.chars().count(), b.chars().count(), "{a}\n{b}");
         // Only Han characters change, each into a variant of itself.
         for (x, y) in a.chars().zip(b.chars()) {
-            assert!(x == y || (common::is_han(x) && fold::to_hans(x) == fold::to_hans(y)));
+            assert!(
+                x == y
+                    || (common::is_han(x)
+                        && script_convert::to_hans(x) == script_convert::to_hans(y))
+            );
         }
     }
     common::assert_same_han(&body(&after), &body(&before), "simplified body");
     // No Traditional-only character is left.
-    assert_eq!(fold::script_evidence(&body(&after)).0, 0);
+    assert_eq!(script_convert::script_evidence(&body(&after)).0, 0);
 }
 
 #[test]
@@ -70,7 +74,7 @@ fn wuyang_in_traditional_is_untouched_and_simplified_back_again_is_traditional()
     // Asking for the script it already has changes nothing (the stray `范` is kept as written).
     assert_eq!(kept.blocks, before.blocks);
     let (_, hans, _) = wuyang(ScriptChoice::Hans);
-    let mut report = Report::default();
+    let mut report = CheckReport::default();
     let back = ScriptPass {
         choice: ScriptChoice::Hant,
     }
@@ -79,5 +83,5 @@ fn wuyang_in_traditional_is_untouched_and_simplified_back_again_is_traditional()
     assert_eq!(report.input.script, "hans");
     assert_eq!(back.script, Script::Hant);
     common::assert_same_han(&body(&back), &body(&before), "round trip");
-    assert!(fold::script_evidence(&body(&back)).0 > 1000);
+    assert!(script_convert::script_evidence(&body(&back)).0 > 1000);
 }

@@ -1,9 +1,9 @@
 //! Decoding, cleaning and structure on the real Wuyang report and on fixtures made from it.
 mod common;
 
+use baogao::check_report::CheckReport;
 use baogao::model::{all_text, Block, Document};
 use baogao::passes::{clean::Clean, structure::Structure, Pass};
-use baogao::report::Report;
 use baogao::Error;
 use common::{assert_same_han, run_with_deadline};
 use std::path::{Path, PathBuf};
@@ -19,9 +19,9 @@ fn wuyang() -> PathBuf {
 }
 
 /// Read, clean and structure one report (the passes this part of the pipeline owns).
-fn text_of(path: &Path) -> (Document, Report) {
+fn text_of(path: &Path) -> (Document, CheckReport) {
     let (doc, input) = baogao::read::report(path).expect("report reads");
-    let mut report = Report {
+    let mut report = CheckReport {
         input,
         ..Default::default()
     };

@@ -1,7 +1,7 @@
 //! The note area at the foot of a page: a short rule, then the notes in the note size, each
 //! opened by its number raised.
 use super::linebreak::{break_lines, Line};
-use super::text::Metrics;
+use super::metrics::Metrics;
 use crate::style::Role;
 
 /// Geometry of the note area.

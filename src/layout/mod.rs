@@ -4,8 +4,8 @@ pub mod flow;
 pub mod footnotes;
 pub mod frame;
 pub mod linebreak;
+pub mod metrics;
 pub mod pages;
-pub mod text;
 
 use crate::fonts::Subsets;
 use crate::model::{plain, Block, Document, Inline};
@@ -13,8 +13,8 @@ use crate::style::{MarkForm, Role, Style};
 use flow::BodyLine;
 use frame::Pages;
 use linebreak::{break_lines, Piece};
+use metrics::Metrics;
 use std::collections::BTreeMap;
-use text::Metrics;
 
 /// How a paragraph's lines sit in the text block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

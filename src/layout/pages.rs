@@ -5,7 +5,7 @@ use super::flow::{BodyLine, PagePlan};
 use super::footnotes::NoteArea;
 use super::frame::{Frame, FrameItem, Glyph, OutlineEntry, Pages, Rect, Spot, MM};
 use super::linebreak::Line;
-use super::text::Metrics;
+use super::metrics::Metrics;
 use crate::style::Style;
 use std::collections::BTreeMap;
 

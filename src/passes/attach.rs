@@ -2,7 +2,7 @@
 //!
 //! - Entries are converted to the document's script first, so one edition never mixes scripts.
 //! - The body is every block but the title and the `附件：` line (which names the notes themselves).
-//! - Matching compares texts folded character by character ([`fold::key`]: Traditional →
+//! - Matching compares texts folded character by character ([`script_convert::key`]: Traditional →
 //!   Simplified, full-width ASCII → ASCII, corner brackets → curly quotes), so a match's offsets
 //!   are the body's own offsets. The term is matched first as written (`“三公”经费` finds
 //!   `“三公”經費`); only if that finds nothing anywhere is it matched with its quotes optional (the
@@ -14,10 +14,10 @@
 //!   occurrence that overlaps no place already taken.
 //! - Notes are numbered 1…N in reading order; unmatched terms are reported as the entry writes them.
 use super::Pass;
+use crate::check_report::{CheckReport, MatchedNote};
 use crate::error::Result;
-use crate::fold;
 use crate::model::{Annex, Block, Document, Entry, Inline, Note};
-use crate::report::{MatchedNote, Report};
+use crate::script_convert;
 
 pub struct Attach {
     /// Entries as read from the notes file (any script).
@@ -71,7 +71,7 @@ fn body(doc: &Document) -> Vec<Seq> {
             let key = inl
                 .iter()
                 .filter_map(|i| match i {
-                    Inline::Text(t) => Some(t.chars().map(fold::key)),
+                    Inline::Text(t) => Some(t.chars().map(script_convert::key)),
                     Inline::NoteRef(_) => None,
                 })
                 .flatten()
@@ -141,7 +141,7 @@ fn places(seqs: &[Seq], entries: &[Entry]) -> Vec<Option<Place>> {
     let candidates: Vec<Vec<Place>> = entries
         .iter()
         .map(|e| {
-            let written: Vec<char> = fold::fold(e.term.trim()).chars().collect();
+            let written: Vec<char> = script_convert::fold(e.term.trim()).chars().collect();
             let mut all = occurrences(seqs, &as_written, &written);
             let core: Vec<char> = written.iter().copied().filter(|&c| !is_quote(c)).collect();
             all.extend(occurrences(seqs, &unquoted, &core));
@@ -204,15 +204,15 @@ impl Pass for Attach {
     fn name(&self) -> &'static str {
         "attach"
     }
-    fn run(&self, mut doc: Document, report: &mut Report) -> Result<Document> {
+    fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
         let script = doc.script;
         let entries: Vec<Entry> = self
             .entries
             .iter()
             .map(|e| Entry {
                 number: e.number,
-                term: fold::convert(e.term.trim(), script),
-                text: fold::convert(&e.text, script),
+                term: script_convert::convert(e.term.trim(), script),
+                text: script_convert::convert(&e.text, script),
             })
             .collect();
         let seqs = body(&doc);
@@ -263,8 +263,8 @@ impl Pass for Attach {
             .map(|(_, e)| e.term.trim().to_string())
             .collect();
         doc.annex = Some(Annex {
-            label: fold::convert(ANNEX_LABEL, script),
-            title: fold::convert(&clean_title(&self.annex_title), script),
+            label: script_convert::convert(ANNEX_LABEL, script),
+            title: script_convert::convert(&clean_title(&self.annex_title), script),
             entries,
         });
         Ok(doc)

@@ -14,9 +14,9 @@
 //!    (`,。` → `。`, `,、` → `、`): it is removed and listed in `cleaning.removed`;
 //! 6. leading and trailing whitespace of each line is stripped (whitespace only: not a loss).
 use super::Pass;
+use crate::check_report::{CheckReport, Cleaning, Removed, Suspicious};
 use crate::error::Result;
 use crate::model::{Block, Document};
-use crate::report::{Cleaning, Removed, Report, Suspicious};
 
 pub mod pinyin;
 pub mod suspicious;
@@ -27,7 +27,7 @@ impl Pass for Clean {
     fn name(&self) -> &'static str {
         "clean"
     }
-    fn run(&self, mut doc: Document, report: &mut Report) -> Result<Document> {
+    fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
         let title_at = doc.blocks.iter().position(|b| match b {
             Block::Raw { text, .. } => is_title_line(&strip_glosses(text)),
             _ => false,

@@ -1,8 +1,8 @@
 //! Passes over the document model, run once per document in a fixed order, each counting what it
 //! changes in the check report.
+use crate::check_report::CheckReport;
 use crate::error::Result;
 use crate::model::Document;
-use crate::report::Report;
 
 pub mod attach;
 pub mod clean;
@@ -11,5 +11,5 @@ pub mod structure;
 
 pub trait Pass {
     fn name(&self) -> &'static str;
-    fn run(&self, doc: Document, report: &mut Report) -> Result<Document>;
+    fn run(&self, doc: Document, report: &mut CheckReport) -> Result<Document>;
 }

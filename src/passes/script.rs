@@ -1,13 +1,13 @@
 //! Script pass: detect the body's script (Traditional or Simplified) and convert as asked.
 //!
-//! Detection counts the characters only one script writes ([`fold::script_evidence`]): a few stray
+//! Detection counts the characters only one script writes ([`script_convert::script_evidence`]): a few stray
 //! Simplified characters in a Traditional report (`范` in Wuyang's) are outvoted by the thousands of
-//! Traditional ones. Conversion goes through [`fold::convert`], which never changes a text's length.
+//! Traditional ones. Conversion goes through [`script_convert::convert`], which never changes a text's length.
 use super::Pass;
+use crate::check_report::CheckReport;
 use crate::error::Result;
-use crate::fold;
 use crate::model::{self, Document, Script};
-use crate::report::Report;
+use crate::script_convert;
 
 /// `--script keep|hans|hant`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -24,7 +24,7 @@ pub struct ScriptPass {
 
 /// The script most of `text` is written in; Simplified when nothing tells them apart.
 pub fn detect(text: &str) -> Script {
-    let (hant, hans) = fold::script_evidence(text);
+    let (hant, hans) = script_convert::script_evidence(text);
     if hant > hans {
         Script::Hant
     } else {
@@ -52,7 +52,7 @@ impl Pass for ScriptPass {
     fn name(&self) -> &'static str {
         "script"
     }
-    fn run(&self, mut doc: Document, report: &mut Report) -> Result<Document> {
+    fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
         let found = detect(&body_text(&doc));
         let wanted = match self.choice {
             ScriptChoice::Keep => found,
@@ -60,7 +60,7 @@ impl Pass for ScriptPass {
             ScriptChoice::Hant => Script::Hant,
         };
         if wanted != found {
-            model::map_text(&mut doc, &mut |t| fold::convert(t, wanted));
+            model::map_text(&mut doc, &mut |t| script_convert::convert(t, wanted));
         }
         doc.script = wanted;
         report.input.script = tag(found).into();
@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn a_stray_simplified_character_does_not_flip_detection() {
-        let mut report = Report::default();
+        let mut report = CheckReport::default();
         let doc = ScriptPass {
             choice: ScriptChoice::Keep,
         }
@@ -119,7 +119,7 @@ mod tests {
     #[test]
     fn hans_converts_title_and_every_block_keeping_lengths() {
         let before = traditional();
-        let mut report = Report::default();
+        let mut report = CheckReport::default();
         let doc = ScriptPass {
             choice: ScriptChoice::Hans,
         }
@@ -146,7 +146,7 @@ mod tests {
             content: text("发展经济\u{FF0C}头发也长了\u{3002}"),
         }]);
         doc.title = "政府工作报告".into();
-        let mut report = Report::default();
+        let mut report = CheckReport::default();
         let doc = ScriptPass {
             choice: ScriptChoice::Hant,
         }

@@ -15,10 +15,10 @@
 //! - **Attachment**: a line `附件：…`; the file name after the colon goes to `file` and
 //!   `report.structure.attachment`.
 use super::Pass;
+use crate::check_report::{CheckReport, Heading};
 use crate::error::Result;
 use crate::model::{Block, Document, Inline, Lead};
 use crate::passes::clean::is_title_line;
-use crate::report::{Heading, Report};
 
 pub struct Structure;
 
@@ -33,7 +33,7 @@ impl Pass for Structure {
     fn name(&self) -> &'static str {
         "structure"
     }
-    fn run(&self, mut doc: Document, report: &mut Report) -> Result<Document> {
+    fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
         let mut blocks = Vec::with_capacity(doc.blocks.len());
         // Subtitles may follow the title until the first other block.
         let mut after_title = false;

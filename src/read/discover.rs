@@ -4,13 +4,13 @@
 //! corner brackets and straight quotes made curly quotes, angle brackets made title marks, ASCII
 //! letters lower-cased — and script folding, so the line's `《政府工作報告》有關注釋.doc` finds the file
 //! `《政府工作报告》有关注释.doc`. When the line names no extension, the file's stem is compared.
-use crate::fold;
+use crate::script_convert;
 use std::path::{Path, PathBuf};
 
 /// A file name as discovery compares it.
 pub fn name_key(name: &str) -> String {
     name.chars()
-        .map(fold::key)
+        .map(script_convert::key)
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
             '<' | '\u{3008}' => '\u{300A}',  // < 〈 → 《

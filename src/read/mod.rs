@@ -1,7 +1,7 @@
 //! Readers: bytes → text, report text → raw blocks, notes file → entries.
+use crate::check_report::InputInfo;
 use crate::error::{Error, Result};
 use crate::model::{Block, Document};
-use crate::report::InputInfo;
 use std::path::Path;
 
 pub mod decode;

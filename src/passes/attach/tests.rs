@@ -37,8 +37,8 @@ fn doc(blocks: Vec<Block>) -> Document {
     d.title = "2024年舞陽縣政府工作報告".into();
     d
 }
-fn run(d: Document, entries: Vec<Entry>) -> (Document, Report) {
-    let mut report = Report::default();
+fn run(d: Document, entries: Vec<Entry>) -> (Document, CheckReport) {
+    let mut report = CheckReport::default();
     let d = Attach {
         entries,
         annex_title: " 《政府工作报告》有关注释 ".into(),

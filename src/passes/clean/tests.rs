@@ -17,8 +17,8 @@ fn raw(lines: &[&str]) -> Document {
     )
 }
 
-fn clean(lines: &[&str]) -> (Vec<String>, Report) {
-    let mut report = Report::default();
+fn clean(lines: &[&str]) -> (Vec<String>, CheckReport) {
+    let mut report = CheckReport::default();
     let doc = Clean.run(raw(lines), &mut report).unwrap();
     let texts = doc.blocks.iter().map(|b| b.text()).collect();
     (texts, report)

@@ -5,7 +5,7 @@ use crate::passes::clean::Clean;
 
 const FIXTURE: &str = include_str!("../../../tests/fixtures/structure-levels.txt");
 
-fn structure(text: &str) -> (Document, Report) {
+fn structure(text: &str) -> (Document, CheckReport) {
     let blocks = text
         .split('\n')
         .enumerate()
@@ -14,7 +14,7 @@ fn structure(text: &str) -> (Document, Report) {
             text: t.to_string(),
         })
         .collect();
-    let mut report = Report::default();
+    let mut report = CheckReport::default();
     let doc = Clean.run(Document::new(blocks), &mut report).unwrap();
     let doc = Structure.run(doc, &mut report).unwrap();
     (doc, report)

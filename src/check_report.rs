@@ -3,13 +3,80 @@
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Report {
+pub struct CheckReport {
     pub input: InputInfo,
     pub title: String,
     pub cleaning: Cleaning,
     pub structure: Structure,
     pub notes: NotesInfo,
     pub glyphs: Glyphs,
+    /// Doubts raised while reading and passing: printed by `build` on stderr, listed by `check`.
+    /// `--strict` turns any of severity `warning` into exit 4 with nothing written.
+    pub warnings: Vec<Warning>,
+}
+
+impl CheckReport {
+    /// Raise a warning (severity `warning`).
+    pub fn warn(&mut self, code: &'static str, message: impl Into<String>, line: Option<usize>) {
+        self.push(Severity::Warning, code, message.into(), line);
+    }
+    /// Record something dropped or changed on purpose that the user may want to see (`info`).
+    pub fn info(&mut self, code: &'static str, message: impl Into<String>, line: Option<usize>) {
+        self.push(Severity::Info, code, message.into(), line);
+    }
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+        line: Option<usize>,
+    ) {
+        self.warnings.push(Warning {
+            code: code.to_string(),
+            severity,
+            message,
+            line,
+        });
+    }
+    /// The warnings `--strict` refuses (severity `warning`, not `info`).
+    pub fn strict_failures(&self) -> impl Iterator<Item = &Warning> {
+        self.warnings
+            .iter()
+            .filter(|w| w.severity == Severity::Warning)
+    }
+}
+
+/// How much a warning matters: `warning` (something may be wrong in the editions; `--strict`
+/// refuses it) or `info` (something was dropped or changed on purpose and is listed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Info,
+}
+
+/// One doubt, with a stable code users' scripts can rely on (README, "Warnings").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    /// 1-based line of the report (or of the notes file, where the message says so).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sev = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        match self.line {
+            Some(l) => write!(f, "{sev}[{}] line {l}: {}", self.code, self.message),
+            None => write!(f, "{sev}[{}]: {}", self.code, self.message),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
