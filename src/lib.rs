@@ -144,10 +144,15 @@ fn find_notes(
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
             let named = report.structure.attachment.clone();
-            match named
+            let found = named
                 .as_deref()
-                .and_then(|n| read::discover::attachment(folder, n))
-            {
+                .map(|n| read::discover::find(folder, n, Some(path)))
+                .unwrap_or_default();
+            for (skipped, why) in &found.skipped {
+                let msg = format!("{}: {why}", skipped.display());
+                report.warn("attachment-skipped", msg, None);
+            }
+            match found.file {
                 Some(p) => {
                     report.notes.how = "discovered".into();
                     p

@@ -23,30 +23,91 @@ pub fn name_key(name: &str) -> String {
         .collect()
 }
 
+/// What discovery found beside a report.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Found {
+    /// The attachment, when a usable file matches.
+    pub file: Option<PathBuf>,
+    /// Matching names that were not used, each with the reason: links leading out of the folder,
+    /// files that are not regular files. Reported as `attachment-skipped` warnings.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
 /// The file in `folder` whose name matches `named` after cleaning and script folding. When
 /// several do, the first in byte order of their names, so the choice never depends on the
 /// directory's listing order. A file named exactly `named` is always preferred.
 pub fn attachment(folder: &Path, named: &str) -> Option<PathBuf> {
+    find(folder, named, None).file
+}
+
+/// [`attachment`], with the rules of reading only what the user pointed at: only regular files
+/// whose resolved path lies inside `folder` are considered (a link leading out is skipped and
+/// listed), and `report` itself is never its own attachment.
+pub fn find(folder: &Path, named: &str, report: Option<&Path>) -> Found {
+    let mut found = Found::default();
     let named = named.trim();
     if named.is_empty() {
-        return None;
+        return found;
     }
+    let Ok(inside) = folder.canonicalize() else {
+        return found;
+    };
+    let report = report.and_then(|r| r.canonicalize().ok());
+    let usable = |p: &Path, found: &mut Found| -> bool {
+        let Ok(resolved) = p.canonicalize() else {
+            return false;
+        };
+        if Some(&resolved) == report.as_ref() {
+            return false;
+        }
+        let Ok(meta) = std::fs::metadata(&resolved) else {
+            return false;
+        };
+        if meta.is_dir() {
+            return false;
+        }
+        if !resolved.starts_with(&inside) {
+            found.skipped.push((
+                p.to_path_buf(),
+                format!(
+                    "leads out of the report's folder (to {}): not read",
+                    resolved.display()
+                ),
+            ));
+            return false;
+        }
+        if !meta.is_file() {
+            found.skipped.push((
+                p.to_path_buf(),
+                format!(
+                    "is {}, not a regular file: not read",
+                    super::limits::kind_of(&meta)
+                ),
+            ));
+            return false;
+        }
+        true
+    };
     let exact = folder.join(named);
     if Path::new(named)
         .file_name()
         .map(|n| n == named)
         .unwrap_or(false)
-        && exact.is_file()
+        && std::fs::symlink_metadata(&exact).is_ok()
+        && usable(&exact, &mut found)
     {
-        return Some(exact);
+        found.file = Some(exact);
+        return found;
     }
     let wanted = name_key(named);
     let has_extension = Path::new(&wanted).extension().is_some();
-    let mut found: Vec<PathBuf> = std::fs::read_dir(folder)
-        .ok()?
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return found;
+    };
+    let mut matching: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .filter(|p| p.is_file())
+        .filter(|p| *p != exact)
         .filter(|p| {
             let compared = if has_extension {
                 p.file_name()
@@ -56,8 +117,9 @@ pub fn attachment(folder: &Path, named: &str) -> Option<PathBuf> {
             compared.is_some_and(|n| name_key(&n.to_string_lossy()) == wanted)
         })
         .collect();
-    found.sort();
-    found.into_iter().next()
+    matching.sort();
+    found.file = matching.into_iter().find(|p| usable(p, &mut found));
+    found
 }
 
 #[cfg(test)]
@@ -132,5 +194,58 @@ mod tests {
         let sub = folder(&[]);
         std::fs::create_dir(sub.path().join(FILE)).unwrap();
         assert_eq!(attachment(sub.path(), LINE_NAMES), None);
+    }
+
+    #[test]
+    fn a_link_out_of_the_folder_is_skipped_and_listed() {
+        let secret = folder(&["secret.txt"]);
+        let dir = folder(&["report.txt"]);
+        let link = dir.path().join("notes.txt");
+        std::os::unix::fs::symlink(secret.path().join("secret.txt"), &link).unwrap();
+        let found = find(dir.path(), "notes.txt", None);
+        assert_eq!(found.file, None);
+        assert_eq!(found.skipped.len(), 1);
+        assert_eq!(found.skipped[0].0, link);
+        assert!(found.skipped[0]
+            .1
+            .contains("leads out of the report's folder"));
+        // Found by its cleaned name too, never followed.
+        let found = find(dir.path(), "NOTES .txt", None);
+        assert_eq!((found.file, found.skipped.len()), (None, 1));
+        // A link inside the folder is followed.
+        std::fs::write(dir.path().join("real.txt"), b"1.x").unwrap();
+        std::os::unix::fs::symlink("real.txt", dir.path().join("inner.txt")).unwrap();
+        let found = find(dir.path(), "inner.txt", None);
+        assert_eq!(found.file, Some(dir.path().join("inner.txt")));
+        assert!(found.skipped.is_empty());
+    }
+
+    #[test]
+    fn the_report_is_never_its_own_attachment() {
+        let dir = folder(&["report.txt", "report"]);
+        let report = dir.path().join("report.txt");
+        let found = find(dir.path(), "report", Some(&report));
+        assert_eq!(found.file, Some(dir.path().join("report")));
+        std::fs::remove_file(dir.path().join("report")).unwrap();
+        assert_eq!(find(dir.path(), "report", Some(&report)), Found::default());
+        assert_eq!(
+            find(dir.path(), "report.txt", Some(&report)),
+            Found::default()
+        );
+    }
+
+    #[test]
+    fn fifos_are_skipped_and_listed() {
+        let dir = folder(&[]);
+        let fifo = dir.path().join("notes.txt");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let found = find(dir.path(), "notes.txt", None);
+        assert_eq!(found.file, None);
+        assert!(
+            found.skipped[0].1.contains("named pipe"),
+            "{:?}",
+            found.skipped
+        );
     }
 }

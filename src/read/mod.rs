@@ -1,16 +1,18 @@
 //! Readers: bytes → text, report text → raw blocks, notes file → entries.
 use crate::check_report::InputInfo;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Block, Document};
 use std::path::Path;
 
 pub mod decode;
 pub mod discover;
+pub(crate) mod guard;
+pub mod limits;
 pub mod notes;
 
 /// Read a report file into raw blocks (one per source line, numbered from 1).
 pub fn report(path: &Path) -> Result<(Document, InputInfo)> {
-    let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+    let bytes = limits::read_regular(path, limits::MAX_REPORT, "report")?;
     let decoded = decode::decode(&bytes, path)?;
     let blocks = decoded
         .text

@@ -4,29 +4,7 @@
 use super::Part;
 use rwml::{Block, SourceRegionKind};
 
-thread_local! {
-    /// Set while rwml runs under [`guarded`]: its panics are caught and become one error line.
-    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Run `f`, turning a panic inside it into `None` without the panic message reaching stderr
-/// (users get one clear line instead). Panics elsewhere still print as usual. Fuzzing found
-/// such a panic in rwml 0.1.5 (an overflow in `papx.rs`); see docs/fuzzing.md.
-fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !GUARDED.with(|g| g.get()) {
-                previous(info);
-            }
-        }));
-    });
-    GUARDED.with(|g| g.set(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
-    GUARDED.with(|g| g.set(false));
-    result
-}
+use crate::read::guard::guarded;
 
 /// Paragraphs and tables of the main document, in order.
 pub fn read(bytes: &[u8]) -> Result<Vec<Part>, String> {

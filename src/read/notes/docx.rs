@@ -3,7 +3,7 @@
 //! headers and comments live in other parts and are not read.
 use super::{Part, MAX_PART};
 use quick_xml::events::Event;
-use std::io::{Cursor, Read};
+use std::io::{BufRead, BufReader, Cursor, Read};
 
 #[derive(Default)]
 struct Table {
@@ -19,22 +19,19 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Part>, String> {
     let part = archive
         .by_name("word/document.xml")
         .map_err(|e| damaged(e.to_string()))?;
-    let mut xml = String::new();
-    part.take(MAX_PART + 1)
-        .read_to_string(&mut xml)
-        .map_err(|e| damaged(format!("word/document.xml: {e}")))?;
-    if xml.len() as u64 > MAX_PART {
-        return Err(format!(
-            "a Word document whose text part inflates beyond {} MB: refused",
-            MAX_PART >> 20
-        ));
-    }
-    parts(&xml).map_err(damaged)
+    // Streamed: the XML is never held whole (up to MAX_PART inflated, checked by the sniffer).
+    let reader = quick_xml::Reader::from_reader(BufReader::new(part.take(MAX_PART + 1)));
+    read_xml(reader).map_err(damaged)
 }
 
 /// `word/document.xml` → paragraphs and tables.
 pub fn parts(xml: &str) -> Result<Vec<Part>, String> {
-    let mut reader = quick_xml::Reader::from_str(xml);
+    read_xml(quick_xml::Reader::from_reader(xml.as_bytes()))
+}
+
+fn read_xml<R: BufRead>(mut reader: quick_xml::Reader<R>) -> Result<Vec<Part>, String> {
+    let mut buf = Vec::new();
+    let mut bounds = super::bounds::Xml::default();
     let mut parts = Vec::new();
     let mut tables: Vec<Table> = Vec::new();
     let mut para = String::new();
@@ -42,12 +39,14 @@ pub fn parts(xml: &str) -> Result<Vec<Part>, String> {
     // Depth inside elements whose text is not shown (mc:Fallback duplicates mc:Choice).
     let mut hidden = 0usize;
     loop {
-        let event = reader.read_event().map_err(|e| {
+        buf.clear();
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
             format!(
                 "word/document.xml at byte {}: {e}",
                 reader.buffer_position()
             )
         })?;
+        bounds.see(&event)?;
         match event {
             Event::Start(e) => match e.name().as_ref() {
                 b"w:t" => in_text = true,

@@ -7,6 +7,8 @@ use crate::error::{Error, Result};
 use crate::model::Entry;
 use std::path::Path;
 
+mod bounds;
+mod compound;
 mod delimited;
 pub mod doc;
 pub mod docx;
@@ -52,21 +54,7 @@ pub(crate) struct Parsed {
 }
 
 pub fn read(path: &Path) -> Result<NotesFile> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| Error::input(path, format!("cannot read the notes file: {e}")))?
-        .len();
-    if size > MAX_FILE {
-        return Err(Error::input(
-            path,
-            format!(
-                "too large for an annotations file ({} MB; the limit is {} MB)",
-                size >> 20,
-                MAX_FILE >> 20
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::input(path, format!("cannot read the notes file: {e}")))?;
+    let bytes = crate::read::limits::read_regular(path, MAX_FILE, "notes file")?;
     read_bytes(&bytes, path)
 }
 

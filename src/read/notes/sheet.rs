@@ -11,12 +11,12 @@ type Rows = Vec<Vec<String>>;
 
 pub(crate) fn read(bytes: &[u8], format: &'static str) -> Result<Parsed, String> {
     let damaged = |e: String| format!("a damaged {format} spreadsheet ({e})");
-    let rows = std::panic::catch_unwind(|| match format {
+    let rows = crate::read::guard::guarded(|| match format {
         "xlsx" => xlsx(bytes),
         "xls" => dense(Xls::new(Cursor::new(bytes)).map_err(|e| e.to_string())?),
         _ => dense(Ods::new(Cursor::new(bytes)).map_err(|e| e.to_string())?),
     })
-    .map_err(|_| damaged("the spreadsheet reader failed on it".into()))?
+    .ok_or_else(|| damaged("the spreadsheet reader failed on it".into()))?
     .map_err(damaged)?;
     table::entries(&rows)
 }

@@ -22,6 +22,7 @@ pub(crate) fn kind(bytes: &[u8]) -> Result<Kind, String> {
         return zip_kind(bytes);
     }
     if bytes.starts_with(CFB_MAGIC) {
+        super::compound::check(bytes)?;
         return cfb_kind(bytes);
     }
     let looks = [
