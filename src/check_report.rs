@@ -115,6 +115,8 @@ pub struct Cleaning {
     /// Characters removed by cleaning, other than whole glosses and preamble lines (e.g. the
     /// first mark of a doubled pair), so nothing disappears unreported.
     pub removed: Vec<Removed>,
+    /// Control characters removed (XML forbids them); each line that lost any is in `removed`.
+    pub control_characters: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

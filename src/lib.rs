@@ -96,6 +96,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
 
 /// Warnings that follow from what the passes recorded (passes may also raise their own).
 fn raise_warnings(report: &mut CheckReport) {
+    passes::clean::controls::warn(report);
     if !report.cleaning.preamble_lines.is_empty() {
         let n = report.cleaning.preamble_lines.len();
         report.info(
@@ -176,7 +177,8 @@ fn find_notes(
             }
         }
     };
-    let file = read::notes::read(&notes_path)?;
+    let mut file = read::notes::read(&notes_path)?;
+    passes::clean::controls::remove_from_entries(&mut file.entries, &mut report.cleaning);
     report.notes.source = Some(notes_path.display().to_string());
     report.notes.format = Some(file.format.to_string());
     Ok(Some((file, notes_path)))

@@ -18,6 +18,7 @@ use crate::check_report::{CheckReport, Cleaning, Removed, Suspicious};
 use crate::error::Result;
 use crate::model::{Block, Document};
 
+pub mod controls;
 pub mod pinyin;
 pub mod suspicious;
 
@@ -42,6 +43,7 @@ impl Pass for Clean {
                         }
                         continue;
                     }
+                    let text = controls::remove(line, text, "", &mut report.cleaning);
                     let text = clean_line(line, &text, &mut report.cleaning);
                     blocks.push(Block::Raw { line, text });
                 }

@@ -10,6 +10,7 @@ use crate::style::Style;
 pub mod docx;
 pub mod epub;
 pub mod pdf;
+mod xml_check;
 
 /// What every writer gets, computed once per run.
 pub struct RenderContext<'a> {
@@ -35,7 +36,11 @@ pub fn epoch_from_env() -> i64 {
 pub fn render(format: Format, doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
     match format {
         Format::Pdf => pdf::render(doc, ctx),
-        Format::Epub => epub::render(doc, ctx),
-        Format::Docx => docx::render(doc, ctx),
+        Format::Epub => {
+            epub::render(doc, ctx).and_then(|b| xml_check::zip_parts("epub", &b).map(|_| b))
+        }
+        Format::Docx => {
+            docx::render(doc, ctx).and_then(|b| xml_check::zip_parts("docx", &b).map(|_| b))
+        }
     }
 }
