@@ -87,6 +87,11 @@ pub struct InputInfo {
     pub script: String,
     /// Script of the editions after `--script`.
     pub output_script: String,
+    /// A file mixing encodings: lines decoded in another encoding than `encoding`, and which.
+    pub other_encoding_lines: usize,
+    pub other_encoding: Option<String>,
+    /// Undecodable bytes left as U+FFFD.
+    pub replacement_characters: usize,
 }
 
 /// A span left untouched because it looks corrupted.

@@ -97,6 +97,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
 /// Warnings that follow from what the passes recorded (passes may also raise their own).
 fn raise_warnings(report: &mut CheckReport) {
     passes::clean::controls::warn(report);
+    read::decode::warn(report);
     if !report.cleaning.preamble_lines.is_empty() {
         let n = report.cleaning.preamble_lines.len();
         report.info(

@@ -10,7 +10,15 @@
 //!    whichever of GB18030 and Big5 decodes with fewer errors.
 //!
 //! Text that is mostly undecodable (many replacement or control characters) is refused as binary;
-//! a few undecodable bytes become U+FFFD, which the clean pass flags as suspicious.
+//! a few undecodable bytes become U+FFFD, which the clean pass flags as suspicious, and `build`
+//! warns with their count (`suspicious-text`).
+//!
+//! Mixed files (see docs/encodings.md): a BOM-less file that is not wholly UTF-8 is decoded line
+//! by line. In a file read as GB18030 or Big5, a line that is valid UTF-8 and reads as Chinese in
+//! UTF-8 is taken as UTF-8; in a file that is mostly UTF-8, a line that is not valid UTF-8 but
+//! decodes as GB18030 without error into Chinese is taken as GB18030. Such lines are counted and
+//! `build` warns (`mixed-encoding`), since the file was pasted together from two sources.
+use crate::check_report::CheckReport;
 use crate::error::{Error, Result};
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
@@ -21,6 +29,11 @@ pub struct Decoded {
     pub text: String,
     /// Encoding name as reported (`UTF-8`, `UTF-16LE`, `UTF-16BE`, `GB18030`, `Big5`).
     pub encoding: String,
+    /// Lines decoded in another encoding than `encoding` (a mixed file), and that encoding.
+    pub other_lines: usize,
+    pub other_encoding: Option<String>,
+    /// U+FFFD characters the decoding left (undecodable bytes).
+    pub replacements: usize,
 }
 
 /// Share of undecodable characters (U+FFFD, C0 controls other than tab/newline/form feed) above
@@ -44,15 +57,126 @@ pub fn decode(bytes: &[u8], path: &Path) -> Result<Decoded> {
         }
         None => (detect(bytes, path)?, bytes),
     };
-    let (text, _) = encoding.decode_without_bom_handling(body);
+    let bom = body.len() != bytes.len();
+    let (text, encoding, other) = if bom || std::str::from_utf8(body).is_ok() {
+        let text = encoding.decode_without_bom_handling(body).0.into_owned();
+        (text, encoding, None)
+    } else {
+        by_line(body, encoding)
+    };
     check_text(&text, path)?;
     if text.trim().is_empty() {
         return Err(Error::input(path, "holds no text, only blank lines"));
     }
     Ok(Decoded {
+        replacements: text.matches('\u{FFFD}').count(),
         text: normalise_newlines(&text),
         encoding: name(encoding).to_string(),
+        other_lines: other.map_or(0, |o: (&Encoding, usize)| o.1),
+        other_encoding: other.map(|o| name(o.0).to_string()),
     })
+}
+
+/// Decode `bytes` (not wholly UTF-8) line by line in `base`, except lines that clearly belong to
+/// the other family (see the module's note). Returns the text, the encoding of most of its
+/// non-ASCII lines, and, when some lines are in the other one, that encoding and their number.
+type ByLine = (
+    String,
+    &'static Encoding,
+    Option<(&'static Encoding, usize)>,
+);
+fn by_line(bytes: &[u8], base: &'static Encoding) -> ByLine {
+    let mut text = String::with_capacity(bytes.len() * 3 / 2);
+    let (mut in_base, mut other) = (0usize, 0usize);
+    let other_encoding = if base == UTF_8 { GB18030 } else { UTF_8 };
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        if line.is_ascii() {
+            text.push_str(std::str::from_utf8(line).unwrap_or_default());
+            continue;
+        }
+        let as_utf8 = std::str::from_utf8(line).ok();
+        let decoded = if base == UTF_8 {
+            match as_utf8 {
+                Some(s) => Some(s.to_string()),
+                None => {
+                    let (gb, _, errors) = GB18030.decode(line);
+                    (!errors && reads_as_chinese(&gb)).then(|| gb.into_owned())
+                }
+            }
+            .map(|s| (s, as_utf8.is_none()))
+        } else {
+            as_utf8
+                .filter(|s| reads_as_chinese(s))
+                .map(|s| (s.to_string(), true))
+        };
+        match decoded {
+            Some((s, is_other)) => {
+                text.push_str(&s);
+                if is_other {
+                    other += 1;
+                } else {
+                    in_base += 1;
+                }
+            }
+            None => {
+                text.push_str(&base.decode_without_bom_handling(line).0);
+                in_base += 1;
+            }
+        }
+    }
+    match (in_base, other) {
+        (_, 0) => (text, base, None),
+        (b, o) if o > b => (text, other_encoding, Some((base, b))),
+        (_, o) => (text, base, Some((other_encoding, o))),
+    }
+}
+
+/// Most non-ASCII characters of `s` are Han characters or CJK punctuation (a line in one
+/// encoding that happens to be valid in another reads as Cyrillic, Greek or Latin letters).
+fn reads_as_chinese(s: &str) -> bool {
+    let (mut cjk, mut other) = (0usize, 0usize);
+    for c in s.chars().filter(|c| !c.is_ascii()) {
+        if crate::passes::clean::is_han(c)
+            || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' | '\u{2010}'..='\u{2027}')
+        {
+            cjk += 1;
+        } else {
+            other += 1;
+        }
+    }
+    cjk > 0 && cjk >= 4 * other
+}
+
+/// Undecodable bytes above this many make `build` warn with their count (each one is also a
+/// suspicious span of its own). Zero: every lost byte is a doubt worth a line.
+const REPLACEMENTS_WARNED: usize = 0;
+
+/// Warnings about how the report was decoded: undecodable bytes (`suspicious-text`, with the
+/// count) and lines in a second encoding (`mixed-encoding`).
+pub fn warn(report: &mut CheckReport) {
+    let input = &report.input;
+    let (n, encoding) = (input.replacement_characters, input.encoding.clone());
+    let mixed = input
+        .other_encoding
+        .clone()
+        .map(|other| (input.other_encoding_lines, other));
+    if n > REPLACEMENTS_WARNED {
+        report.warn(
+            "suspicious-text",
+            format!("{n} undecodable byte sequence(s) in {encoding} became U+FFFD: the text there is lost"),
+            None,
+        );
+    }
+    if let Some((lines, other)) = mixed {
+        report.warn(
+            "mixed-encoding",
+            format!("the report mixes encodings: {lines} line(s) read as {other}, the rest as {encoding}; check those lines"),
+            None,
+        );
+    }
 }
 
 /// The encoding of BOM-less bytes.
@@ -219,6 +343,55 @@ mod tests {
         let d = ok(&bytes);
         assert_eq!(d.encoding, "UTF-8");
         assert_eq!(d.text.matches('\u{FFFD}').count(), 1);
+    }
+
+    #[test]
+    fn a_file_mixing_gb18030_and_utf8_is_read_line_by_line() {
+        let lines = [
+            "2024年舞阳县政府工作报告",
+            "各位代表\u{FF1A}",
+            "现在\u{FF0C}我代表县人民政府\u{FF0C}向大会报告工作\u{FF0C}请予审议\u{3002}",
+            "一\u{3001}过去一年的工作回顾",
+            "经济运行稳中向好\u{FF0C}发展质量稳步提升\u{3002}",
+        ];
+        let mut bytes = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i % 2 == 0 {
+                bytes.extend_from_slice(&GB18030.encode(l).0);
+            } else {
+                bytes.extend_from_slice(l.as_bytes());
+            }
+            bytes.push(b'\n');
+        }
+        let d = ok(&bytes);
+        assert_eq!(d.text, lines.join("\n") + "\n");
+        assert_eq!(d.encoding, "GB18030");
+        assert_eq!(
+            (d.other_lines, d.other_encoding.as_deref()),
+            (2, Some("UTF-8"))
+        );
+        assert_eq!(d.replacements, 0);
+        // Mostly UTF-8 with one GB18030 line.
+        let mut bytes = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i == 3 {
+                bytes.extend_from_slice(&GB18030.encode(l).0);
+            } else {
+                bytes.extend_from_slice(l.as_bytes());
+            }
+            bytes.push(b'\n');
+        }
+        let d = ok(&bytes);
+        assert_eq!(d.text, lines.join("\n") + "\n");
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(
+            (d.other_lines, d.other_encoding.as_deref()),
+            (1, Some("GB18030"))
+        );
+        // A one-character GB18030 line that is valid UTF-8 (一 = D2 BB = U+04BB) stays GB18030.
+        let d = ok(&[&GB18030.encode(lines[2]).0[..], b"\n\xD2\xBB\n"].concat());
+        assert_eq!(d.text, format!("{}\n\u{4E00}\n", lines[2]));
+        assert_eq!(d.other_lines, 0);
     }
 
     #[test]

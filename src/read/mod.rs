@@ -26,6 +26,9 @@ pub fn report(path: &Path) -> Result<(Document, InputInfo)> {
     let info = InputInfo {
         path: path.display().to_string(),
         encoding: decoded.encoding,
+        other_encoding_lines: decoded.other_lines,
+        other_encoding: decoded.other_encoding,
+        replacement_characters: decoded.replacements,
         ..Default::default()
     };
     Ok((Document::new(blocks), info))
