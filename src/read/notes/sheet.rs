@@ -10,7 +10,10 @@ const MAX_COLUMNS: u32 = 256;
 type Rows = Vec<Vec<String>>;
 
 pub(crate) fn read(bytes: &[u8], format: &'static str) -> Result<Parsed, String> {
-    let damaged = |e: String| format!("a damaged {format} spreadsheet ({e})");
+    let damaged = |e: String| match e.contains("limit") {
+        true => format!("a {format} spreadsheet too large for an annotations table ({e})"),
+        false => format!("a damaged {format} spreadsheet ({e})"),
+    };
     let rows = crate::read::guard::guarded(|| match format {
         "xlsx" => xlsx(bytes),
         "xls" => dense(Xls::new(Cursor::new(bytes)).map_err(|e| e.to_string())?),
