@@ -420,3 +420,87 @@ fn a_report_mixing_gb18030_and_utf8_is_read_whole_and_warned() {
     assert!(warnings.iter().any(|w| w["code"] == "suspicious-text"
         && w["message"].as_str().unwrap().starts_with("2 undecodable")));
 }
+
+// ---- item 5: control characters ---------------------------------------------------------------
+
+/// A report with a form feed, BEL and ESC (and a note with a vertical tab) builds, warns, and
+/// its EPUB passes epubcheck and its DOCX opens in LibreOffice.
+#[test]
+fn control_characters_are_removed_counted_and_editions_stay_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.txt");
+    std::fs::write(
+        &report,
+        "2024年示例县政府工作报告\n\u{C}\n各位代表\u{FF1A}\n\
+         现在\u{FF0C}我代表县人民政府\u{7}向大会报告工作\u{FF0C}请予审议\u{3002}\u{1B}[0m\
+         放管服效改革持续深化\u{3002}\n附件\u{FF1A}notes.txt\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("notes.txt"),
+        "1.\u{201C}放管服效\u{201D}\u{FF1A}简政放权\u{B}\u{3001}放管结合\u{3002}\n",
+    )
+    .unwrap();
+    let v = check_json(&report, &[]);
+    assert_eq!(v["cleaning"]["control_characters"], 4, "{v}");
+    let removed = v["cleaning"]["removed"].as_array().unwrap();
+    assert!(
+        removed
+            .iter()
+            .any(|r| r["text"] == "U+0007 U+001B" && r["line"] == 4),
+        "{v}"
+    );
+    assert!(removed.iter().any(|r| r["text"] == "U+000B"), "{v}");
+    let w = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "control-characters")
+        .expect("control-characters warning");
+    assert!(w["message"].as_str().unwrap().starts_with("4 control"));
+
+    let out = dir.path().join("out");
+    let (o, _) = run(&["build", s(&report), "-o", s(&out)]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("[control-characters]"), "{stderr}");
+    let stem = out.join("2024年示例县政府工作报告");
+    let epub = stem.with_extension("epub");
+    let docx = stem.with_extension("docx");
+    if common::tool("epubcheck") {
+        let o = common::run_with_deadline(
+            Command::new("epubcheck").arg(&epub),
+            Duration::from_secs(600),
+        );
+        let text =
+            String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{text}");
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.starts_with("ERROR") || l.starts_with("FATAL")),
+            "{text}"
+        );
+    }
+    if common::tool("soffice") {
+        let o = common::run_with_deadline(
+            Command::new("soffice")
+                .arg(format!(
+                    "-env:UserInstallation=file://{}/profile",
+                    dir.path().display()
+                ))
+                .args(["--headless", "--convert-to", "txt:Text", "--outdir"])
+                .arg(dir.path())
+                .arg(&docx),
+            Duration::from_secs(600),
+        );
+        let txt = dir.path().join("2024年示例县政府工作报告.txt");
+        let text = std::fs::read_to_string(&txt).unwrap_or_else(|_| {
+            panic!(
+                "LibreOffice did not open the DOCX: {}",
+                String::from_utf8_lossy(&o.stderr)
+            )
+        });
+        assert!(text.contains("我代表县人民政府向大会报告工作"), "{text}");
+    }
+}
