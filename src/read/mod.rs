@@ -13,7 +13,12 @@ pub mod notes;
 /// Read a report file into raw blocks (one per source line, numbered from 1).
 pub fn report(path: &Path) -> Result<(Document, InputInfo)> {
     let bytes = limits::read_regular(path, limits::MAX_REPORT, "report")?;
-    let decoded = decode::decode(&bytes, path)?;
+    report_bytes(&bytes, path)
+}
+
+/// [`report`] on bytes already read; `path` only names the file in messages.
+pub fn report_bytes(bytes: &[u8], path: &Path) -> Result<(Document, InputInfo)> {
+    let decoded = decode::decode(bytes, path)?;
     let blocks = decoded
         .text
         .split('\n')
