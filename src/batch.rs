@@ -132,10 +132,8 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let mut found = Vec::new();
-            walk(input, &mut found)
+            let found = crate::read::discover::text_files_under(input)
                 .map_err(|e| Error::input(input, format!("cannot read folder: {e}")))?;
-            found.sort();
             let before = out.len();
             out.extend(found.into_iter().filter(|p| looks_like_report(p)));
             if out.len() == before {
@@ -153,26 +151,20 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let p = entry?.path();
-        if p.is_dir() {
-            walk(&p, found)?;
-        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
-            found.push(p);
-        }
-    }
-    Ok(())
-}
-
 fn looks_like_report(path: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(path) else {
+    let Ok(bytes) = read_report_bytes(path) else {
         return false;
     };
     let Ok(d) = crate::read::decode::decode(&bytes, path) else {
         return false;
     };
     d.text.lines().any(crate::passes::clean::is_title_line)
+}
+
+/// A report's bytes: regular files only, at most the report size limit.
+fn read_report_bytes(path: &Path) -> Result<Vec<u8>> {
+    use crate::read::limits;
+    limits::read_regular(path, limits::MAX_REPORT, "report")
 }
 
 /// Edition stems: the title, with the folder name appended when titles collide.
@@ -205,7 +197,7 @@ fn stems(reports: &[PathBuf]) -> Vec<Option<String>> {
 }
 
 fn title_of(path: &Path) -> String {
-    std::fs::read(path)
+    read_report_bytes(path)
         .ok()
         .and_then(|b| crate::read::decode::decode(&b, path).ok())
         .and_then(|d| {

@@ -122,6 +122,41 @@ pub fn find(folder: &Path, named: &str, report: Option<&Path>) -> Found {
     found
 }
 
+/// The `*.txt` regular files under `dir`, its subfolders included, for a batch run. Only real
+/// subfolders are entered (a link to a folder is never followed, so the search cannot loop); a
+/// link to a file is kept only when the file it resolves to is a regular file inside `dir`;
+/// FIFOs, devices and sockets are left out.
+pub fn text_files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let inside = dir.canonicalize()?;
+    let mut found = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let entry = entry?;
+            let p = entry.path();
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                folders.push(p);
+                continue;
+            }
+            if !p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
+                continue;
+            }
+            let regular_inside = if kind.is_symlink() {
+                p.canonicalize()
+                    .is_ok_and(|r| r.starts_with(&inside) && r.is_file())
+            } else {
+                kind.is_file()
+            };
+            if regular_inside {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +267,34 @@ mod tests {
             find(dir.path(), "report.txt", Some(&report)),
             Found::default()
         );
+    }
+
+    #[test]
+    fn a_batch_search_stays_inside_and_never_loops() {
+        let outside = folder(&["other.txt"]);
+        let dir = folder(&["a.txt", "b.doc"]);
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("sub/c.TXT"), b"x").unwrap();
+        let link = |to: &Path, name: &str| {
+            std::os::unix::fs::symlink(to, dir.path().join(name)).unwrap();
+        };
+        link(dir.path(), "loop"); // a folder link back to the top
+        link(&outside.path().join("other.txt"), "out.txt");
+        link(&dir.path().join("a.txt"), "in.txt");
+        let fifo = dir.path().join("pipe.txt");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let found = text_files_under(dir.path()).unwrap();
+        let names: Vec<_> = found
+            .iter()
+            .map(|p| {
+                p.strip_prefix(dir.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["a.txt", "in.txt", "sub/c.TXT"]);
     }
 
     #[test]
