@@ -63,7 +63,11 @@ impl<'a> File<'a> {
         let sector = match shift {
             9 => 512,
             12 => 4096,
-            _ => return Err(format!("a damaged compound file (sector shift {shift})")),
+            _ => {
+                return Err(format!(
+                    "a truncated or damaged compound file (sector shift {shift})"
+                ))
+            }
         };
         if bytes.len() < sector {
             return Err("a truncated compound file (shorter than its header)".into());
@@ -107,7 +111,7 @@ impl<'a> File<'a> {
         self.steps += 1;
         if self.steps > 4 * u64::from(self.sectors) + 4096 {
             return Err(format!(
-                "a damaged compound file ({what}: sector chains overlap)"
+                "a truncated or damaged compound file ({what}: sector chains overlap)"
             ));
         }
         Ok(())
@@ -143,10 +147,11 @@ impl<'a> File<'a> {
         let entries: Vec<&[u8]> = dir.chunks_exact(DIR_ENTRY).collect();
         let root = *entries
             .first()
-            .ok_or("a damaged compound file (no directory entries)")?;
+            .ok_or("a truncated or damaged compound file (no directory entries)")?;
         if root[66] != 5 {
             return Err(
-                "a damaged compound file (the first directory entry is not the root)".into(),
+                "a truncated or damaged compound file (the first directory entry is not the root)"
+                    .into(),
             );
         }
         self.check_tree(&entries)?;
@@ -157,7 +162,8 @@ impl<'a> File<'a> {
         let mini_stream = self.chain(u32_at(root, 116), mini_stream_size, "the mini stream")?;
         if (mini_stream.len() as u64) * (self.sector as u64) < mini_stream_size {
             return Err(
-                "a damaged compound file (the mini stream is shorter than it claims)".into(),
+                "a truncated or damaged compound file (the mini stream is shorter than it claims)"
+                    .into(),
             );
         }
         let mini_fat_chain = self.chain(u32_at(b, 0x3C), u64::MAX, "the mini FAT")?;
@@ -176,7 +182,7 @@ impl<'a> File<'a> {
             let name = entry_name(e);
             if size > b.len() as u64 {
                 return Err(format!(
-                    "a damaged compound file (stream {name} claims {size} bytes in a file of {})",
+                    "a truncated or damaged compound file (stream {name} claims {size} bytes in a file of {})",
                     b.len()
                 ));
             }
@@ -192,12 +198,12 @@ impl<'a> File<'a> {
                 while covered < size {
                     if id >= mini_sectors || id as usize >= mini_fat.len() {
                         return Err(format!(
-                            "a damaged compound file (stream {name} leaves the mini stream)"
+                            "a truncated or damaged compound file (stream {name} leaves the mini stream)"
                         ));
                     }
                     if mini_seen[id as usize] == stamp {
                         return Err(format!(
-                            "a damaged compound file (the chain of stream {name} loops)"
+                            "a truncated or damaged compound file (the chain of stream {name} loops)"
                         ));
                     }
                     mini_seen[id as usize] = stamp;
@@ -209,7 +215,7 @@ impl<'a> File<'a> {
                 let chain = self.chain(start, size, &name)?;
                 if (chain.len() as u64) * (self.sector as u64) < size {
                     return Err(format!(
-                        "a damaged compound file (stream {name} claims {size} bytes but its chain holds {})",
+                        "a truncated or damaged compound file (stream {name} claims {size} bytes but its chain holds {})",
                         chain.len() * self.sector
                     ));
                 }
@@ -222,11 +228,13 @@ impl<'a> File<'a> {
     fn visit(&mut self, id: u32, what: &str) -> Result<(), String> {
         if id >= self.sectors {
             return Err(format!(
-                "a damaged compound file ({what} points past the end of the file)"
+                "a truncated or damaged compound file ({what} points past the end of the file)"
             ));
         }
         if self.seen[id as usize] == self.stamp {
-            return Err(format!("a damaged compound file ({what} loops)"));
+            return Err(format!(
+                "a truncated or damaged compound file ({what} loops)"
+            ));
         }
         self.seen[id as usize] = self.stamp;
         self.budget(what)
@@ -246,7 +254,7 @@ impl<'a> File<'a> {
             }
             if id as usize >= self.fat.len() {
                 return Err(format!(
-                    "a damaged compound file ({what}: sector {id} is outside the FAT)"
+                    "a truncated or damaged compound file ({what}: sector {id} is outside the FAT)"
                 ));
             }
             self.visit(id, what)?;
@@ -271,9 +279,11 @@ impl<'a> File<'a> {
         while let Some(i) = stack.pop() {
             let e = entries
                 .get(i as usize)
-                .ok_or("a damaged compound file (a directory link points nowhere)")?;
+                .ok_or("a truncated or damaged compound file (a directory link points nowhere)")?;
             if std::mem::replace(&mut seen[i as usize], true) {
-                return Err("a damaged compound file (the directory tree loops)".into());
+                return Err(
+                    "a truncated or damaged compound file (the directory tree loops)".into(),
+                );
             }
             for at in [68, 72, 76] {
                 let link = u32_at(e, at);
