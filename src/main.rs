@@ -70,6 +70,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    baogao::read::guard::one_line_panics();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -26,3 +26,22 @@ pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
     GUARDED.with(|g| g.set(was));
     result
 }
+
+/// For the binary: a panic outside the guarded readers (a bug) prints one line naming it, never
+/// the default message with its backtrace, whatever `RUST_BACKTRACE` says. Call first in `main`.
+pub fn one_line_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let what = what.lines().next().unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("baogao: internal error: {what}{at}; please report it");
+    }));
+}

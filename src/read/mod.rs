@@ -6,7 +6,7 @@ use std::path::Path;
 
 pub mod decode;
 pub mod discover;
-pub(crate) mod guard;
+pub mod guard;
 pub mod limits;
 pub mod notes;
 

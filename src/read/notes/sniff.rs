@@ -108,7 +108,8 @@ fn zip_kind(bytes: &[u8]) -> Result<Kind, String> {
 }
 
 fn cfb_kind(bytes: &[u8]) -> Result<Kind, String> {
-    let file = cfb::CompoundFile::open(Cursor::new(bytes))
+    let file = crate::read::guard::guarded(|| cfb::CompoundFile::open(Cursor::new(bytes)))
+        .ok_or("a truncated or damaged Office 97\u{2013}2003 compound file")?
         .map_err(|e| format!("a truncated or damaged Office 97\u{2013}2003 compound file ({e})"))?;
     if file.is_stream("/WordDocument") {
         return Ok(Kind::Doc);
