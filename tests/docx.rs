@@ -6,6 +6,7 @@ mod docx_support;
 use baogao::edition::Format;
 use baogao::fonts::{FontBook, Subsets};
 use baogao::model::{Block, Document, Inline};
+use baogao::present::Plan;
 use baogao::render::{render, RenderContext, FIXED_EPOCH};
 use baogao::style::Style;
 use baogao::Options;
@@ -26,9 +27,11 @@ fn style() -> &'static Style {
 }
 
 fn render_doc(doc: &Document, subsets: &Subsets) -> Vec<u8> {
+    let plan = Plan::for_subsets(doc, style(), subsets);
     let ctx = RenderContext {
         style: style(),
         fonts: subsets,
+        plan: &plan,
         epoch: FIXED_EPOCH,
     };
     render(Format::Docx, doc, &ctx).unwrap()
@@ -44,7 +47,7 @@ fn wuyang() -> &'static Rendered {
         let doc = baogao::prepare(&path, &Options::default(), style(), &book)
             .unwrap()
             .doc;
-        let subsets = book.subset(&doc, style()).unwrap();
+        let subsets = book.subset(&Plan::new(&doc, style(), &book).usage).unwrap();
         let bytes = render_doc(&doc, &subsets);
         Rendered {
             doc,
@@ -75,12 +78,28 @@ fn footnotes_are_real_with_document_numbers() {
             "note {n}"
         );
         assert_eq!(
-            count(&main, &format!(r#"<w:footnoteReference w:id="{n}" />"#)),
+            count(
+                &main,
+                &format!(
+                    r#"<w:footnoteReference w:customMarkFollows="1" w:id="{n}" /><w:t xml:space="preserve">{n}</w:t>"#
+                )
+            ),
             1,
             "reference {n}"
         );
     }
-    assert_eq!(count(&notes, "<w:footnoteRef />"), 32);
+    // Each note opens with its mark, as the reference shows it (no automatic number).
+    assert_eq!(count(&notes, "<w:footnoteRef />"), 0);
+    for n in [1, 21, 32] {
+        let at = notes.find(&format!(r#"<w:footnote w:id="{n}">"#)).unwrap();
+        let label = format!(
+            r#"<w:rStyle w:val="FootnoteReference" /></w:rPr><w:t xml:space="preserve">{n}</w:t>"#
+        );
+        assert!(
+            notes[at..].find(&label).unwrap() < 400,
+            "note {n} opens with its mark"
+        );
+    }
     // Each note carries its own text.
     let first = notes.find(r#"<w:footnote w:id="1">"#).unwrap();
     let second = notes.find(r#"<w:footnote w:id="2">"#).unwrap();
@@ -486,28 +505,46 @@ fn a_repeated_reference_keeps_one_footnote_and_shows_its_number() {
     let notes = part(&bytes, "word/footnotes.xml").unwrap();
     let main = part(&bytes, "word/document.xml").unwrap();
     assert_eq!(count(&notes, r#"<w:footnote w:id="1">"#), 1);
-    assert_eq!(count(&main, r#"<w:footnoteReference w:id="1" />"#), 1);
+    assert_eq!(
+        count(
+            &main,
+            r#"<w:footnoteReference w:customMarkFollows="1" w:id="1" />"#
+        ),
+        1
+    );
     assert!(main.contains(
         r#"<w:rStyle w:val="FootnoteReference" /></w:rPr><w:t xml:space="preserve">1</w:t>"#
     ));
 }
 
 #[test]
-fn compact_style_asks_for_circled_marks_restarting_each_page() {
-    let r = wuyang();
+fn compact_style_marks_every_footnote_with_its_circled_mark() {
     let compact = Style::load("compact").unwrap();
+    let book = FontBook::load(&compact).unwrap();
+    let doc = small(true);
+    let plan = Plan::new(&doc, &compact, &book);
+    let subsets = book.subset(&plan.usage).unwrap();
     let ctx = RenderContext {
         style: &compact,
-        fonts: &r.subsets,
+        fonts: &subsets,
+        plan: &plan,
         epoch: FIXED_EPOCH,
     };
-    let bytes = render(Format::Docx, &small(true), &ctx).unwrap();
+    let bytes = render(Format::Docx, &doc, &ctx).unwrap();
     let main = part(&bytes, "word/document.xml").unwrap();
+    let notes = part(&bytes, "word/footnotes.xml").unwrap();
     let settings = part(&bytes, "word/settings.xml").unwrap();
-    let pr =
-        r#"<w:numFmt w:val="decimalEnclosedCircleChinese" /><w:numRestart w:val="eachPage" />"#;
-    assert!(main.contains(pr), "section footnotePr");
-    assert!(settings.contains(pr), "settings footnotePr");
+    let circled_one = '\u{2460}';
+    assert!(main.contains(&format!(
+        r#"<w:footnoteReference w:customMarkFollows="1" w:id="1" /><w:t xml:space="preserve">{circled_one}</w:t>"#
+    )));
+    assert!(notes.contains(&format!(
+        r#"<w:rStyle w:val="FootnoteReference" /></w:rPr><w:t xml:space="preserve">{circled_one}</w:t>"#
+    )));
+    // Numbers run through the document: no restart, no automatic number format.
+    for xml in [&main, &settings] {
+        assert!(!xml.contains("numRestart") && !xml.contains("numFmt"));
+    }
     // A5 paper.
     assert!(main.contains(r#"<w:pgSz w:w="8391" w:h="11906""#));
 }

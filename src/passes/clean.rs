@@ -24,9 +24,6 @@ pub mod suspicious;
 pub struct Clean;
 
 impl Pass for Clean {
-    fn name(&self) -> &'static str {
-        "clean"
-    }
     fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
         let title_at = doc.blocks.iter().position(|b| match b {
             Block::Raw { text, .. } => is_title_line(&strip_glosses(text)),

@@ -117,9 +117,8 @@ pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<
                     area.print_glyphs(&cache, Position::new(mm(first.x), top), style, &placed)
                         .map_err(fail)?;
                 }
-                // genpdf 0.2 draws lines in the PDF default width (1 pt); the thickness is not
-                // settable through its API.
-                FrameItem::Rule { x0, x1, y, .. } => {
+                // genpdf 0.2 draws lines in the PDF default width (1 pt).
+                FrameItem::Rule { x0, x1, y } => {
                     area.draw_line(
                         vec![
                             Position::new(mm(*x0), mm(*y)),
