@@ -6,7 +6,6 @@
 use super::RenderContext;
 use crate::error::Result;
 use crate::model::{Block, Document, Inline};
-use crate::present::Span;
 use crate::style::Role;
 use docx_rs::{
     AlignmentType, DocGrid, DocGridType, Docx, Footer, Footnote, PageMargin, PageNum, Paragraph,
@@ -104,10 +103,13 @@ impl<'a> Builder<'a> {
                 let p = self.para(styles::ANNEX_TITLE, &title, roles.annex_title);
                 docx = docx.add_paragraph(p);
                 for e in &annex.entries {
-                    let spans = self.ctx.plan.annex_entry(e);
                     let mut p = self.paragraph(styles::ANNEX_ENTRY);
-                    for r in self.span_runs(&spans, roles.body) {
-                        p = p.add_run(r);
+                    for span in self.ctx.plan.annex_entry(e) {
+                        // The term in its own character style, the rest in the paragraph's.
+                        let cs = (span.role != roles.body).then_some(styles::ANNEX_TERM);
+                        for r in self.runs(&[Inline::Text(span.text)], span.role, cs) {
+                            p = p.add_run(r);
+                        }
                     }
                     docx = docx.add_paragraph(p);
                 }
@@ -150,27 +152,6 @@ impl<'a> Builder<'a> {
                     }
                 }
                 Inline::NoteRef(n) => out.push(self.note_ref(*n)),
-            }
-        }
-        out
-    }
-
-    /// Runs of `spans` in a paragraph whose style draws `para_role`: a run naming its family
-    /// wherever the face drawing it is not the paragraph's.
-    fn span_runs(&self, spans: &[Span], para_role: Role) -> Vec<Run> {
-        let mut out = Vec::new();
-        for span in spans {
-            for (seg, drawn) in self.segments(&span.text, span.role) {
-                let mut r = Run::new().add_text(seg);
-                if drawn != para_role {
-                    if let Some((name, bold)) = family(self.ctx.fonts, drawn) {
-                        r = r.fonts(run_fonts(name));
-                        if bold {
-                            r = r.bold();
-                        }
-                    }
-                }
-                out.push(r);
             }
         }
         out

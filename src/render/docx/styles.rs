@@ -17,6 +17,8 @@ pub const ATTACHMENT_NOTE: &str = "AttachmentNote";
 pub const ANNEX_LABEL: &str = "AnnexLabel";
 pub const ANNEX_TITLE: &str = "AnnexTitle";
 pub const ANNEX_ENTRY: &str = "AnnexEntry";
+/// Character style of an annex entry's term.
+pub const ANNEX_TERM: &str = "AnnexTerm";
 pub const FOOTNOTE_TEXT: &str = "FootnoteText";
 pub const FOOTNOTE_REFERENCE: &str = "FootnoteReference";
 pub const FOOTER: &str = "Footer";
@@ -155,6 +157,8 @@ pub fn styles(layout: &Layout, fonts: &Subsets, r: &RolePlan) -> Styles {
         para(ANNEX_ENTRY, "Annex Entry", fonts, r.body, body),
         body,
     ));
+    let term = Style::new(ANNEX_TERM, StyleType::Character).name("Annex Term");
+    styles = styles.add_style(with_role(term, fonts, r.annex_term));
     styles = styles.add_style(
         para(FOOTNOTE_TEXT, "footnote text", fonts, r.note, sz.note).snap_to_grid(false),
     );
