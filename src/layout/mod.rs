@@ -249,24 +249,17 @@ impl Setter<'_> {
     /// then the entries as the plan spans them.
     fn annex(&self, annex: &Annex) -> Vec<Para> {
         let (s, r, m) = (&self.style.sizes, &self.plan.roles, self.m);
-        let mut label = para(
-            m.pieces(r.annex_label, &annex.label, s.heading),
-            0.0,
-            Align::Left,
-            s.heading,
-        );
+        // Label and title: kept with what follows, a blank line after.
+        let heading = |role, text: &str, align, size| {
+            let mut p = para(m.pieces(role, text, size), 0.0, align, size);
+            p.keep_with_next = true;
+            p.blank_after = 1;
+            p
+        };
+        let mut label = heading(r.annex_label, &annex.label, Align::Left, s.heading);
         label.page_break_before = true;
-        label.keep_with_next = true;
-        label.blank_after = 1;
         label.outline = Some((1, annex.label.clone()));
-        let mut title = para(
-            m.pieces(r.annex_title, &annex.title, s.title),
-            0.0,
-            Align::Center,
-            s.title,
-        );
-        title.keep_with_next = true;
-        title.blank_after = 1;
+        let title = heading(r.annex_title, &annex.title, Align::Center, s.title);
         let mut out = vec![label, title];
         for e in &annex.entries {
             let pieces = self
