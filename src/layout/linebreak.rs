@@ -235,13 +235,13 @@ fn fill(pieces: &[Piece], width: f32, indent: f32) -> Vec<(usize, usize)> {
                 start = chunk_start;
             }
             let mut cx = x;
-            for i in chunk_start..b {
-                if cx + w[i] > width + 0.01 && i > start {
+            for (i, wi) in w.iter().enumerate().take(b).skip(chunk_start) {
+                if cx + wi > width + 0.01 && i > start {
                     lines.push((start, i));
                     start = i;
                     cx = 0.0;
                 }
-                cx += w[i];
+                cx += wi;
             }
             x = cx;
         } else {
