@@ -85,28 +85,14 @@ fn footnotes_are_real_with_document_numbers() {
             "note {n}"
         );
         assert_eq!(
-            count(
-                &main,
-                &format!(
-                    r#"<w:footnoteReference w:customMarkFollows="1" w:id="{n}" /><w:t xml:space="preserve">{n}</w:t>"#
-                )
-            ),
+            count(&main, &format!(r#"<w:footnoteReference w:id="{n}" />"#)),
             1,
             "reference {n}"
         );
     }
-    // Each note opens with its mark, as the reference shows it (no automatic number).
-    assert_eq!(count(&notes, "<w:footnoteRef />"), 0);
-    for n in [1, 21, 32] {
-        let at = notes.find(&format!(r#"<w:footnote w:id="{n}">"#)).unwrap();
-        let label = format!(
-            r#"<w:rStyle w:val="FootnoteReference" /></w:rPr><w:t xml:space="preserve">{n}</w:t>"#
-        );
-        assert!(
-            notes[at..].find(&label).unwrap() < 400,
-            "note {n} opens with its mark"
-        );
-    }
+    // Marks in digits: Word's own numbering shows them, each note opening with it.
+    assert_eq!(count(&notes, "<w:footnoteRef />"), 32);
+    assert!(!main.contains("customMarkFollows"));
     // Each note carries its own text.
     let first = notes.find(r#"<w:footnote w:id="1">"#).unwrap();
     let second = notes.find(r#"<w:footnote w:id="2">"#).unwrap();
@@ -503,13 +489,7 @@ fn a_repeated_reference_keeps_one_footnote_and_shows_its_number() {
     let notes = part(&bytes, "word/footnotes.xml").unwrap();
     let main = part(&bytes, "word/document.xml").unwrap();
     assert_eq!(count(&notes, r#"<w:footnote w:id="1">"#), 1);
-    assert_eq!(
-        count(
-            &main,
-            r#"<w:footnoteReference w:customMarkFollows="1" w:id="1" />"#
-        ),
-        1
-    );
+    assert_eq!(count(&main, r#"<w:footnoteReference w:id="1" />"#), 1);
     assert!(main.contains(
         r#"<w:rStyle w:val="FootnoteReference" /></w:rPr><w:t xml:space="preserve">1</w:t>"#
     ));
@@ -539,6 +519,8 @@ fn compact_style_marks_every_footnote_with_its_circled_mark() {
     assert!(notes.contains(&format!(
         r#"<w:rStyle w:val="FootnoteReference" /></w:rPr><w:t xml:space="preserve">{circled_one}</w:t>"#
     )));
+    assert_eq!(count(&notes, "<w:footnoteRef />"), 0, "custom marks only");
+    assert_eq!(count(&notes, "<w:footnoteRef />"), 0, "custom marks only");
     // Numbers run through the document: no restart, no automatic number format.
     for xml in [&main, &settings] {
         assert!(!xml.contains("numRestart") && !xml.contains("numFmt"));

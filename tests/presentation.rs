@@ -117,21 +117,37 @@ fn epub_notes(epub: &[u8]) -> BTreeMap<u32, (String, String, String)> {
     out
 }
 
-/// Each note's marks as the DOCX shows them: (mark after the reference, footnote's first text).
+/// Each note's marks as Word shows them: (the reference's mark, the footnote's label). A
+/// reference with `w:customMarkFollows` shows the text after it; one without shows Word's own
+/// number, counting the automatic references before it; a footnote opening with
+/// `w:footnoteRef` shows its reference's number, else its first text.
 fn docx_notes(docx: &[u8]) -> BTreeMap<u32, (String, String)> {
     let main = part(docx, "word/document.xml").unwrap();
     let notes = part(docx, "word/footnotes.xml").unwrap();
     let mut out = BTreeMap::new();
     let mut rest = main.as_str();
-    let open = r#"<w:footnoteReference w:customMarkFollows="1" w:id=""#;
+    let mut automatic = 0;
+    let open = "<w:footnoteReference ";
     while let Some(i) = rest.find(open) {
         rest = &rest[i + open.len()..];
-        let n: u32 = rest[..rest.find('"').unwrap()].parse().unwrap();
+        let tag = &rest[..rest.find('>').unwrap()];
+        let n: u32 = between(tag, "w:id=\"", "\"").unwrap().parse().unwrap();
         let run_end = rest.find("</w:r>").unwrap();
-        let mark = untag(&rest[rest.find('>').unwrap() + 1..run_end]);
+        let mark = if tag.contains(r#"w:customMarkFollows="1""#) {
+            untag(&rest[rest.find('>').unwrap() + 1..run_end])
+        } else {
+            automatic += 1;
+            automatic.to_string()
+        };
         let at = notes.find(&format!(r#"<w:footnote w:id="{n}">"#)).unwrap();
-        let first = between(&notes[at..], "<w:t xml:space=\"preserve\">", "</w:t>").unwrap();
-        out.insert(n, (mark, first.to_string()));
+        let note = &notes[at..at + notes[at..].find("</w:footnote>").unwrap()];
+        let label = match note.find("<w:footnoteRef />") {
+            Some(_) if !tag.contains("customMarkFollows") => mark.clone(),
+            _ => between(note, "<w:t xml:space=\"preserve\">", "</w:t>")
+                .unwrap()
+                .to_string(),
+        };
+        out.insert(n, (mark, label));
     }
     out
 }

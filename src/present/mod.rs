@@ -93,6 +93,12 @@ impl Plan {
             .unwrap_or_else(|| number.to_string())
     }
 
+    /// Is every note's mark its number in digits? Then a word processor's own footnote
+    /// numbering (continuous, decimal) shows exactly the planned marks.
+    pub fn marks_are_numbers(&self) -> bool {
+        self.marks.iter().all(|(n, m)| *m == n.to_string())
+    }
+
     /// The text of note `number`'s footnote.
     pub fn footnote(&self, number: u32) -> Option<&str> {
         self.footnotes.get(&number).map(String::as_str)

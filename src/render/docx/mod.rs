@@ -172,9 +172,10 @@ impl<'a> Builder<'a> {
 
     /// A footnote with the document's number as its id, the first time a note is referenced;
     /// a repeated reference shows the same mark as a plain superscript, since a second footnote
-    /// would repeat the note. Every footnote carries its planned mark as a custom mark (the
-    /// reference is marked `w:customMarkFollows` in [`parts::document`]), so Word shows the
-    /// same mark as the other editions, and the note opens with that mark.
+    /// would repeat the note. When every planned mark is its number, Word's own numbering shows
+    /// it (the note opens with `w:footnoteRef`, [`parts::footnotes`]); otherwise every footnote
+    /// carries its planned mark as a custom mark, after the reference (marked
+    /// `w:customMarkFollows` in [`parts::document`]) and opening the note, as Word writes one.
     fn note_ref(&mut self, n: u32) -> Run {
         let plan = self.ctx.plan;
         let mark = plan.mark(n);
@@ -182,9 +183,14 @@ impl<'a> Builder<'a> {
         let Some(text) = text else {
             return Run::new().add_text(mark).style(styles::FOOTNOTE_REFERENCE);
         };
-        let label = Run::new().add_text(&mark).style(styles::FOOTNOTE_REFERENCE);
-        let body = [Inline::Text(format!(" {text}"))];
-        let mut p = self.paragraph(styles::FOOTNOTE_TEXT).add_run(label);
+        let custom = !plan.marks_are_numbers();
+        let mut p = self.paragraph(styles::FOOTNOTE_TEXT);
+        let body = if custom {
+            p = p.add_run(Run::new().add_text(&mark).style(styles::FOOTNOTE_REFERENCE));
+            [Inline::Text(format!(" {text}"))]
+        } else {
+            [Inline::Text(text.to_string())]
+        };
         for r in self.runs(&body, plan.roles.note, None) {
             p = p.add_run(r);
         }
@@ -193,7 +199,12 @@ impl<'a> Builder<'a> {
             id: n as usize,
             content: vec![p],
         };
-        Run::new().add_footnote_reference(footnote).add_text(mark)
+        let reference = Run::new().add_footnote_reference(footnote);
+        if custom {
+            reference.add_text(mark)
+        } else {
+            reference
+        }
     }
 
     /// `— PAGE —`, outside edge, one character in (GB/T 9704 §7.5).

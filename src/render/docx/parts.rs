@@ -4,12 +4,14 @@
 //!   `w:firstLineChars="200"` beside every two-character first-line indent.
 //! - `word/settings.xml`: `w:embedTrueTypeFonts`, `w:saveSubsetFonts`, `w:mirrorMargins`,
 //!   `w:footnotePr` (separator ids).
-//! - `word/document.xml`: `w:customMarkFollows` on every footnote reference (the planned mark
-//!   follows it as text: docx-rs 0.4 has no such attribute).
-//! - `word/footnotes.xml`: separator and continuation-separator footnotes.
+//! - `word/document.xml`: with custom marks, `w:customMarkFollows` on every footnote reference
+//!   (the planned mark follows it as text: docx-rs 0.4 has no such attribute).
+//! - `word/footnotes.xml`: separator and continuation-separator footnotes; with automatic
+//!   numbers, a `w:footnoteRef` mark opening every note.
 //! - `word/fontTable.xml` and its relationships, `word/fonts/*.odttf`, the odttf content type.
 //! - `docProps/core.xml`: title, language, dates from the render epoch.
 use super::fonts::{embed, font_table, font_table_rels};
+use super::styles::FOOTNOTE_REFERENCE;
 use super::RenderContext;
 use crate::error::{Error, Result};
 use crate::model::Document;
@@ -142,8 +144,9 @@ fn take_element(xml: &mut String, start: &str) -> Option<String> {
 }
 
 /// Puts the footer references first in the section, where the schema wants them (docx-rs
-/// writes them last), and marks every footnote reference as followed by its custom mark.
-pub fn document(xml: &mut String) -> Result<()> {
+/// writes them last); with `custom` marks, marks every footnote reference as followed by its
+/// mark.
+pub fn document(xml: &mut String, custom: bool) -> Result<()> {
     let part = "word/document.xml";
     let sect = xml
         .rfind("<w:sectPr")
@@ -158,6 +161,9 @@ pub fn document(xml: &mut String) -> Result<()> {
         xml.replace_range(i..end, "");
     }
     xml.insert_str(open, &refs);
+    if !custom {
+        return Ok(());
+    }
     *xml = xml.replace(
         "<w:footnoteReference w:id=",
         r#"<w:footnoteReference w:customMarkFollows="1" w:id="#,
@@ -165,7 +171,9 @@ pub fn document(xml: &mut String) -> Result<()> {
     Ok(())
 }
 
-pub fn footnotes(xml: &mut String) -> Result<()> {
+/// The separator footnotes; with `automatic` numbers, each note opened by its number
+/// (`w:footnoteRef`).
+pub fn footnotes(xml: &mut String, automatic: bool) -> Result<()> {
     let part = "word/footnotes.xml";
     let open = xml
         .find("<w:footnotes")
@@ -176,6 +184,25 @@ pub fn footnotes(xml: &mut String) -> Result<()> {
         r#"<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto" /></w:pPr><w:r><w:continuationSeparator /></w:r></w:p></w:footnote>"#
     );
     xml.insert_str(open, separators);
+    if !automatic {
+        return Ok(());
+    }
+    let mark = format!(
+        r#"<w:r><w:rPr><w:rStyle w:val="{FOOTNOTE_REFERENCE}" /></w:rPr><w:footnoteRef /></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>"#
+    );
+    let mut out = String::with_capacity(xml.len() + 200 * 40);
+    let mut rest = xml.as_str();
+    while let Some(i) = rest.find("<w:footnote w:id=") {
+        let ppr_end = rest[i..]
+            .find("</w:pPr>")
+            .map(|j| i + j + "</w:pPr>".len())
+            .ok_or_else(|| Error::render("docx", format!("{part}: a note without w:pPr")))?;
+        out.push_str(&rest[..ppr_end]);
+        out.push_str(&mark);
+        rest = &rest[ppr_end..];
+    }
+    out.push_str(rest);
+    *xml = out;
     Ok(())
 }
 
@@ -241,7 +268,8 @@ pub fn finish(x: XMLDocx, doc: &Document, ctx: &RenderContext) -> Result<Parts> 
     let notes_declared = ct.contains("/word/footnotes.xml");
     settings(&mut se, ctx, notes_declared && has_notes)?;
     let mut dx = text("word/document.xml", x.document)?;
-    document(&mut dx)?;
+    let automatic = ctx.plan.marks_are_numbers();
+    document(&mut dx, !automatic)?;
 
     let mut parts: Parts = vec![
         ("[Content_Types].xml".into(), ct.into_bytes()),
@@ -267,7 +295,7 @@ pub fn finish(x: XMLDocx, doc: &Document, ctx: &RenderContext) -> Result<Parts> 
     ];
     if notes_declared {
         let mut fx = text("word/footnotes.xml", x.footnotes)?;
-        footnotes(&mut fx)?;
+        footnotes(&mut fx, automatic)?;
         parts.push(("word/footnotes.xml".into(), fx.into_bytes()));
     }
     // docx-rs keeps three relationship parts per kind; only those of written parts go in.
