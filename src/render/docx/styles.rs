@@ -157,8 +157,10 @@ pub fn styles(layout: &Layout, fonts: &Subsets, r: &RolePlan) -> Styles {
         para(ANNEX_ENTRY, "Annex Entry", fonts, r.body, body),
         body,
     ));
-    let term = Style::new(ANNEX_TERM, StyleType::Character).name("Annex Term");
-    styles = styles.add_style(with_role(term, fonts, r.annex_term));
+    if layout.attachment.append {
+        let term = Style::new(ANNEX_TERM, StyleType::Character).name("Annex Term");
+        styles = styles.add_style(with_role(term, fonts, r.annex_term));
+    }
     styles = styles.add_style(
         para(FOOTNOTE_TEXT, "footnote text", fonts, r.note, sz.note).snap_to_grid(false),
     );
