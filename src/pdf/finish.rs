@@ -314,38 +314,10 @@ fn outline(
             _ => tops.push((id, e, Vec::new())),
         }
     }
-    type Item<'a> = (
-        ObjectId,
-        &'a OutlineEntry,
-        usize,
-        Option<ObjectId>,
-        Option<ObjectId>,
-    );
-    let link = |list: &[Item], parent: ObjectId, doc: &mut Document| {
-        for (k, (id, e, _, first, last)) in list.iter().enumerate() {
-            let mut d = Dictionary::from_iter(vec![
-                ("Title", text(&e.title)),
-                ("Parent", Object::Reference(parent)),
-                ("Dest", dest(&e.target)),
-            ]);
-            if k > 0 {
-                d.set("Prev", Object::Reference(list[k - 1].0));
-            }
-            if k + 1 < list.len() {
-                d.set("Next", Object::Reference(list[k + 1].0));
-            }
-            if let (Some(f), Some(l)) = (first, last) {
-                d.set("First", Object::Reference(*f));
-                d.set("Last", Object::Reference(*l));
-                d.set("Count", Object::Integer(-(list[k].2 as i64)));
-            }
-            doc.set_object(*id, d);
-        }
-    };
     let mut total = 0;
     for (id, _, kids) in &tops {
         let list: Vec<_> = kids.iter().map(|(k, e)| (*k, *e, 0, None, None)).collect();
-        link(&list, *id, doc);
+        link_items(doc, &list, *id, dest);
         total += 1 + kids.len();
     }
     let list: Vec<_> = tops
@@ -360,7 +332,7 @@ fn outline(
             )
         })
         .collect();
-    link(&list, root, doc);
+    link_items(doc, &list, root, dest);
     doc.set_object(
         root,
         Dictionary::from_iter(vec![
@@ -371,6 +343,38 @@ fn outline(
         ]),
     );
     Some(root)
+}
+
+/// An outline item: its id, entry, number of children, first and last child.
+type Item<'a> = (
+    ObjectId,
+    &'a OutlineEntry,
+    usize,
+    Option<ObjectId>,
+    Option<ObjectId>,
+);
+
+/// Write the outline items of `list`, siblings under `parent`, linked to each other.
+fn link_items(doc: &mut Document, list: &[Item], parent: ObjectId, dest: &dyn Fn(&Spot) -> Object) {
+    for (k, (id, e, _, first, last)) in list.iter().enumerate() {
+        let mut d = Dictionary::from_iter(vec![
+            ("Title", text(&e.title)),
+            ("Parent", Object::Reference(parent)),
+            ("Dest", dest(&e.target)),
+        ]);
+        if k > 0 {
+            d.set("Prev", Object::Reference(list[k - 1].0));
+        }
+        if k + 1 < list.len() {
+            d.set("Next", Object::Reference(list[k + 1].0));
+        }
+        if let (Some(f), Some(l)) = (first, last) {
+            d.set("First", Object::Reference(*f));
+            d.set("Last", Object::Reference(*l));
+            d.set("Count", Object::Integer(-(list[k].2 as i64)));
+        }
+        doc.set_object(*id, d);
+    }
 }
 
 #[cfg(test)]
