@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 /// Punctuation marks a lost character of a cut may be inferred as: the clause and sentence marks
 /// and paired marks of Chinese prose (clreq). Full-width Latin symbols (`＃`, `＊`) and the small
 /// forms (`﹐`) are not among them.
-pub const PUNCTUATION: [char; 26] = [
+pub const PUNCTUATION: [char; 28] = [
     '\u{3002}', // 。
     '\u{FF0C}', // ，
     '\u{3001}', // 、
@@ -53,6 +53,8 @@ pub const PUNCTUATION: [char; 26] = [
     '\u{3009}', // 〉
     '\u{3010}', // 【
     '\u{3011}', // 】
+    '\u{3014}', // 〔
+    '\u{3015}', // 〕
 ];
 
 /// The readings the report's own glosses give, per character (the most frequent one where a
