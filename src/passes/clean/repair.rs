@@ -241,6 +241,9 @@ pub fn repair(
     flagged: &[usize],
     glosses: &Glosses,
 ) -> Option<Repair> {
+    // The shifted bytes must realign inside the span: a repair never reaches past it (and the
+    // work per span stays bounded by its length).
+    let chars = &chars[..end];
     let q = flagged.iter().copied().find(|&f| chars[f] == '?')?;
     let prefix = site_gbk::encode_str(chars[start..q].iter().copied())?;
     let syllable = orphan_gloss(chars, q);
@@ -336,7 +339,6 @@ fn proven_repair(
     glosses: &Glosses,
     cut: Option<usize>,
 ) -> Option<Repair> {
-    let end = end.max(next);
     let mut text: Vec<char> = chars[start..q].to_vec();
     text.extend_from_slice(read);
     text.extend_from_slice(&chars[next..end]);

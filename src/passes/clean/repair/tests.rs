@@ -51,6 +51,17 @@ fn gloss_shift_with_one_candidate_is_repaired() {
 }
 
 #[test]
+fn a_shift_that_does_not_realign_inside_the_span_stays_flagged() {
+    // As above without `設施`: no ASCII trail byte comes before the end of the span, so the
+    // characters after the gloss cannot be re-paired with certainty.
+    let clean = "保障居民用氣安全\u{3002}";
+    let glosses = Glosses::from_pairs([('脷', "lì")]);
+    let (observed, r) = damage_and_repair(clean, &glosses, None);
+    assert!(observed.starts_with("保障居民用?lì)"), "{observed}");
+    assert_eq!(r, None);
+}
+
+#[test]
 fn gloss_shift_with_two_candidates_stays_flagged() {
     // 路 is C2 B7, 維 BE 53: B7 BE spells 肪 (fáng), but B7 followed by the leads of 房, 防 and
     // 妨 spells characters read fáng as well: which one was glossed cannot be told.
