@@ -106,6 +106,14 @@ fn raise_warnings(report: &mut CheckReport) {
             None,
         );
     }
+    let repaired: Vec<_> = report.cleaning.repaired.clone();
+    for r in repaired {
+        report.info(
+            "repaired-text",
+            format!("column {}: {} \u{2192} {}", r.column, r.before, r.after),
+            Some(r.line),
+        );
+    }
     let spans: Vec<_> = report.cleaning.suspicious.clone();
     for s in spans {
         report.warn(

@@ -241,6 +241,24 @@ fn check_reports_repairs_and_no_repair_keeps_the_spans_flagged() {
         "{text}"
     );
     assert!(!text.contains("suspicious"), "{text}");
+    // `build` says so on stderr (severity info: `--strict` does not refuse it).
+    let tmp = tempfile::tempdir().unwrap();
+    let o = baogao(&[
+        "build",
+        s(&report),
+        "-o",
+        s(tmp.path()),
+        "--formats",
+        "epub",
+    ]);
+    assert!(o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let infos: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("info[repaired-text]"))
+        .collect();
+    assert_eq!(infos.len(), 3, "{stderr}");
+    assert!(infos[2].contains("line 53: column 591:"), "{stderr}");
 
     let o = baogao(&["check", s(&report), "--json", "--no-repair"]);
     assert!(o.status.success());
