@@ -3,8 +3,9 @@
 //! In this order, on the `Block::Raw` lines:
 //! 1. lines before the title are dropped and kept in `cleaning.preamble_lines` (blank ones are
 //!    dropped silently);
-//! 2. suspicious spans the site's damage can be run back on are repaired ([`repair`]; not with
-//!    `--no-repair`); those left are flagged (see [`suspicious`]) and left untouched by steps 4 and 5;
+//! 2. suspicious spans whose bytes prove the original text are repaired ([`repair`]; not with
+//!    `--no-repair`); the others are flagged (see [`suspicious`]) and left untouched by steps 4
+//!    and 5;
 //! 3. pinyin glosses `(xiàn)` are removed everywhere — **also inside suspicious spans**: a gloss is
 //!    ASCII `(`, one toned syllable and `)`, which no corruption produces, and the Wuyang report's
 //!    1,468 glosses include one after a Latin `A` inside the span on line 53 (`A(chǔ)`). The span's
@@ -43,12 +44,7 @@ impl Clean {
         report: &mut CheckReport,
         repair: bool,
     ) -> Result<Document> {
-        let glosses = repair.then(|| {
-            repair::Glosses::of_lines(doc.blocks.iter().filter_map(|b| match b {
-                Block::Raw { text, .. } => Some(text.as_str()),
-                _ => None,
-            }))
-        });
+        let glosses = repair.then(|| repair::Glosses::of_document(&doc));
         let title_at = doc.blocks.iter().position(|b| match b {
             Block::Raw { text, .. } => is_title_line(&strip_glosses(text)),
             _ => false,
