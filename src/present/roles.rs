@@ -59,3 +59,21 @@ impl RolePlan {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_heading_role_per_level_with_level_zero_as_one() {
+        let style = Style::load("gongwen").unwrap();
+        let r = RolePlan::new(&style);
+        assert_eq!(r.heading(0), style.roles.heading1);
+        assert_eq!(r.heading(1), style.roles.heading1);
+        assert_eq!(r.heading(2), style.roles.heading2);
+        assert_eq!(r.heading(4), style.roles.heading4);
+        assert_eq!(r.heading(9), style.roles.heading4);
+        assert_eq!(r.mark, style.roles.note, "marks in the note role");
+        assert_eq!(r.annex_term, style.roles.attachment_label);
+    }
+}
