@@ -15,7 +15,7 @@ python3 - "$src" "$work" "${@:-1 2 4 8 15.9}" <<'PY'
 import sys
 src, work, sizes = sys.argv[1], sys.argv[2], " ".join(sys.argv[3:]).split()
 lines = open(src, encoding="utf-8").read().split("\n")
-title_at = next(i for i, l in enumerate(lines) if l.strip().endswith("报告"))
+title_at = next(i for i, l in enumerate(lines) if l.strip().endswith(("报告", "報告")))
 head, body = "\n".join(lines[: title_at + 1]) + "\n", "\n".join(lines[title_at + 1 :]) + "\n"
 one_line = body.replace("\n", "") + "\n"
 for mb in sizes:
