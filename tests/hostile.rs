@@ -504,3 +504,22 @@ fn control_characters_are_removed_counted_and_editions_stay_valid() {
         assert!(text.contains("我代表县人民政府向大会报告工作"), "{text}");
     }
 }
+
+// ---- item 16: no panic text -----------------------------------------------------------------
+
+/// Found by the `sheet` fuzz target in 26 s: calamine 0.38's `read_rich_extended_string` slices
+/// past a short SST record (`range end index 4 out of range for slice of length 3`). baogao runs
+/// calamine under its guard: one line, exit 2, no panic text even with RUST_BACKTRACE=1.
+#[test]
+fn a_calamine_panic_is_one_line_without_panic_text() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/notes/fuzz-crash-calamine-sst.xls");
+    let e = notes::read_bytes(&std::fs::read(&fixture).unwrap(), &fixture)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("damaged xls spreadsheet"), "{e}");
+    let (_dir, report) = report_folder(None);
+    let (o, _) = run(&["check", s(&report), "--notes", s(&fixture)]);
+    assert_refused(&o, &fixture, "the spreadsheet reader failed on it");
+}
