@@ -217,7 +217,7 @@ pub fn write_editions(
     let stem = out
         .name
         .clone()
-        .unwrap_or_else(|| edition::safe_stem(&prepared.doc.title));
+        .unwrap_or_else(|| edition::safe_stem(&prepared.doc.title()));
     Ok(out
         .formats
         .par_iter()

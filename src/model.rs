@@ -100,8 +100,9 @@ pub struct Annex {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
-    /// Plain title text (no note marks).
-    pub title: String,
+    /// The edition title when the text has no title line (the file's stem) or `--title` gives
+    /// one; otherwise the title is the text's own [`Block::Title`] and only there.
+    pub edition_title: Option<String>,
     pub script: Script,
     pub blocks: Vec<Block>,
     /// `notes[i].number == i + 1`.
@@ -112,11 +113,27 @@ pub struct Document {
 impl Document {
     pub fn new(blocks: Vec<Block>) -> Self {
         Document {
-            title: String::new(),
+            edition_title: None,
             script: Script::Hans,
             blocks,
             notes: Vec::new(),
             annex: None,
+        }
+    }
+
+    /// The edition title (metadata, file names): [`Document::edition_title`] when set, else the
+    /// text of the title line; empty only before the structure pass.
+    pub fn title(&self) -> String {
+        match &self.edition_title {
+            Some(t) => t.clone(),
+            None => self
+                .blocks
+                .iter()
+                .find_map(|b| match b {
+                    Block::Title(c) => Some(plain(c)),
+                    _ => None,
+                })
+                .unwrap_or_default(),
         }
     }
 
@@ -197,7 +214,9 @@ pub fn map_text(doc: &mut Document, f: &mut dyn FnMut(&str) -> String) {
             }
         }
     }
-    doc.title = f(&doc.title);
+    if let Some(t) = &mut doc.edition_title {
+        *t = f(t);
+    }
     for n in &mut doc.notes {
         n.term = f(&n.term);
         n.text = f(&n.text);

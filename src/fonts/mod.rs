@@ -81,7 +81,7 @@ impl FontBook {
     pub fn missing(&self, doc: &Document, style: &Style) -> Vec<char> {
         let usage = usage(doc, style);
         let mut own: Vec<char> = crate::model::all_text(doc).chars().collect();
-        own.extend(doc.title.chars());
+        own.extend(doc.title().chars());
         own.sort_unstable();
         own.dedup();
         let cover = self.coverage();

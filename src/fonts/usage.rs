@@ -52,7 +52,7 @@ pub fn usage(doc: &Document, style: &Style) -> Usage {
             }
         }
     }
-    u.add(roles.title, &doc.title);
+    u.add(roles.title, &doc.title());
     for note in &doc.notes {
         u.add(roles.note, &note.term);
         u.add(roles.note, &note.text);
@@ -78,7 +78,7 @@ pub fn usage(doc: &Document, style: &Style) -> Usage {
     u.add(roles.folio, &format!("{FOLIO_DASH} 0123456789"));
     // The body face holds everything: the whole document, and printable ASCII.
     u.add(roles.body, &crate::model::all_text(doc));
-    u.add(roles.body, &doc.title);
+    u.add(roles.body, &doc.title());
     let ascii: String = (' '..='~').collect();
     u.add(roles.body, &ascii);
     let used: Vec<Role> = u.by_role.keys().copied().collect();

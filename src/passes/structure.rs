@@ -49,8 +49,7 @@ impl Pass for Structure {
             if text.is_empty() {
                 continue;
             }
-            if doc.title.is_empty() && is_title_line(text) {
-                doc.title = text.to_string();
+            if blocks.is_empty() && is_title_line(text) {
                 report.title = text.to_string();
                 blocks.push(Block::Title(inline(text)));
                 after_title = true;

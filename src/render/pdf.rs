@@ -6,7 +6,7 @@ use crate::model::{Block, Document};
 pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
     let pages = crate::layout::layout(doc, ctx.style, ctx.fonts);
     let meta = crate::pdf::Meta {
-        title: doc.title.clone(),
+        title: doc.title(),
         // The date/speaker line under the title, else the title.
         subject: doc
             .blocks
@@ -15,7 +15,7 @@ pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
                 Block::Subtitle(_) => Some(b.text()),
                 _ => None,
             })
-            .unwrap_or_else(|| doc.title.clone()),
+            .unwrap_or_else(|| doc.title()),
         lang: doc.script.bcp47().to_string(),
         epoch: ctx.epoch,
     };

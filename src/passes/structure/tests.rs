@@ -74,8 +74,8 @@ fn fixture_with_subtitles_and_four_levels() {
         "attachment 《政府工作報告》有關注釋.doc",
     ];
     assert_eq!(k, expected);
-    assert_eq!(doc.title, "2024年示例縣政府工作報告");
-    assert_eq!(report.title, doc.title);
+    assert_eq!(doc.title(), "2024年示例縣政府工作報告");
+    assert_eq!(report.title, doc.title());
     let levels: Vec<u8> = report.structure.headings.iter().map(|h| h.level).collect();
     assert_eq!(levels, [1, 2, 3, 3, 4, 4, 2]);
     assert_eq!(report.structure.paragraphs, 6);

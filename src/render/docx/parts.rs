@@ -227,7 +227,7 @@ pub fn core(doc: &Document, ctx: &RenderContext) -> String {
             r#"<dcterms:modified xsi:type="dcterms:W3CDTF">{date}</dcterms:modified>"#,
             r#"</cp:coreProperties>"#
         ),
-        title = escape(&doc.title),
+        title = escape(&doc.title()),
         lang = doc.script.word_lang(),
         date = date,
     )

@@ -32,7 +32,7 @@ pub fn build(
 ) -> Result<Vec<u8>> {
     let mut b = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
     b.epub_version(EpubVersion::V30);
-    b.set_title(doc.title.clone());
+    b.set_title(doc.title());
     b.add_language(doc.script.bcp47());
     b.set_generator(format!("baogao {}", env!("CARGO_PKG_VERSION")));
     b.set_toc_name(toc_name(doc));
@@ -85,7 +85,7 @@ pub fn identifier(doc: &Document) -> uuid::Uuid {
     let mut h = Sha256::new();
     h.update(doc.script.bcp47().as_bytes());
     h.update([0]);
-    h.update(doc.title.as_bytes());
+    h.update(doc.title().as_bytes());
     h.update([0]);
     h.update(all_text(doc).as_bytes());
     let digest = h.finalize();

@@ -70,7 +70,7 @@ pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
             w.block(b);
         }
         let title = match kind {
-            PartKind::Title if !doc.title.is_empty() => doc.title.clone(),
+            PartKind::Title if !doc.title().is_empty() => doc.title(),
             _ => blocks.first().map(|b| b.text()).unwrap_or_default(),
         };
         out.push(w.finish(kind, title));
@@ -276,9 +276,9 @@ impl<'a> PartWriter<'a> {
         }
         let lang = self.doc.script.bcp47();
         let head_title = if title.is_empty() {
-            self.doc.title.as_str()
+            self.doc.title()
         } else {
-            title.as_str()
+            title.clone()
         };
         let xhtml = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
@@ -286,7 +286,7 @@ impl<'a> PartWriter<'a> {
 <head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n\
 <link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n\
 <body>\n{}</body>\n</html>\n",
-            escape(head_title),
+            escape(&head_title),
             self.body
         );
         Part {
