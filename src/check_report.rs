@@ -108,6 +108,9 @@ pub struct Suspicious {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Cleaning {
     pub preamble_lines: Vec<String>,
+    /// Lines of a scraped page's chrome (buttons, source/time lines, related links) dropped
+    /// around the report.
+    pub chrome_lines: Vec<DroppedLine>,
     pub pinyin_glosses: usize,
     pub punctuation_normalized: usize,
     pub duplicate_punctuation: usize,
@@ -115,6 +118,13 @@ pub struct Cleaning {
     /// Characters removed by cleaning, other than whole glosses and preamble lines (e.g. the
     /// first mark of a doubled pair), so nothing disappears unreported.
     pub removed: Vec<Removed>,
+}
+
+/// A whole line dropped from the report, with its 1-based source line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DroppedLine {
+    pub line: usize,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

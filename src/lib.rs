@@ -45,6 +45,8 @@ pub struct Options {
     pub script: ScriptChoice,
     /// Unmatched notes are an error.
     pub strict: bool,
+    /// Edition title (`--title`); default: the text's title line, else the file's stem.
+    pub title: Option<String>,
 }
 
 /// A document read and passed, ready for the writers, with its check report.
@@ -66,6 +68,8 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
         choice: opts.script,
     }
     .run(doc, &mut report)?;
+    let mut doc = doc;
+    passes::structure::title::edition_title(&mut doc, opts.title.as_deref(), path, &mut report);
     let notes = find_notes(path, opts, &mut report)?;
     let mut doc = match notes {
         Some((file, notes_path)) => {
@@ -101,6 +105,14 @@ fn raise_warnings(report: &mut CheckReport) {
         report.info(
             "dropped-lines",
             format!("{n} line(s) before the title dropped (listed under cleaning.preamble_lines)"),
+            None,
+        );
+    }
+    if !report.cleaning.chrome_lines.is_empty() {
+        let n = report.cleaning.chrome_lines.len();
+        report.info(
+            "dropped-lines",
+            format!("{n} line(s) of web page chrome dropped (listed under cleaning.chrome_lines)"),
             None,
         );
     }

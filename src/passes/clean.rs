@@ -1,8 +1,9 @@
 //! Clean pass: the scraper's pollution out of the raw lines, every change counted in the report.
 //!
 //! In this order, on the `Block::Raw` lines:
-//! 1. lines before the title are dropped and kept in `cleaning.preamble_lines` (blank ones are
-//!    dropped silently);
+//! 1. the report's edges ([`front`]): lines before the title are dropped and kept in
+//!    `cleaning.preamble_lines` (blank ones are dropped silently), a scraped page's chrome in
+//!    `cleaning.chrome_lines`; the title becomes one line, a split subtitle too;
 //! 2. suspicious spans are flagged first (see [`suspicious`]) and left untouched by steps 4 and 5;
 //! 3. pinyin glosses `(xiàn)` are removed everywhere — **also inside suspicious spans**: a gloss is
 //!    ASCII `(`, one toned syllable and `)`, which no corruption produces, and the Wuyang report's
@@ -18,6 +19,7 @@ use crate::check_report::{CheckReport, Cleaning, Removed, Suspicious};
 use crate::error::Result;
 use crate::model::{Block, Document};
 
+pub mod front;
 pub mod pinyin;
 pub mod suspicious;
 
@@ -28,27 +30,22 @@ impl Pass for Clean {
         "clean"
     }
     fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
-        let title_at = doc.blocks.iter().position(|b| match b {
-            Block::Raw { text, .. } => is_title_line(&strip_glosses(text)),
-            _ => false,
-        });
-        let mut blocks = Vec::with_capacity(doc.blocks.len());
-        for (i, block) in doc.blocks.into_iter().enumerate() {
-            match block {
-                Block::Raw { line, text } => {
-                    if title_at.is_some_and(|t| i < t) {
-                        if !text.trim().is_empty() {
-                            report.cleaning.preamble_lines.push(text.trim().to_string());
-                        }
-                        continue;
-                    }
-                    let text = clean_line(line, &text, &mut report.cleaning);
-                    blocks.push(Block::Raw { line, text });
-                }
-                other => blocks.push(other),
-            }
-        }
-        doc.blocks = blocks;
+        let lines = doc
+            .blocks
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Raw { line, text } => Some(front::Line { line, text }),
+                _ => None,
+            })
+            .collect();
+        let lines = front::edges(lines, &mut report.cleaning);
+        doc.blocks = lines
+            .into_iter()
+            .map(|l| Block::Raw {
+                line: l.line,
+                text: clean_line(l.line, &l.text, &mut report.cleaning),
+            })
+            .collect();
         Ok(doc)
     }
 }
@@ -116,7 +113,7 @@ fn clean_line(line: usize, raw: &str, cleaning: &mut Cleaning) -> String {
 }
 
 /// The line with its glosses removed (for finding the title before cleaning).
-fn strip_glosses(raw: &str) -> String {
+pub(crate) fn strip_glosses(raw: &str) -> String {
     let chars: Vec<char> = raw.chars().collect();
     let mut s = String::with_capacity(raw.len());
     let mut i = 0;

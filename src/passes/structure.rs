@@ -1,8 +1,9 @@
 //! Structure pass: cleaned raw lines → title, subtitle lines, salutation, headings, paragraphs and
 //! the closing attachment line. One source line is one block; blank lines are dropped.
 //!
-//! - **Title**: the first line that [`is_title_line`] accepts (the clean pass dropped what came
-//!   before it).
+//! - **Title**: the first line, when [`is_title_line`] accepts it (the clean pass dropped what
+//!   came before the title and put a spaced or split title on one line). A text without one has
+//!   no title block: [`title::edition_title`] names the editions and raises `no-title`.
 //! - **Subtitle**: lines right after the title, before anything else, that are a date line
 //!   (`——2024年1月…`, or wholly in parentheses) or a short line without sentence marks (the
 //!   speaker line `縣長　某某`).
@@ -20,6 +21,8 @@ use crate::error::Result;
 use crate::model::{Block, Document, Inline, Lead};
 use crate::passes::clean::is_title_line;
 
+pub mod title;
+
 pub struct Structure;
 
 /// At most this many characters for a line to count as a heading or subtitle on its own.
@@ -35,8 +38,8 @@ impl Pass for Structure {
     }
     fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
         let mut blocks = Vec::with_capacity(doc.blocks.len());
-        // Subtitles may follow the title until the first other block.
-        let mut after_title = false;
+        // Subtitles may follow the title (or open a text without one) until the first other block.
+        let mut after_title = true;
         for block in doc.blocks {
             let text = match block {
                 Block::Raw { text, .. } => text,
