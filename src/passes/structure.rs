@@ -8,9 +8,11 @@
 //!   (`——2024年1月…`, or wholly in parentheses) or a short line without sentence marks (the
 //!   speaker line `縣長　某某`).
 //! - **Salutation**: a short line `各位代表：` (also `各位代表、各位委員：`).
-//! - **Level 1** `一、…`: a heading on its own line (short, no sentence end).
+//! - **Level 1** `一、…`: a heading on its own line (no sentence end; commas allowed).
 //! - **Level 2** `（一）…`: a run-in heading, the paragraph's first sentence up to and including
-//!   the first `。`; the rest stays the paragraph. Alone on a line it is a heading of its own.
+//!   the first `。` (whatever its length); the rest stays the paragraph. Alone on a line it is a
+//!   heading of its own: one sentence ending in `。`, or a line with commas and no closing mark
+//!   (`（一）深入落实城市总体规划，推动京津冀协同发展走深走实`). `一是…`, `第一，` are not headings.
 //! - **Level 3** `1.` / `1、` / `1．` and **level 4** `（1）`: own line when short with no sentence
 //!   end, else run-in like level 2.
 //! - **Attachment**: a line `附件：…`; the file name after the colon goes to `file` and
@@ -27,6 +29,8 @@ pub struct Structure;
 
 /// At most this many characters for a line to count as a heading or subtitle on its own.
 const SHORT: usize = 40;
+/// At most this many characters for a level-1/2 heading line with commas and no closing mark.
+const OPEN_HEADING: usize = 80;
 
 const FULL_STOP: char = '\u{3002}';
 /// Marks that end (or split) a sentence: a line holding one is prose, not a heading.
@@ -125,8 +129,8 @@ fn classify(text: &str) -> Block {
         };
     }
     match heading_level(text) {
-        Some(1) if is_short_line(text) => Block::Heading {
-            level: 1,
+        Some(level) if level <= 2 && is_open_heading(text) => Block::Heading {
+            level,
             content: inline(text),
         },
         Some(level @ 2..=4) => run_in(level, text),
@@ -134,11 +138,18 @@ fn classify(text: &str) -> Block {
     }
 }
 
-/// Own-line heading when short with no sentence mark (or exactly one sentence for level 2),
+/// A level-1 or level-2 heading on a line of its own that may hold commas but never closes a
+/// sentence (`（一）深入落实城市总体规划，推动京津冀协同发展走深走实`).
+fn is_open_heading(text: &str) -> bool {
+    const CLOSING: [char; 4] = ['\u{3002}', '\u{FF01}', '\u{FF1F}', '\u{FF1B}'];
+    text.chars().count() <= OPEN_HEADING && !text.contains(CLOSING)
+}
+
+/// Own-line heading when short with no sentence mark or exactly one sentence (any length),
 /// else a paragraph opened by its first sentence as a run-in lead.
 fn run_in(level: u8, text: &str) -> Block {
     let lead_end = text.find(FULL_STOP).map(|i| i + FULL_STOP.len_utf8());
-    let whole_sentence = lead_end == Some(text.len()) && text.chars().count() <= SHORT;
+    let whole_sentence = lead_end == Some(text.len());
     if is_short_line(text) || whole_sentence {
         return Block::Heading {
             level,

@@ -132,3 +132,39 @@ fn a_heading_right_after_the_title_is_no_subtitle() {
     assert_eq!(k[1], "subtitle ——2024年1月10日");
     assert_eq!(k[2], "h1 一\u{3001}工作回顧");
 }
+
+#[test]
+fn level_two_headings_in_their_three_forms() {
+    let long_lead =
+        "（二）坚持创新驱动发展，加快建设现代化产业体系，推动传统产业转型升级和新兴产业发展壮大。";
+    assert!(long_lead.chars().count() > SHORT);
+    let (doc, report) = structure(&format!(
+        "政府工作报告\n\
+         一、坚持稳中求进，推动经济持续回升向好\n\
+         （一）深入落实城市总体规划，推动京津冀协同发展走深走实\n\
+         城市副中心建设取得新进展。\n\
+         {long_lead}全年新增专精特新企业一百家。\n\
+         （三）统筹发展和安全，守牢安全发展底线，这一行很长但只是一句话而已并且以句号收尾。\n\
+         一是稳投资，二是促消费。\n\
+         第一，抓项目。"
+    ));
+    let k = kinds(&doc);
+    assert_eq!(
+        k[1],
+        "h1 一\u{3001}坚持稳中求进\u{FF0C}推动经济持续回升向好"
+    );
+    assert_eq!(
+        k[2],
+        "h2 \u{FF08}一\u{FF09}深入落实城市总体规划\u{FF0C}推动京津冀协同发展走深走实"
+    );
+    assert!(
+        k[4].starts_with("p lead2 [\u{FF08}二\u{FF09}坚持创新驱动发展"),
+        "{}",
+        k[4]
+    );
+    assert!(k[5].starts_with("h2 \u{FF08}三\u{FF09}"), "{}", k[5]);
+    assert!(k[6].starts_with("p 一是"), "{}", k[6]);
+    assert!(k[7].starts_with("p 第一"), "{}", k[7]);
+    let levels: Vec<u8> = report.structure.headings.iter().map(|h| h.level).collect();
+    assert_eq!(levels, [1, 2, 2, 2]);
+}
