@@ -115,9 +115,19 @@ pub struct Cleaning {
     pub punctuation_normalized: usize,
     pub duplicate_punctuation: usize,
     pub suspicious: Vec<Suspicious>,
+    /// Straight quotes left as they are because nothing pairs them.
+    pub unpaired_quotes: Vec<QuoteAt>,
     /// Characters removed by cleaning, other than whole glosses and preamble lines (e.g. the
     /// first mark of a doubled pair), so nothing disappears unreported.
     pub removed: Vec<Removed>,
+}
+
+/// A character of the report, by 1-based line and column of the raw line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuoteAt {
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
 }
 
 /// A whole line dropped from the report, with its 1-based source line.

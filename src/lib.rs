@@ -116,6 +116,17 @@ fn raise_warnings(report: &mut CheckReport) {
             None,
         );
     }
+    let quotes: Vec<_> = report.cleaning.unpaired_quotes.clone();
+    for q in quotes {
+        report.warn(
+            "unpaired-quote",
+            format!(
+                "column {}: straight quote {} has no partner on its line; left as it is",
+                q.column, q.text
+            ),
+            Some(q.line),
+        );
+    }
     let spans: Vec<_> = report.cleaning.suspicious.clone();
     for s in spans {
         report.warn(

@@ -11,6 +11,7 @@
 //!    reported text is the raw text, gloss included;
 //! 4. ASCII `, : ; ! ? ( )` inside Chinese text become full-width; decimals, digit grouping and
 //!    Latin runs stay (`PM2.5`, `1,000`, `8:30`, `f(x)`);
+//!    ASCII `"…"` and `'…'` become `“…”` and `‘…’`, paired in order (see [`quotes`]);
 //! 5. a comma or enumeration comma directly before another mark is the scraper's doubling
 //!    (`,。` → `。`, `,、` → `、`): it is removed and listed in `cleaning.removed`;
 //! 6. leading and trailing whitespace of each line is stripped (whitespace only: not a loss).
@@ -21,6 +22,7 @@ use crate::model::{Block, Document};
 
 pub mod front;
 pub mod pinyin;
+pub mod quotes;
 pub mod suspicious;
 
 pub struct Clean;
@@ -106,6 +108,7 @@ fn clean_line(line: usize, raw: &str, cleaning: &mut Cleaning) -> String {
     }
     if out.iter().any(|ch| is_han(ch.c)) {
         cleaning.punctuation_normalized += normalise_punctuation(&mut out);
+        cleaning.punctuation_normalized += quotes::pair(line, &mut out, cleaning);
     }
     collapse_doubled(line, &mut out, cleaning);
     let text: String = out.iter().map(|ch| ch.c).collect();

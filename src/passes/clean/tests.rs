@@ -127,3 +127,28 @@ fn whitespace_around_lines_is_stripped() {
     assert_eq!(lines[1], format!("現在{COMMA}我代表"));
     assert_eq!(lines[2], "");
 }
+
+#[test]
+fn straight_quotes_are_paired_in_order() {
+    let (lines, report) = clean(&[
+        "報告",
+        "落實\"三公\"經費和'放管服'改革,Xi'an不變。",
+        "他說\"好\"又說\"。",
+    ]);
+    assert_eq!(
+        lines[1],
+        format!("落實\u{201C}三公\u{201D}經費和\u{2018}放管服\u{2019}改革{COMMA}Xi'an不變{STOP}")
+    );
+    assert_eq!(lines[2], format!("他說\u{201C}好\u{201D}又說\"{STOP}"));
+    let odd = &report.cleaning.unpaired_quotes;
+    assert_eq!(odd.len(), 1);
+    assert_eq!(
+        (odd[0].line, odd[0].column, odd[0].text.as_str()),
+        (3, 8, "\"")
+    );
+    // 4 quotes and 1 comma on line 2, one pair on line 3.
+    assert_eq!(report.cleaning.punctuation_normalized, 7);
+    // A line without Han text keeps its quotes.
+    let (lines, _) = clean(&["報告", "say \"hi\""]);
+    assert_eq!(lines[1], "say \"hi\"");
+}
