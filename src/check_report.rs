@@ -115,6 +115,11 @@ pub struct Cleaning {
     pub punctuation_normalized: usize,
     pub duplicate_punctuation: usize,
     pub suspicious: Vec<Suspicious>,
+    /// Lines dropped because they were only a page number of the source (`— 3 —`, `第3页`);
+    /// each is also in `removed`.
+    pub folios_dropped: usize,
+    /// Hard-wrapped lines joined with the line before them.
+    pub lines_joined: usize,
     /// Straight quotes left as they are because nothing pairs them.
     pub unpaired_quotes: Vec<QuoteAt>,
     /// Characters removed by cleaning, other than whole glosses and preamble lines (e.g. the

@@ -3,7 +3,8 @@
 //! In this order, on the `Block::Raw` lines:
 //! 1. the report's edges ([`front`]): lines before the title are dropped and kept in
 //!    `cleaning.preamble_lines` (blank ones are dropped silently), a scraped page's chrome in
-//!    `cleaning.chrome_lines`; the title becomes one line, a split subtitle too;
+//!    `cleaning.chrome_lines`; the title becomes one line, a split subtitle too; folios are
+//!    dropped and hard-wrapped lines joined ([`wrap`]);
 //! 2. suspicious spans are flagged first (see [`suspicious`]) and left untouched by steps 4 and 5;
 //! 3. pinyin glosses `(xiàn)` are removed everywhere — **also inside suspicious spans**: a gloss is
 //!    ASCII `(`, one toned syllable and `)`, which no corruption produces, and the Wuyang report's
@@ -24,6 +25,7 @@ pub mod front;
 pub mod pinyin;
 pub mod quotes;
 pub mod suspicious;
+pub mod wrap;
 
 pub struct Clean;
 
@@ -41,6 +43,7 @@ impl Pass for Clean {
             })
             .collect();
         let lines = front::edges(lines, &mut report.cleaning);
+        let lines = wrap::unwrap(lines, &mut report.cleaning);
         doc.blocks = lines
             .into_iter()
             .map(|l| Block::Raw {

@@ -23,7 +23,10 @@ use crate::error::Result;
 use crate::model::{Block, Document, Inline, Lead};
 use crate::passes::clean::is_title_line;
 
+pub mod annex;
 pub mod title;
+
+pub(crate) use annex::is_annex_start;
 
 pub struct Structure;
 
@@ -109,7 +112,7 @@ fn is_subtitle(text: &str) -> bool {
     (dated && text.chars().count() <= SHORT) || (is_short_line(text) && !other)
 }
 
-fn is_salutation(text: &str) -> bool {
+pub(crate) fn is_salutation(text: &str) -> bool {
     let body = text
         .strip_suffix('\u{FF1A}')
         .or_else(|| text.strip_suffix(':'));
@@ -176,7 +179,7 @@ fn paragraph(text: &str) -> Block {
 }
 
 /// The level a line's numbering marks, if any: `一、` 1, `（一）` 2, `1.`/`1、`/`1．` 3, `（1）` 4.
-fn heading_level(text: &str) -> Option<u8> {
+pub(crate) fn heading_level(text: &str) -> Option<u8> {
     const HAN_NUMERALS: &str = "一二三四五六七八九十百零〇";
     let numeral = |c: char| HAN_NUMERALS.contains(c);
     let digits = |c: char| c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c);

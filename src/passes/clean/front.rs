@@ -196,7 +196,7 @@ fn is_related(line: &str) -> bool {
 }
 
 /// ASCII colons and parentheses as their full-width forms, for matching raw lines.
-fn wide_colons(t: &str) -> String {
+pub fn wide_colons(t: &str) -> String {
     t.chars()
         .map(|c| match c {
             ':' => '\u{FF1A}',
