@@ -162,6 +162,8 @@ pub struct Structure {
     pub paragraphs: usize,
     /// The file name the `附件：` line names.
     pub attachment: Option<String>,
+    /// Annexes printed inside the report (`附件2 名词解释`), in order.
+    pub annexes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

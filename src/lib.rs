@@ -80,7 +80,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
             }
             .run(doc, &mut report)?
         }
-        None => doc,
+        None => passes::structure::annex::attach_glossary(doc, opts.notes.is_some(), &mut report)?,
     };
     let missing = fonts.missing(&doc, style);
     report.glyphs.missing = missing

@@ -62,6 +62,15 @@ pub enum Block {
         lead: Option<Lead>,
         content: Vec<Inline>,
     },
+    /// Opens an annex printed inside the report (`附件2：名词解释`): a new page in the PDF, a new
+    /// section in the EPUB and DOCX. The blocks after it, up to the next `Annex` or the closing
+    /// `Attachment`, are its text: paragraphs only (its numbered items are items, not headings).
+    Annex {
+        /// `附件2`, `附件`, `附`; empty when the text names the annex by its title alone.
+        label: Vec<Inline>,
+        /// `名词解释`; empty when the text gives none.
+        title: Vec<Inline>,
+    },
     /// The closing `附件：…` line; `file` is the file name it names.
     Attachment {
         content: Vec<Inline>,
@@ -160,6 +169,7 @@ impl Block {
             Block::Raw { .. } => Vec::new(),
             Block::Title(c) | Block::Subtitle(c) | Block::Salutation(c) => vec![c],
             Block::Heading { content, .. } | Block::Attachment { content, .. } => vec![content],
+            Block::Annex { label, title } => vec![label, title],
             Block::Paragraph { lead, content } => {
                 let mut v: Vec<&[Inline]> = Vec::new();
                 if let Some(l) = lead {
@@ -177,6 +187,7 @@ impl Block {
             Block::Raw { .. } => Vec::new(),
             Block::Title(c) | Block::Subtitle(c) | Block::Salutation(c) => vec![c],
             Block::Heading { content, .. } | Block::Attachment { content, .. } => vec![content],
+            Block::Annex { label, title } => vec![label, title],
             Block::Paragraph { lead, content } => {
                 let mut v = Vec::new();
                 if let Some(l) = lead {

@@ -50,6 +50,10 @@ pub fn usage(doc: &Document, style: &Style) -> Usage {
             Block::Attachment { content, .. } => {
                 u.add_inlines(roles.body, content, &mut mark_roles)
             }
+            Block::Annex { label, title } => {
+                u.add_inlines(roles.attachment_label, label, &mut mark_roles);
+                u.add_inlines(roles.attachment_title, title, &mut mark_roles);
+            }
         }
     }
     u.add(roles.title, &doc.title());

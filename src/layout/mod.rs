@@ -243,6 +243,29 @@ fn paragraphs(doc: &Document, style: &Style, m: &Metrics, g: &pages::Geometry) -
                 p.outline = outline;
                 p
             }
+            Block::Annex { label, title } => {
+                // As the appended annex: new page, label top-left, title centred.
+                let mut l = para(
+                    inline_pieces(m, style, label, style.roles.attachment_label, s.heading),
+                    0.0,
+                    Align::Left,
+                    s.heading,
+                );
+                l.page_break_before = true;
+                l.keep_with_next = true;
+                l.blank_after = 1;
+                l.outline = Some((1, format!("{}{}", plain(label), plain(title))));
+                out.push(l);
+                let mut p = para(
+                    inline_pieces(m, style, title, style.roles.attachment_title, s.title),
+                    0.0,
+                    Align::Center,
+                    s.title,
+                );
+                p.keep_with_next = true;
+                p.blank_after = 1;
+                p
+            }
             Block::Attachment { content, .. } => {
                 let mut p = para(
                     inline_pieces(m, style, content, style.roles.body, s.body),

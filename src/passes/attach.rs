@@ -64,6 +64,10 @@ impl Place {
 fn body(doc: &Document) -> Vec<Seq> {
     let mut seqs = Vec::new();
     for (block, b) in doc.blocks.iter().enumerate() {
+        // Notes attach to the report, not to the annexes printed inside it.
+        if matches!(b, Block::Annex { .. }) {
+            break;
+        }
         if matches!(b, Block::Title(_) | Block::Attachment { .. }) {
             continue;
         }

@@ -47,16 +47,23 @@ impl Pass for Structure {
         let mut blocks = Vec::with_capacity(doc.blocks.len());
         // Subtitles may follow the title (or open a text without one) until the first other block.
         let mut after_title = true;
-        for block in doc.blocks {
-            let text = match block {
-                Block::Raw { text, .. } => text,
-                other => {
-                    blocks.push(other);
-                    continue;
-                }
-            };
-            let text = text.trim();
-            if text.is_empty() {
+        let lines: Vec<String> = doc
+            .blocks
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Raw { text, .. } => Some(text.trim().to_string()),
+                _ => None,
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        let mut annexes = annex::Annexes::default();
+        let mut i = 0;
+        while i < lines.len() {
+            let text = lines[i].as_str();
+            i += 1;
+            let body_started = !after_title;
+            if let Some(used) = annexes.line(body_started, &lines[i - 1..], &mut blocks, report) {
+                i += used;
                 continue;
             }
             if blocks.is_empty() && is_title_line(text) {
@@ -213,7 +220,7 @@ pub(crate) fn heading_level(text: &str) -> Option<u8> {
 }
 
 /// The file an `附件：…` line names (quotes and spaces around it removed).
-fn attachment_file(text: &str) -> Option<String> {
+pub(crate) fn attachment_file(text: &str) -> Option<String> {
     let rest = text.strip_prefix("附件")?;
     let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
     let name = rest

@@ -48,6 +48,7 @@ fn kinds(doc: &Document) -> Vec<String> {
                 format!("attachment {}", file.clone().unwrap_or_default())
             }
             Block::Raw { text, .. } => format!("raw {text}"),
+            Block::Annex { label, title } => format!("annex {} | {}", plain(label), plain(title)),
         })
         .collect()
 }
@@ -167,4 +168,63 @@ fn level_two_headings_in_their_three_forms() {
     assert!(k[7].starts_with("p 第一"), "{}", k[7]);
     let levels: Vec<u8> = report.structure.headings.iter().map(|h| h.level).collect();
     assert_eq!(levels, [1, 2, 2, 2]);
+}
+
+#[test]
+fn annexes_in_the_text_are_sections_of_paragraphs() {
+    let (doc, report) = structure(
+        "政府工作报告\n各位代表：\n一、工作回顾\n正文一段。\n\
+         附件1\n2026年民生实事项目\n1.新建学校十所\n（2）改造老旧小区\n\
+         附件2：名词解释\n1.专精特新：指中小企业。\n附：\n一、说明\n",
+    );
+    let k = kinds(&doc);
+    assert_eq!(
+        k[4..],
+        [
+            "annex 附件1 | 2026年民生实事项目",
+            "p 1.新建学校十所",
+            "p \u{FF08}2\u{FF09}改造老旧小区",
+            "annex 附件2 | 名词解释",
+            "p 1.专精特新\u{FF1A}指中小企业\u{3002}",
+            "annex 附 | ",
+            "p 一\u{3001}说明",
+        ]
+    );
+    assert_eq!(
+        report.structure.annexes,
+        ["附件1 2026年民生实事项目", "附件2 名词解释", "附"]
+    );
+    // The annexes' numbered lines are no headings.
+    assert_eq!(report.structure.headings.len(), 1);
+    // The closing line naming a file stays the attachment line.
+    let (doc, report) = structure("政府工作报告\n各位代表：\n正文。\n附件：名词解释.doc");
+    assert_eq!(kinds(&doc)[3], "attachment 名词解释.doc");
+    assert!(report.structure.annexes.is_empty());
+}
+
+#[test]
+fn glossary_entries_in_every_numbering() {
+    let (doc, _) = structure(
+        "政府工作报告\n各位代表：\n正文。\n名词解释\n\
+         [1]高质量发展：指好的发展。\n（2）超长期国债\n指长期国债。\n另起一行。\n\
+         【3】三公：指因公出国。\n注4：放管服：指简政放权。\n5.双碳：指碳达峰。",
+    );
+    let g = annex::glossary(&doc).expect("glossary");
+    assert_eq!((g.label.as_str(), g.title.as_str()), ("", "名词解释"));
+    let e: Vec<(u32, &str, &str)> = g
+        .entries
+        .iter()
+        .map(|e| (e.number, e.term.as_str(), e.text.as_str()))
+        .collect();
+    assert_eq!(
+        e,
+        [
+            (1, "高质量发展", "指好的发展\u{3002}"),
+            (2, "超长期国债", "指长期国债\u{3002}另起一行\u{3002}"),
+            (3, "三公", "指因公出国\u{3002}"),
+            (4, "放管服", "指简政放权\u{3002}"),
+            (5, "双碳", "指碳达峰\u{3002}"),
+        ]
+    );
+    assert_eq!((g.start, g.end), (3, doc.blocks.len()));
 }

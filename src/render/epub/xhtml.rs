@@ -49,6 +49,9 @@ pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
         if matches!(block, Block::Heading { level: 1, .. }) {
             groups.push((PartKind::Section, Vec::new()));
         }
+        if matches!(block, Block::Annex { .. }) {
+            groups.push((PartKind::Annex, Vec::new()));
+        }
         groups.last_mut().expect("never empty").1.push(block);
     }
     let mut refs = RefIds::default();
@@ -181,6 +184,12 @@ impl<'a> PartWriter<'a> {
             Block::Subtitle(c) => self.element("p", "subtitle", None, c),
             Block::Salutation(c) => self.element("p", "salutation", None, c),
             Block::Attachment { content, .. } => self.element("p", "attachment", None, content),
+            Block::Annex { label, title } => {
+                if !label.is_empty() {
+                    self.element("p", "annex-label", None, label);
+                }
+                self.element("h2", "annex-title", None, title);
+            }
             Block::Heading { level, content } => {
                 let level = (*level).clamp(1, 4);
                 let id = match level {
