@@ -184,6 +184,8 @@ pub struct NotesInfo {
     pub entries: usize,
     pub matched: Vec<MatchedNote>,
     pub unmatched: Vec<String>,
+    /// Note marks already in the text (`[4]`, `¹²`) that no note claims, kept as text.
+    pub unclaimed_marks: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -226,11 +226,12 @@ pub fn attach_glossary(
     notes_given: bool,
     report: &mut CheckReport,
 ) -> crate::Result<Document> {
-    if notes_given || report.structure.attachment.is_some() {
-        return Ok(doc);
-    }
-    let Some(g) = glossary(&doc) else {
-        return Ok(doc);
+    let g = match glossary(&doc) {
+        Some(g) if !notes_given && report.structure.attachment.is_none() => g,
+        _ => {
+            crate::passes::attach::marks::unclaimed_without_notes(&doc, report);
+            return Ok(doc);
+        }
     };
     take_glossary(&mut doc, &g);
     report.notes.how = format!("the report's own glossary annex ({})", g.title);
