@@ -14,6 +14,7 @@ pub mod date;
 pub mod edition;
 pub mod error;
 pub mod fonts;
+pub mod front_matter;
 pub mod layout;
 pub mod model;
 pub mod passes;

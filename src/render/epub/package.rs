@@ -33,6 +33,20 @@ pub fn build(
     let mut b = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
     b.epub_version(EpubVersion::V30);
     b.set_title(doc.title());
+    let front = crate::front_matter::of(doc);
+    if let Some(speaker) = front.speaker {
+        b.add_author(speaker);
+    }
+    if let Some(meeting) = front.meeting {
+        b.add_description(meeting);
+    }
+    if let Some(day) = front
+        .date
+        .and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d))
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+    {
+        b.set_publication_date(day.and_utc());
+    }
     b.add_language(doc.script.bcp47());
     b.set_generator(format!("baogao {}", env!("CARGO_PKG_VERSION")));
     b.set_toc_name(toc_name(doc));
