@@ -142,3 +142,166 @@ fn a_report_without_title_is_named_after_its_file_warned_and_valid() {
     assert_eq!(json["title"], "no-title");
     assert_eq!(codes(&json), ["no-title"]);
 }
+
+/// Every text entry of a zip package whose name ends with one of `ends`, concatenated.
+fn zip_text(path: &Path, ends: &[&str]) -> String {
+    let f = std::fs::File::open(path).unwrap();
+    let mut zip = zip::ZipArchive::new(f).unwrap();
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let mut e = zip.by_index(i).unwrap();
+        if ends.iter().any(|x| e.name().ends_with(x)) {
+            std::io::Read::read_to_string(&mut e, &mut all).unwrap();
+        }
+    }
+    all
+}
+
+/// The input's Han characters less those of the dropped lines (preamble and chrome).
+fn kept_han(report: &Path, json: &serde_json::Value) -> String {
+    let mut text = std::fs::read_to_string(report).unwrap();
+    let cleaning = &json["cleaning"];
+    let dropped = cleaning["preamble_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap().to_string())
+        .chain(
+            cleaning["chrome_lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["text"].as_str().unwrap().to_string()),
+        );
+    for line in dropped {
+        text = text.replacen(&line, "", 1);
+    }
+    text
+}
+
+/// Build all three editions of `report` into `out`, check the EPUB with epubcheck and that the
+/// Han characters of the kept input are in every edition (`exact`: and nothing else).
+fn build_and_check_editions(
+    report: &Path,
+    out: &Path,
+    stem: &str,
+    exact: bool,
+) -> serde_json::Value {
+    let o = baogao(&["build", s(report), "-o", s(out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json = check_json(report, &[]);
+    let kept = kept_han(report, &json);
+    let epub = out.join(format!("{stem}.epub"));
+    if let Some(problems) = epubcheck(&epub) {
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+    let mut editions = vec![
+        ("epub", zip_text(&epub, &[".xhtml"])),
+        (
+            "docx",
+            zip_text(&out.join(format!("{stem}.docx")), &["document.xml"]),
+        ),
+    ];
+    if common::tool("pdftotext") {
+        let pdf = out.join(format!("{stem}.pdf"));
+        let o = Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        editions.push(("pdf", String::from_utf8_lossy(&o.stdout).into_owned()));
+    }
+    for (name, text) in editions {
+        let diff = common::han_diff(&text, &kept);
+        assert!(diff.missing.is_empty(), "{name}: {diff}");
+        if exact && name == "pdf" {
+            assert!(diff.is_empty(), "{name}: {diff}");
+        }
+    }
+    json
+}
+
+fn heading_counts(json: &serde_json::Value) -> [usize; 4] {
+    let mut n = [0; 4];
+    for h in json["structure"]["headings"].as_array().unwrap() {
+        n[h["level"].as_u64().unwrap() as usize - 1] += 1;
+    }
+    n
+}
+
+#[test]
+fn national_report_title_headings_glossary_notes_and_metadata() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = fixture("national.txt");
+    let json = build_and_check_editions(&report, tmp.path(), "政府工作报告", false);
+    assert_eq!(json["title"], "政府工作报告");
+    assert_eq!(heading_counts(&json), [2, 4, 0, 0]);
+    assert_eq!(json["notes"]["matched"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        json["structure"]["annexes"],
+        serde_json::json!(["附件 名词解释"])
+    );
+    assert!(json["warnings"].as_array().unwrap().is_empty(), "{json:#}");
+    // The text's [1] and ［3］ marks gave way to the notes; the glossary is printed once.
+    let epub = tmp.path().join("政府工作报告.epub");
+    let xhtml = zip_text(&epub, &[".xhtml"]);
+    assert!(!xhtml.contains("[1]") && !xhtml.contains("\u{FF3B}3\u{FF3D}"));
+    assert_eq!(xhtml.matches("名词解释</h2>").count(), 1, "{xhtml}");
+    assert_eq!(xhtml.matches("class=\"entry\"").count(), 3, "{xhtml}");
+    // Metadata from the front matter.
+    assert_eq!(
+        epub_dc(&epub, "dc:creator"),
+        ["国务院总理\u{3000}某\u{3000}某"]
+    );
+    assert_eq!(
+        epub_dc(&epub, "dc:description"),
+        ["第十五届全国人民代表大会第四次会议"]
+    );
+    assert!(epub_dc(&epub, "dc:date")[0].starts_with("2026-03-05"));
+    let core = zip_text(&tmp.path().join("政府工作报告.docx"), &["core.xml"]);
+    assert!(core.contains("<dc:creator>国务院总理\u{3000}某\u{3000}某</dc:creator>"));
+    if common::tool("pdfinfo") {
+        let o = Command::new("pdfinfo")
+            .arg(tmp.path().join("政府工作报告.pdf"))
+            .output()
+            .unwrap();
+        let info = String::from_utf8_lossy(&o.stdout);
+        assert!(info.contains("国务院总理"), "{info}");
+        assert!(
+            info.contains("第十五届全国人民代表大会第四次会议"),
+            "{info}"
+        );
+    }
+}
+
+#[test]
+fn scraped_county_report_loses_its_chrome_and_folios_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = fixture("county-scraped.txt");
+    let json = build_and_check_editions(&report, tmp.path(), "政府工作报告", true);
+    assert_eq!(json["title"], "政府工作报告");
+    assert_eq!(heading_counts(&json), [2, 4, 0, 0]);
+    let c = &json["cleaning"];
+    assert_eq!(c["preamble_lines"].as_array().unwrap().len(), 2);
+    let chrome: Vec<u64> = c["chrome_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(chrome, [6, 41, 42, 43, 44]);
+    assert_eq!(c["folios_dropped"], 1);
+    assert_eq!(c["lines_joined"], 6);
+    assert_eq!(c["unpaired_quotes"].as_array().unwrap().len(), 0);
+    assert_eq!(codes(&json), ["dropped-lines", "dropped-lines"]);
+    assert!(json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|w| w["severity"] == "info"));
+    let epub = tmp.path().join("政府工作报告.epub");
+    let xhtml = zip_text(&epub, &[".xhtml"]);
+    assert!(xhtml.contains("\u{201C}三农\u{201D}"));
+    assert!(xhtml.contains("全力稳增长\u{3001}调结构\u{3001}惠民生"));
+    assert_eq!(epub_dc(&epub, "dc:creator"), ["县长\u{3000}王\u{3000}某"]);
+}

@@ -41,9 +41,11 @@ pub struct TitleAt {
 
 /// Where the title is, in any of its forms.
 pub fn find_title(lines: &[Line]) -> Option<TitleAt> {
-    let at = lines
-        .iter()
-        .position(|l| is_title_line(&despaced(&strip_glosses(&l.text))))?;
+    // A breadcrumb (`首页 > 政务公开 > 政府工作报告`) ends like a title but is the page's menu.
+    let at = lines.iter().position(|l| {
+        !l.text.contains(['>', '|', '\u{203A}', '\u{00BB}'])
+            && is_title_line(&despaced(&strip_glosses(&l.text)))
+    })?;
     let text = despaced(lines[at].text.trim());
     let bare = matches!(
         strip_glosses(&text).as_str(),
