@@ -305,3 +305,19 @@ fn scraped_county_report_loses_its_chrome_and_folios_only() {
     assert!(xhtml.contains("全力稳增长\u{3001}调结构\u{3001}惠民生"));
     assert_eq!(epub_dc(&epub, "dc:creator"), ["县长\u{3000}王\u{3000}某"]);
 }
+
+#[test]
+fn an_unpaired_quote_and_an_unclaimed_mark_are_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("某县.txt");
+    std::fs::write(
+        &report,
+        "2025年某县政府工作报告\n各位代表：\n推进\"放管服\"改革[1]，打造\"一流营商环境。\n",
+    )
+    .unwrap();
+    let json = check_json(&report, &[]);
+    assert_eq!(codes(&json), ["unclaimed-note-marks", "unpaired-quote"]);
+    assert_eq!(json["warnings"][1]["line"], 3);
+    let o = baogao(&["build", s(&report), "-o", s(tmp.path()), "--strict"]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+}
