@@ -6,7 +6,7 @@
 //! report.txt ──decode──▶ raw lines ──clean──▶ structure ──script──▶ attach notes ──▶ glyph check
 //!                                                                 ▲
 //! notes file (.doc/.docx/.xlsx/.xls/.ods/.csv/.txt) ──read────────┘
-//! document ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
+//! document ──▶ presentation plan ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
 //! ```
 pub mod batch;
 pub mod check_report;
@@ -19,6 +19,7 @@ pub mod layout;
 pub mod model;
 pub mod passes;
 pub mod pdf;
+pub mod present;
 pub mod read;
 pub mod render;
 pub mod script_convert;
@@ -31,8 +32,8 @@ pub use error::{Error, Result};
 use fonts::FontBook;
 use model::Document;
 use passes::{
-    attach::Attach, clean::Clean, script::ScriptChoice, script::ScriptPass, structure::Structure,
-    Pass,
+    attach::Attach, clean::Clean, glyphs::Glyphs, script::ScriptChoice, script::ScriptPass,
+    structure::Structure, Pass,
 };
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -48,6 +49,8 @@ pub struct Options {
     pub strict: bool,
     /// Edition title (`--title`); default: the text's title line, else the file's stem.
     pub title: Option<String>,
+    /// Leave corrupted spans as found instead of repairing them from their bytes.
+    pub no_repair: bool,
 }
 
 /// A document read and passed, ready for the writers, with its check report.
@@ -63,7 +66,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
         input,
         ..Default::default()
     };
-    let doc = Clean.run(doc, &mut report)?;
+    let doc = Clean.run_repairing(doc, &mut report, !opts.no_repair)?;
     let doc = Structure.run(doc, &mut report)?;
     let doc = ScriptPass {
         choice: opts.script,
@@ -72,7 +75,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
     let mut doc = doc;
     passes::structure::title::edition_title(&mut doc, opts.title.as_deref(), path, &mut report);
     let notes = find_notes(path, opts, &mut report)?;
-    let mut doc = match notes {
+    let doc = match notes {
         Some((file, notes_path)) => {
             let annex_title = read::notes::annex_title(&notes_path);
             Attach {
@@ -83,12 +86,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
         }
         None => passes::structure::annex::attach_glossary(doc, opts.notes.is_some(), &mut report)?,
     };
-    let missing = fonts.missing(&doc, style);
-    report.glyphs.missing = missing
-        .iter()
-        .map(|c| format!("U+{:04X}", *c as u32))
-        .collect();
-    fonts::mark_missing(&mut doc, &missing);
+    let doc = Glyphs { fonts, style }.run(doc, &mut report)?;
     raise_warnings(&mut report);
     if opts.strict && report.strict_failures().next().is_some() {
         return Err(Error::Strict {
@@ -126,6 +124,14 @@ fn raise_warnings(report: &mut CheckReport) {
                 q.column, q.text
             ),
             Some(q.line),
+        );
+    }
+    let repaired: Vec<_> = report.cleaning.repaired.clone();
+    for r in repaired {
+        report.info(
+            "repaired-text",
+            format!("column {}: {} \u{2192} {}", r.column, r.before, r.after),
+            Some(r.line),
         );
     }
     let spans: Vec<_> = report.cleaning.suspicious.clone();
@@ -232,10 +238,12 @@ pub fn write_editions(
     fonts: &FontBook,
     out: &Output,
 ) -> Result<Vec<Written>> {
-    let subsets = fonts.subset(&prepared.doc, style)?;
+    let plan = present::Plan::new(&prepared.doc, style, fonts);
+    let subsets = fonts.subset(&plan.usage)?;
     let ctx = render::RenderContext {
         style,
         fonts: &subsets,
+        plan: &plan,
         epoch: render::epoch_from_env(),
     };
     let stem = out

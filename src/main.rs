@@ -43,6 +43,9 @@ enum Command {
         /// exit 4, nothing written.
         #[arg(long)]
         strict: bool,
+        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
+        #[arg(long)]
+        no_repair: bool,
         /// Documents processed at once (default: number of cores).
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
@@ -68,6 +71,9 @@ enum Command {
         script: ScriptChoice,
         #[arg(long)]
         strict: bool,
+        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
+        #[arg(long)]
+        no_repair: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -103,6 +109,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             style,
             script,
             strict,
+            no_repair,
             json,
             title,
         } => {
@@ -112,6 +119,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 script,
                 strict,
                 title,
+                no_repair,
             };
             let r = baogao::check(&report, &opts, &style)?;
             if json {
@@ -132,6 +140,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             style,
             script,
             strict,
+            no_repair,
             jobs,
             name,
             title,
@@ -150,6 +159,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 script,
                 strict,
                 title,
+                no_repair,
             };
             let out = Output {
                 dir: output,

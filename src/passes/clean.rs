@@ -5,7 +5,9 @@
 //!    `cleaning.preamble_lines` (blank ones are dropped silently), a scraped page's chrome in
 //!    `cleaning.chrome_lines`; the title becomes one line, a split subtitle too; folios are
 //!    dropped and hard-wrapped lines joined ([`wrap`]);
-//! 2. suspicious spans are flagged first (see [`suspicious`]) and left untouched by steps 4 and 5;
+//! 2. suspicious spans whose bytes prove the original text are repaired ([`repair`]; not with
+//!    `--no-repair`); the others are flagged (see [`suspicious`]) and left untouched by steps 4
+//!    and 5;
 //! 3. pinyin glosses `(xiàn)` are removed everywhere — **also inside suspicious spans**: a gloss is
 //!    ASCII `(`, one toned syllable and `)`, which no corruption produces, and the Wuyang report's
 //!    1,468 glosses include one after a Latin `A` inside the span on line 53 (`A(chǔ)`). The span's
@@ -24,16 +26,28 @@ use crate::model::{Block, Document};
 pub mod front;
 pub mod pinyin;
 pub mod quotes;
+pub mod repair;
+pub mod site_gbk;
 pub mod suspicious;
 pub mod wrap;
 
 pub struct Clean;
 
 impl Pass for Clean {
-    fn name(&self) -> &'static str {
-        "clean"
+    fn run(&self, doc: Document, report: &mut CheckReport) -> Result<Document> {
+        self.run_repairing(doc, report, true)
     }
-    fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
+}
+
+impl Clean {
+    /// The pass, repairing corrupted spans first when `repair` (see [`repair`]).
+    pub fn run_repairing(
+        &self,
+        mut doc: Document,
+        report: &mut CheckReport,
+        repair: bool,
+    ) -> Result<Document> {
+        let glosses = repair.then(|| repair::Glosses::of_document(&doc));
         let lines = doc
             .blocks
             .into_iter()
@@ -48,7 +62,7 @@ impl Pass for Clean {
             .into_iter()
             .map(|l| Block::Raw {
                 line: l.line,
-                text: clean_line(l.line, &l.text, &mut report.cleaning),
+                text: clean_line(l.line, &l.text, glosses.as_ref(), &mut report.cleaning),
             })
             .collect();
         Ok(doc)
@@ -80,18 +94,26 @@ struct Ch {
 }
 
 /// Steps 2–6 on one raw line.
-fn clean_line(line: usize, raw: &str, cleaning: &mut Cleaning) -> String {
-    let chars: Vec<char> = raw.chars().collect();
+fn clean_line(
+    line: usize,
+    raw: &str,
+    glosses: Option<&repair::Glosses>,
+    cleaning: &mut Cleaning,
+) -> String {
+    let (chars, cols) = match glosses {
+        Some(g) => repair::repair_line(line, raw, g, cleaning),
+        None => (raw.chars().collect(), (1..=raw.chars().count()).collect()),
+    };
     let spans = suspicious::spans(&chars);
     let mut protected = vec![false; chars.len()];
     for (start, end, flagged) in &spans {
         protected[*start..*end].iter_mut().for_each(|p| *p = true);
         cleaning.suspicious.push(Suspicious {
             line,
-            column: flagged.first().map_or(start + 1, |f| f + 1),
+            column: cols[flagged.first().copied().unwrap_or(*start)],
             text: chars[*start..*end].iter().collect(),
-            span_column: start + 1,
-            flagged: flagged.iter().map(|f| f + 1).collect(),
+            span_column: cols[*start],
+            flagged: flagged.iter().map(|f| cols[*f]).collect(),
         });
     }
     let mut out: Vec<Ch> = Vec::with_capacity(chars.len());
@@ -104,7 +126,7 @@ fn clean_line(line: usize, raw: &str, cleaning: &mut Cleaning) -> String {
         }
         out.push(Ch {
             c: chars[i],
-            col: i + 1,
+            col: cols[i],
             protected: protected[i],
         });
         i += 1;

@@ -4,7 +4,7 @@ use crate::error::Result;
 use crate::model::Document;
 
 pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
-    let pages = crate::layout::layout(doc, ctx.style, ctx.fonts);
+    let pages = crate::layout::layout(doc, ctx.style, ctx.fonts, ctx.plan);
     let front = crate::front_matter::of(doc);
     let meta = crate::pdf::Meta {
         title: doc.title(),
