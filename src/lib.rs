@@ -3,7 +3,7 @@
 //!
 //! Pipeline (pandoc's shape): readers → one [`model::Document`] → passes → writers.
 //! ```text
-//! report.txt ──decode──▶ raw lines ──clean──▶ structure ──script──▶ attach notes ──▶ glyph check
+//! report.txt ──decode──▶ lines ──clean──▶ structure (blocks) ──script──▶ attach notes ──▶ glyph check
 //!                                                                 ▲
 //! notes file (.doc/.docx/.xlsx/.xls/.ods/.csv/.txt) ──read────────┘
 //! document ──▶ presentation plan ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
@@ -61,13 +61,13 @@ pub struct Prepared {
 
 /// Read one report, run every pass, attach its notes and check glyph coverage.
 pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> Result<Prepared> {
-    let (doc, input) = read::report(path)?;
+    let (lines, input) = read::report(path)?;
     let mut report = CheckReport {
         input,
         ..Default::default()
     };
-    let doc = Clean.run_repairing(doc, &mut report, !opts.no_repair)?;
-    let doc = Structure.run(doc, &mut report)?;
+    let lines = Clean.run_repairing(lines, &mut report, !opts.no_repair)?;
+    let doc = Structure.run(lines, &mut report)?;
     let doc = ScriptPass {
         choice: opts.script,
     }

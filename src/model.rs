@@ -42,11 +42,6 @@ pub struct Lead {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
-    /// A raw line of the source before the structure pass (1-based source line).
-    Raw {
-        line: usize,
-        text: String,
-    },
     Title(Vec<Inline>),
     /// Date line (`——2024年…`) or speaker line under the title.
     Subtitle(Vec<Inline>),
@@ -166,7 +161,6 @@ impl Block {
     /// Inline sequences of this block, in reading order (lead before content).
     pub fn inlines(&self) -> Vec<&[Inline]> {
         match self {
-            Block::Raw { .. } => Vec::new(),
             Block::Title(c) | Block::Subtitle(c) | Block::Salutation(c) => vec![c],
             Block::Heading { content, .. } | Block::Attachment { content, .. } => vec![content],
             Block::Annex { label, title } => vec![label, title],
@@ -184,7 +178,6 @@ impl Block {
     /// Mutable access to every inline sequence (lead before content).
     pub fn inlines_mut(&mut self) -> Vec<&mut Vec<Inline>> {
         match self {
-            Block::Raw { .. } => Vec::new(),
             Block::Title(c) | Block::Subtitle(c) | Block::Salutation(c) => vec![c],
             Block::Heading { content, .. } | Block::Attachment { content, .. } => vec![content],
             Block::Annex { label, title } => vec![label, title],
@@ -199,12 +192,9 @@ impl Block {
         }
     }
 
-    /// Plain text of the whole block (raw text for `Raw`).
+    /// Plain text of the whole block.
     pub fn text(&self) -> String {
-        match self {
-            Block::Raw { text, .. } => text.clone(),
-            _ => self.inlines().iter().map(|i| plain(i)).collect(),
-        }
+        self.inlines().iter().map(|i| plain(i)).collect()
     }
 }
 
@@ -212,15 +202,10 @@ impl Block {
 /// text-rewriting pass uses.
 pub fn map_text(doc: &mut Document, f: &mut dyn FnMut(&str) -> String) {
     for b in &mut doc.blocks {
-        match b {
-            Block::Raw { text, .. } => *text = f(text),
-            _ => {
-                for seq in b.inlines_mut() {
-                    for i in seq.iter_mut() {
-                        if let Inline::Text(t) = i {
-                            *t = f(t);
-                        }
-                    }
+        for seq in b.inlines_mut() {
+            for i in seq.iter_mut() {
+                if let Inline::Text(t) = i {
+                    *t = f(t);
                 }
             }
         }

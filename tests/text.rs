@@ -3,7 +3,7 @@ mod common;
 
 use baogao::check_report::CheckReport;
 use baogao::model::{all_text, Block, Document};
-use baogao::passes::{clean::Clean, structure::Structure, Pass};
+use baogao::passes::{clean::Clean, structure::Structure};
 use baogao::Error;
 use common::{assert_same_han, run_with_deadline};
 use std::path::{Path, PathBuf};

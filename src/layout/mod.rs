@@ -208,12 +208,6 @@ impl Setter<'_> {
         let s = &self.style.sizes;
         let role = self.plan.roles.block(b);
         match b {
-            Block::Raw { text, .. } => para(
-                self.m.pieces(role, text, s.body),
-                self.indent(),
-                Align::Justify,
-                s.body,
-            ),
             Block::Title(c) | Block::Subtitle(c) => {
                 let size = if matches!(b, Block::Title(_)) {
                     s.title

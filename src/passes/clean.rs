@@ -1,6 +1,6 @@
 //! Clean pass: the scraper's pollution out of the raw lines, every change counted in the report.
 //!
-//! In this order, on the `Block::Raw` lines:
+//! In this order, on the report's lines as read (the structure pass makes blocks of them):
 //! 1. the report's edges ([`front`]): lines before the title are dropped and kept in
 //!    `cleaning.preamble_lines` (blank ones are dropped silently), a scraped page's chrome in
 //!    `cleaning.chrome_lines`; the title becomes one line, a split subtitle too; folios are
@@ -18,10 +18,9 @@
 //! 5. a comma or enumeration comma directly before another mark is the scraper's doubling
 //!    (`,。` → `。`, `,、` → `、`): it is removed and listed in `cleaning.removed`;
 //! 6. leading and trailing whitespace of each line is stripped (whitespace only: not a loss).
-use super::Pass;
 use crate::check_report::{CheckReport, Cleaning, Removed, Suspicious};
 use crate::error::Result;
-use crate::model::{Block, Document};
+use crate::read::Line;
 
 pub mod front;
 pub mod pinyin;
@@ -33,39 +32,30 @@ pub mod wrap;
 
 pub struct Clean;
 
-impl Pass for Clean {
-    fn run(&self, doc: Document, report: &mut CheckReport) -> Result<Document> {
-        self.run_repairing(doc, report, true)
-    }
-}
-
 impl Clean {
+    /// The pass on the report's lines, repairing corrupted spans first.
+    pub fn run(&self, lines: Vec<Line>, report: &mut CheckReport) -> Result<Vec<Line>> {
+        self.run_repairing(lines, report, true)
+    }
+
     /// The pass, repairing corrupted spans first when `repair` (see [`repair`]).
     pub fn run_repairing(
         &self,
-        mut doc: Document,
+        lines: Vec<Line>,
         report: &mut CheckReport,
         repair: bool,
-    ) -> Result<Document> {
-        let glosses = repair.then(|| repair::Glosses::of_document(&doc));
-        let lines = doc
-            .blocks
-            .into_iter()
-            .filter_map(|b| match b {
-                Block::Raw { line, text } => Some(front::Line { line, text }),
-                _ => None,
-            })
-            .collect();
+    ) -> Result<Vec<Line>> {
+        let glosses =
+            repair.then(|| repair::Glosses::of_lines(lines.iter().map(|l| l.text.as_str())));
         let lines = front::edges(lines, &mut report.cleaning);
         let lines = wrap::unwrap(lines, &mut report.cleaning);
-        doc.blocks = lines
+        Ok(lines
             .into_iter()
-            .map(|l| Block::Raw {
+            .map(|l| Line {
                 line: l.line,
                 text: clean_line(l.line, &l.text, glosses.as_ref(), &mut report.cleaning),
             })
-            .collect();
-        Ok(doc)
+            .collect())
     }
 }
 

@@ -17,11 +17,11 @@
 //!   end, else run-in like level 2.
 //! - **Attachment**: a line `附件：…`; the file name after the colon goes to `file` and
 //!   `report.structure.attachment`.
-use super::Pass;
 use crate::check_report::{CheckReport, Heading};
 use crate::error::Result;
 use crate::model::{Block, Document, Inline, Lead};
 use crate::passes::clean::is_title_line;
+use crate::read::Line;
 
 pub mod annex;
 pub mod title;
@@ -39,18 +39,16 @@ const FULL_STOP: char = '\u{3002}';
 /// Marks that end (or split) a sentence: a line holding one is prose, not a heading.
 const SENTENCE_MARKS: [char; 5] = ['\u{3002}', '\u{FF01}', '\u{FF1F}', '\u{FF1B}', '\u{FF0C}'];
 
-impl Pass for Structure {
-    fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
-        let mut blocks = Vec::with_capacity(doc.blocks.len());
+impl Structure {
+    /// The cleaned lines → the document's blocks (only final blocks: the model has no raw
+    /// lines).
+    pub fn run(&self, lines: Vec<Line>, report: &mut CheckReport) -> Result<Document> {
+        let mut blocks = Vec::with_capacity(lines.len());
         // Subtitles may follow the title (or open a text without one) until the first other block.
         let mut after_title = true;
-        let lines: Vec<String> = doc
-            .blocks
+        let lines: Vec<String> = lines
             .into_iter()
-            .filter_map(|b| match b {
-                Block::Raw { text, .. } => Some(text.trim().to_string()),
-                _ => None,
-            })
+            .map(|l| l.text.trim().to_string())
             .filter(|t| !t.is_empty())
             .collect();
         let mut annexes = annex::Annexes::default();
@@ -94,8 +92,7 @@ impl Pass for Structure {
             }
             blocks.push(block);
         }
-        doc.blocks = blocks;
-        Ok(doc)
+        Ok(Document::new(blocks))
     }
 }
 

@@ -23,7 +23,6 @@ pub fn usage(doc: &Document, style: &Style, plan: &Plan) -> Usage {
     for block in &doc.blocks {
         let role = roles.block(block);
         match block {
-            Block::Raw { text, .. } => u.add(role, text),
             Block::Annex { label, title } => {
                 add_inlines(&mut u, plan, roles.annex_label, label);
                 add_inlines(&mut u, plan, roles.annex_title, title);

@@ -57,7 +57,7 @@ impl RolePlan {
             Block::Heading { level, .. } => self.heading(*level),
             // The annex's title; its label is `annex_label`.
             Block::Annex { .. } => self.annex_title,
-            Block::Raw { .. } | Block::Paragraph { .. } | Block::Attachment { .. } => self.body,
+            Block::Paragraph { .. } | Block::Attachment { .. } => self.body,
         }
     }
 }

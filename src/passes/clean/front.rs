@@ -19,12 +19,7 @@
 use super::{is_title_line, strip_glosses};
 use crate::check_report::{Cleaning, DroppedLine};
 
-/// A raw line of the report (1-based source line).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
-    pub line: usize,
-    pub text: String,
-}
+pub use crate::read::Line;
 
 /// At most this many characters for the place/year half of a title split over two lines.
 const SPLIT_TITLE_HEAD: usize = 20;

@@ -4,31 +4,29 @@ use super::*;
 const COMMA: char = '\u{FF0C}';
 const STOP: char = '\u{3002}';
 
-fn raw(lines: &[&str]) -> Document {
-    Document::new(
-        lines
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Block::Raw {
-                line: i + 1,
-                text: t.to_string(),
-            })
-            .collect(),
-    )
+fn raw(lines: &[&str]) -> Vec<Line> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Line {
+            line: i + 1,
+            text: t.to_string(),
+        })
+        .collect()
 }
 
 fn clean(lines: &[&str]) -> (Vec<String>, CheckReport) {
     let mut report = CheckReport::default();
-    let doc = Clean.run(raw(lines), &mut report).unwrap();
-    let texts = doc.blocks.iter().map(|b| b.text()).collect();
+    let out = Clean.run(raw(lines), &mut report).unwrap();
+    let texts = out.into_iter().map(|l| l.text).collect();
     (texts, report)
 }
 
 /// The pass with `--no-repair`: corrupted spans are only flagged.
 fn clean_unrepaired(lines: &[&str]) -> (Vec<String>, CheckReport) {
     let mut report = CheckReport::default();
-    let doc = Clean.run_repairing(raw(lines), &mut report, false).unwrap();
-    let texts = doc.blocks.iter().map(|b| b.text()).collect();
+    let out = Clean.run_repairing(raw(lines), &mut report, false).unwrap();
+    let texts = out.into_iter().map(|l| l.text).collect();
     (texts, report)
 }
 

@@ -9,13 +9,13 @@ fn structure(text: &str) -> (Document, CheckReport) {
     let blocks = text
         .split('\n')
         .enumerate()
-        .map(|(i, t)| Block::Raw {
+        .map(|(i, t)| Line {
             line: i + 1,
             text: t.to_string(),
         })
         .collect();
     let mut report = CheckReport::default();
-    let doc = Clean.run(Document::new(blocks), &mut report).unwrap();
+    let doc = Clean.run(blocks, &mut report).unwrap();
     let doc = Structure.run(doc, &mut report).unwrap();
     (doc, report)
 }
@@ -47,7 +47,6 @@ fn kinds(doc: &Document) -> Vec<String> {
             Block::Attachment { file, .. } => {
                 format!("attachment {}", file.clone().unwrap_or_default())
             }
-            Block::Raw { text, .. } => format!("raw {text}"),
             Block::Annex { label, title } => format!("annex {} | {}", plain(label), plain(title)),
         })
         .collect()

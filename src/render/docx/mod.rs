@@ -92,10 +92,6 @@ impl<'a> Builder<'a> {
                     docx = docx.add_paragraph(p);
                     self.para(styles::ANNEX_TITLE, title, roles.annex_title)
                 }
-                Block::Raw { text, .. } => {
-                    let c = [Inline::Text(text.clone())];
-                    self.para(styles::BODY, &c, roles.body)
-                }
             };
             docx = docx.add_paragraph(p);
         }

@@ -170,9 +170,6 @@ impl<'a> PartWriter<'a> {
 
     fn block(&mut self, block: &Block) {
         match block {
-            Block::Raw { text, .. } => {
-                let _ = writeln!(self.body, "<p>{}</p>", escape(text));
-            }
             Block::Title(c) => self.element("h1", "title", None, c),
             Block::Subtitle(c) => self.element("p", "subtitle", None, c),
             Block::Salutation(c) => self.element("p", "salutation", None, c),
