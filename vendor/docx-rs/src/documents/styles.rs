@@ -81,11 +81,14 @@ impl BuildXML for Styles {
         &self,
         stream: crate::xml::writer::EventWriter<W>,
     ) -> crate::xml::writer::Result<crate::xml::writer::EventWriter<W>> {
+        // baogao patch: the built-in Normal only when the caller has none of its own (two
+        // styles with one w:styleId make the style sheet ambiguous).
+        let own = self.styles.iter().any(|s| s.style_id == "Normal");
         let normal = Style::new("Normal", StyleType::Paragraph).name("Normal");
         XMLBuilder::from(stream)
             .open_styles()?
             .add_child(&self.doc_defaults)?
-            .add_child(&normal)?
+            .apply_if(!own, |b| b.add_child(&normal))?
             .add_children(&self.styles)?
             .close()?
             .into_inner()
