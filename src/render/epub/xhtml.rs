@@ -38,6 +38,8 @@ pub struct Part {
     pub title: String,
     /// Level-2 entries under this part's nav entry.
     pub children: Vec<NavEntry>,
+    /// Print pages (1-based) whose `page-N` marker is in this part, in order.
+    pub pages: Vec<u32>,
     /// The complete XHTML document.
     pub xhtml: String,
 }
@@ -149,6 +151,7 @@ struct PartWriter<'a> {
     notes: Vec<(u32, String)>,
     children: Vec<NavEntry>,
     level2: usize,
+    pages: Vec<u32>,
 }
 
 impl<'a> PartWriter<'a> {
@@ -169,6 +172,7 @@ impl<'a> PartWriter<'a> {
             notes: Vec::new(),
             children: Vec::new(),
             level2: 0,
+            pages: Vec::new(),
         }
     }
 
@@ -294,6 +298,7 @@ impl<'a> PartWriter<'a> {
             file: self.file,
             title,
             children: self.children,
+            pages: self.pages,
             xhtml,
         }
     }
