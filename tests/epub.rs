@@ -662,3 +662,123 @@ fn every_content_document_fits_a_phone() {
         .map(|m| m.len() > 10_000)
         .unwrap_or(false));
 }
+
+// ---------------------------------------------------------------------------------------------
+// accessibility: Ace by DAISY
+
+/// The full path of `name` on PATH.
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Run Ace by DAISY on `epub` with the system Chromium; return its violations as
+/// (impact, rule, document) triples.
+fn ace(epub: &[u8], name: &str) -> Option<Vec<(String, String, String)>> {
+    if !(common::tool("ace-cli") && common::tool("chromium")) {
+        return None;
+    }
+    let path = artifacts().join(name);
+    std::fs::write(&path, epub).unwrap();
+    let out_dir = artifacts().join(format!("ace-{name}"));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let out = common::run_with_deadline(
+        Command::new("ace-cli")
+            .args(["--silent", "--force", "--outdir"])
+            .arg(&out_dir)
+            .arg(&path)
+            .env("PUPPETEER_EXECUTABLE_PATH", which("chromium").unwrap()),
+        Duration::from_secs(600),
+    );
+    let report = std::fs::read(out_dir.join("report.json")).unwrap_or_else(|e| {
+        panic!(
+            "Ace wrote no report ({e}), exit {}: {}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let report: serde_json::Value = serde_json::from_slice(&report).unwrap();
+    let mut found = Vec::new();
+    for doc in report["assertions"].as_array().unwrap() {
+        let url = doc["earl:testSubject"]["url"].as_str().unwrap_or("");
+        for a in doc["assertions"].as_array().into_iter().flatten() {
+            found.push((
+                a["earl:test"]["earl:impact"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                a["earl:test"]["dct:title"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                url.to_string(),
+            ));
+        }
+    }
+    Some(found)
+}
+
+#[test]
+fn every_epub_has_no_critical_or_serious_accessibility_violation() {
+    let compact = Style::load("compact").unwrap();
+    let (doc, epub) = real();
+    let editions = [
+        ("wuyang-gongwen.epub", epub.clone()),
+        (
+            "wuyang-compact.epub",
+            render_epub(doc, &compact, FIXED_EPOCH),
+        ),
+        (
+            "hand-built.epub",
+            render_epub(&hand_built(), &style(), FIXED_EPOCH),
+        ),
+    ];
+    let results: Vec<_> = std::thread::scope(|s| {
+        let runs: Vec<_> = editions
+            .iter()
+            .map(|(name, bytes)| s.spawn(move || (name, ace(bytes, name))))
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    for (name, found) in results {
+        let Some(found) = found else { return };
+        eprintln!("Ace on {name}: {} violations {found:?}", found.len());
+        let grave: Vec<_> = found
+            .iter()
+            .filter(|(impact, _, _)| impact == "critical" || impact == "serious")
+            .collect();
+        assert!(grave.is_empty(), "{name}: {grave:#?}");
+    }
+}
+
+#[test]
+fn package_declares_accessibility_and_its_language() {
+    let (_, epub) = real();
+    let opf = file(epub, "OEBPS/content.opf");
+    assert!(
+        opf.contains(r#"unique-identifier="epub-id-1" xml:lang="zh-Hant">"#),
+        "{opf}"
+    );
+    for (property, value) in [
+        ("schema:accessMode", "textual"),
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityFeature", "readingOrder"),
+        ("schema:accessibilityHazard", "none"),
+        (
+            "dcterms:conformsTo",
+            "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
+        ),
+    ] {
+        let meta = format!(r#"<meta property="{property}">{value}</meta>"#);
+        assert!(opf.contains(&meta), "{meta} missing");
+    }
+    assert!(opf.contains(r#"<meta property="schema:accessibilitySummary">"#));
+    let nav = file(epub, "OEBPS/nav.xhtml");
+    assert!(nav.contains(r#"lang="zh-Hant" xml:lang="zh-Hant""#));
+    assert!(nav.contains(r#"role="doc-toc" aria-label="#));
+    assert!(nav.contains(r#"<nav epub:type = "landmarks" aria-label="#));
+}

@@ -16,8 +16,8 @@ use super::css;
 use super::xhtml::{Part, PartKind};
 use crate::error::{Error, Result};
 use crate::fonts::Face;
-use crate::model::{all_text, Document};
 use crate::model::Script;
+use crate::model::{all_text, Document};
 use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
 };
@@ -266,10 +266,14 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert!(features(&with).contains(&"printPageNumbers".to_string()));
-        assert!(!features(&accessibility(Script::Hans, false)).contains(&"printPageNumbers".to_string()));
-        let summary = &with.iter().find(|(p, _)| *p == "schema:accessibilitySummary").unwrap().1;
+        assert!(!features(&accessibility(Script::Hans, false))
+            .contains(&"printPageNumbers".to_string()));
+        let summary = &with
+            .iter()
+            .find(|(p, _)| *p == "schema:accessibilitySummary")
+            .unwrap()
+            .1;
         // Traditional for a Traditional edition: 書, not 书.
         assert!(summary.starts_with("\u{672C}\u{66F8}"), "{summary}");
     }
-
 }
