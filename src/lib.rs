@@ -209,10 +209,17 @@ pub fn write_editions(
     out: &Output,
 ) -> Result<Vec<Written>> {
     let subsets = fonts.subset(&prepared.doc, style)?;
+    // The print layout, once: the PDF draws it, the EPUB marks its page breaks.
+    let paged = out
+        .formats
+        .iter()
+        .any(|f| matches!(f, Format::Pdf | Format::Epub));
+    let pages = paged.then(|| layout::layout(&prepared.doc, style, &subsets));
     let ctx = render::RenderContext {
         style,
         fonts: &subsets,
         epoch: render::epoch_from_env(),
+        layout: pages.as_ref(),
     };
     let stem = out
         .name

@@ -30,6 +30,7 @@ fn render_doc(doc: &Document, subsets: &Subsets) -> Vec<u8> {
         style: style(),
         fonts: subsets,
         epoch: FIXED_EPOCH,
+        layout: None,
     };
     render(Format::Docx, doc, &ctx).unwrap()
 }
@@ -500,6 +501,7 @@ fn compact_style_asks_for_circled_marks_restarting_each_page() {
         style: &compact,
         fonts: &r.subsets,
         epoch: FIXED_EPOCH,
+        layout: None,
     };
     let bytes = render(Format::Docx, &small(true), &ctx).unwrap();
     let main = part(&bytes, "word/document.xml").unwrap();

@@ -44,6 +44,7 @@ fn docx(doc: &Document, style: &Style) -> Vec<u8> {
         style,
         fonts: &wuyang().subsets,
         epoch: FIXED_EPOCH,
+        layout: None,
     };
     render(Format::Docx, doc, &ctx).unwrap()
 }

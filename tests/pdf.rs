@@ -26,6 +26,7 @@ fn built() -> &'static Built {
             style: &style,
             fonts: &fonts,
             epoch: FIXED_EPOCH,
+            layout: None,
         };
         let pdf = render(Format::Pdf, &doc, &ctx).unwrap();
         let pages = baogao::layout::layout(&doc, &style, &fonts);
@@ -203,6 +204,7 @@ fn file_is_at_most_one_megabyte_and_reruns_are_identical() {
         style: &style,
         fonts: &fonts,
         epoch: FIXED_EPOCH,
+        layout: None,
     };
     let again = render(Format::Pdf, &b.doc, &ctx).unwrap();
     assert!(again == b.pdf, "second render differs");

@@ -5,6 +5,7 @@ pub mod footnotes;
 pub mod frame;
 pub mod linebreak;
 pub mod metrics;
+pub mod page_starts;
 pub mod pages;
 
 use crate::fonts::Subsets;
@@ -44,9 +45,13 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets) -> Pages {
     let tracking = g.pitch / body as f32 - 1.0;
     let m = Metrics::new(fonts, tracking);
     let paras = paragraphs(doc, style, &m, &g);
+    let places = page_starts::places(doc, style);
+    debug_assert_eq!(paras.len(), places.len());
+    let mut origins = page_starts::Origins::default();
 
     let mut lines: Vec<BodyLine> = Vec::new();
-    for p in &paras {
+    for (p, &place) in paras.iter().zip(&places) {
+        let first = lines.len();
         for _ in 0..p.blank_before {
             lines.push(blank(&g));
         }
@@ -74,6 +79,7 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets) -> Pages {
         for _ in 0..p.blank_after {
             lines.push(blank(&g));
         }
+        origins.paragraph(place, &lines[first..]);
     }
 
     let note_size = style.sizes.note;
@@ -98,7 +104,9 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets) -> Pages {
         pitch: note_size as f32 * 1.5,
     };
     let plans = flow::paginate(&lines, &notes, &area, g.text_height);
-    pages::compose(&plans, &lines, &area, &g, style, &m)
+    let mut pages = pages::compose(&plans, &lines, &area, &g, style, &m);
+    pages.starts = origins.pages(&plans);
+    pages
 }
 
 fn blank(g: &pages::Geometry) -> BodyLine {

@@ -231,5 +231,9 @@ pub fn compose(
             });
         }
     }
-    Pages { frames, outline }
+    Pages {
+        frames,
+        outline,
+        starts: Vec::new(),
+    }
 }

@@ -820,9 +820,17 @@ impl<Z: Zip> EpubBuilder<Z> {
         }
         if let Some(ref source) = self.metadata.source {
             optional.push(format!(
-                "<dc:source>{}</dc:source>",
+                "<dc:source id=\"epub-source\">{}</dc:source>",
                 common::encode_html(source, self.escape_html),
             ));
+            // With a page list, the source is where its page numbers come from (EPUB
+            // Accessibility Techniques 1.1 §4.2; Ace's epub-pagesource).
+            if !self.page_list.is_empty() {
+                optional.push(
+                    "<meta refines=\"#epub-source\" property=\"source-of\">pagination</meta>"
+                        .to_string(),
+                );
+            }
         }
 
         for meta in &self.meta_opf {
