@@ -7,6 +7,7 @@ mod docx_support;
 use baogao::edition::Format;
 use baogao::fonts::{FontBook, Subsets};
 use baogao::model::{plain, Block, Document, Inline, Lead};
+use baogao::present::Plan;
 use baogao::render::{render, RenderContext, FIXED_EPOCH};
 use baogao::style::Style;
 use baogao::Options;
@@ -34,15 +35,18 @@ fn wuyang() -> &'static Wuyang {
         let doc = baogao::prepare(&path, &Options::default(), &style, &book)
             .unwrap()
             .doc;
-        let subsets = book.subset(&doc, &style).unwrap();
+        let plan = Plan::new(&doc, &style, &book);
+        let subsets = book.subset(&plan.usage).unwrap();
         Wuyang { doc, subsets }
     })
 }
 
 fn docx(doc: &Document, style: &Style) -> Vec<u8> {
+    let plan = Plan::for_subsets(doc, style, &wuyang().subsets);
     let ctx = RenderContext {
         style,
         fonts: &wuyang().subsets,
+        plan: &plan,
         epoch: FIXED_EPOCH,
         layout: None,
     };

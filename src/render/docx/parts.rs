@@ -3,9 +3,11 @@
 //! - `word/styles.xml`: `w:lang` (eastAsia = the edition's script) in the run defaults;
 //!   `w:firstLineChars="200"` beside every two-character first-line indent.
 //! - `word/settings.xml`: `w:embedTrueTypeFonts`, `w:saveSubsetFonts`, `w:mirrorMargins`,
-//!   `w:footnotePr` (mark form, restart, separator ids).
-//! - `word/footnotes.xml`: separator and continuation-separator footnotes; a `w:footnoteRef`
-//!   mark opening every note.
+//!   `w:footnotePr` (separator ids).
+//! - `word/document.xml`: with custom marks, `w:customMarkFollows` on every footnote reference
+//!   (the planned mark follows it as text: docx-rs 0.4 has no such attribute).
+//! - `word/footnotes.xml`: separator and continuation-separator footnotes; with automatic
+//!   numbers, a `w:footnoteRef` mark opening every note.
 //! - `word/fontTable.xml` and its relationships, `word/fonts/*.odttf`, the odttf content type.
 //! - `word/theme/theme1.xml`, its relationship and content type.
 //! - `docProps/core.xml`: title, language, dates from the render epoch.
@@ -18,7 +20,6 @@ use super::styles::{family, FOOTNOTE_REFERENCE};
 use super::{theme, RenderContext};
 use crate::error::{Error, Result};
 use crate::model::Document;
-use crate::style::{MarkForm, Numbering};
 use docx_rs::XMLDocx;
 use quick_xml::escape::escape;
 
@@ -87,20 +88,10 @@ pub fn styles(xml: &mut String, lang: &str) -> Result<()> {
     Ok(())
 }
 
-fn footnote_pr(ctx: &RenderContext, with_separators: bool) -> String {
-    let mut x = String::from("<w:footnotePr>");
-    if ctx.style.notes.mark == MarkForm::Circled {
-        x.push_str(r#"<w:numFmt w:val="decimalEnclosedCircleChinese" />"#);
-    }
-    if ctx.style.notes.numbering == Numbering::PerPage {
-        x.push_str(r#"<w:numRestart w:val="eachPage" />"#);
-    }
-    if with_separators {
-        x.push_str(r#"<w:footnote w:id="-1" /><w:footnote w:id="0" />"#);
-    }
-    x.push_str("</w:footnotePr>");
-    x
-}
+/// Footnote properties: the separator footnotes. Numbers need no format or restart: every
+/// footnote carries its planned mark ([`crate::present::marks`]).
+const FOOTNOTE_PR: &str =
+    r#"<w:footnotePr><w:footnote w:id="-1" /><w:footnote w:id="0" /></w:footnotePr>"#;
 
 pub fn settings(xml: &mut String, ctx: &RenderContext, notes: bool) -> Result<()> {
     let part = "word/settings.xml";
@@ -113,31 +104,26 @@ pub fn settings(xml: &mut String, ctx: &RenderContext, notes: bool) -> Result<()
     insert(xml, part, "<w:defaultTabStop", &flags, false)?;
     // CT_Settings: …, evenAndOddHeaders, …, footnotePr, endnotePr, compat.
     if notes {
-        insert(xml, part, "<w:compat>", &footnote_pr(ctx, true), false)?;
+        insert(xml, part, "<w:compat>", FOOTNOTE_PR, false)?;
     }
     Ok(())
 }
 
-/// Footnote numbering format and restart in the section, where Word and LibreOffice read them.
-pub fn document(xml: &mut String, ctx: &RenderContext) -> Result<()> {
-    let part = "word/document.xml";
-    let sect = xml
-        .rfind("<w:sectPr")
-        .ok_or_else(|| Error::render("docx", format!("{part}: no w:sectPr")))?;
-    let notes = &ctx.style.notes;
-    if notes.mark == MarkForm::Superscript && notes.numbering == Numbering::Continuous {
+/// With `custom` marks, marks every footnote reference as followed by its mark.
+pub fn document(xml: &mut String, custom: bool) -> Result<()> {
+    if !custom {
         return Ok(());
     }
-    // CT_SectPr: header/footer references, footnotePr, endnotePr, type, pgSz (no w:type here).
-    let at = xml[sect..]
-        .find("<w:pgSz")
-        .map(|i| sect + i)
-        .ok_or_else(|| Error::render("docx", format!("{part}: no w:pgSz")))?;
-    xml.insert_str(at, &footnote_pr(ctx, false));
+    *xml = xml.replace(
+        "<w:footnoteReference w:id=",
+        r#"<w:footnoteReference w:customMarkFollows="1" w:id="#,
+    );
     Ok(())
 }
 
-pub fn footnotes(xml: &mut String) -> Result<()> {
+/// The separator footnotes; with `automatic` numbers, each note opened by its number
+/// (`w:footnoteRef`).
+pub fn footnotes(xml: &mut String, automatic: bool) -> Result<()> {
     let part = "word/footnotes.xml";
     let open = xml
         .find("<w:footnotes")
@@ -148,6 +134,9 @@ pub fn footnotes(xml: &mut String) -> Result<()> {
         r#"<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto" /></w:pPr><w:r><w:continuationSeparator /></w:r></w:p></w:footnote>"#
     );
     xml.insert_str(open, separators);
+    if !automatic {
+        return Ok(());
+    }
     let mark = format!(
         r#"<w:r><w:rPr><w:rStyle w:val="{FOOTNOTE_REFERENCE}" /></w:rPr><w:footnoteRef /></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>"#
     );
@@ -239,9 +228,9 @@ fn document_rels(xml: &mut String) -> Result<()> {
 
 /// The theme part, naming the level-1 heading family and the body family.
 fn theme_part(doc: &Document, ctx: &RenderContext) -> String {
-    let roles = &ctx.style.roles;
+    let roles = &ctx.plan.roles;
     let name = |role| family(ctx.fonts, role).map_or("", |(name, _)| name);
-    theme::theme(name(roles.heading1), name(roles.body), doc.script)
+    theme::theme(name(roles.heading(1)), name(roles.body), doc.script)
 }
 
 /// docx-rs's parts, finished, in package order (content types first).
@@ -263,7 +252,8 @@ pub fn finish(x: XMLDocx, doc: &Document, ctx: &RenderContext) -> Result<Parts> 
     let notes_declared = ct.contains("/word/footnotes.xml");
     settings(&mut se, ctx, notes_declared && has_notes)?;
     let mut dx = text("word/document.xml", x.document)?;
-    document(&mut dx, ctx)?;
+    let automatic = ctx.plan.marks_are_numbers();
+    document(&mut dx, !automatic)?;
     let mut rels = text("word/_rels/document.xml.rels", x.document_rels)?;
     document_rels(&mut rels)?;
 
@@ -292,7 +282,7 @@ pub fn finish(x: XMLDocx, doc: &Document, ctx: &RenderContext) -> Result<Parts> 
     ];
     if notes_declared {
         let mut fx = text("word/footnotes.xml", x.footnotes)?;
-        footnotes(&mut fx)?;
+        footnotes(&mut fx, automatic)?;
         parts.push(("word/footnotes.xml".into(), fx.into_bytes()));
     }
     // docx-rs keeps three relationship parts per kind; only those of written parts go in.

@@ -3,10 +3,8 @@
 //! end, plus the navigation entries each part contributes. Where the print layout is known,
 //! an empty `<span epub:type="pagebreak">` marks the point where each PDF page begins.
 use super::super::RenderContext;
-use crate::fonts::circled;
-use crate::layout::page_starts::{PageStart, Place};
+use crate::layout::page_starts::Place;
 use crate::model::{plain, Block, Document, Inline};
-use crate::style::MarkForm;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -55,7 +53,7 @@ pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
         }
         groups.last_mut().expect("never empty").1.push((i, block));
     }
-    let breaks = page_breaks(doc, ctx);
+    let breaks = page_breaks(ctx);
     let mut refs = RefIds::default();
     let mut out = Vec::new();
     let mut section = 0;
@@ -92,8 +90,18 @@ pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
             w.text_element("h2", "annex-title", &annex.title);
             for (i, e) in annex.entries.iter().enumerate() {
                 w.place(Place::AnnexEntry(i));
-                let line = format!("{}.{}", e.number, note_line(&e.term, &e.text));
-                w.text_element("p", "entry", &line);
+                w.body.push_str("<p class=\"entry\">");
+                for span in ctx.plan.annex_entry(e) {
+                    if span.role == ctx.plan.roles.body {
+                        w.text(&span.text);
+                    } else {
+                        w.body.push_str("<span class=\"term\">");
+                        w.text(&span.text);
+                        w.body.push_str("</span>");
+                    }
+                }
+                w.marks_due(true);
+                w.body.push_str("</p>\n");
             }
             w.body.push_str("</section>\n");
             let title = if annex.title.is_empty() {
@@ -105,15 +113,6 @@ pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
         }
     }
     out
-}
-
-/// `term：text`, or the text alone when the entry has no term.
-fn note_line(term: &str, text: &str) -> String {
-    if term.is_empty() {
-        text.to_string()
-    } else {
-        format!("{term}\u{FF1A}{text}")
-    }
 }
 
 /// Reference ids across the whole edition: the first reference to note 7 is `r7`, a second one
@@ -142,7 +141,7 @@ type Breaks = BTreeMap<Place, Vec<(usize, u32)>>;
 /// Where each page of the print layout begins, in the EPUB's text. A page without body text
 /// (carried-over notes only) is marked where the next one begins; one at the very end, at the
 /// end of the last place.
-fn page_breaks(doc: &Document, ctx: &RenderContext) -> Breaks {
+fn page_breaks(ctx: &RenderContext) -> Breaks {
     let mut out = Breaks::new();
     let Some(layout) = ctx.layout else {
         return out;
@@ -152,7 +151,9 @@ fn page_breaks(doc: &Document, ctx: &RenderContext) -> Breaks {
     for (i, start) in layout.starts.iter().enumerate() {
         waiting.push(i as u32 + 1);
         if let Some(start) = start {
-            let at = (start.place, epub_offset(doc, start));
+            // The plan sets every place's text alike in both editions, so the layout's
+            // offset is the EPUB's.
+            let at = (start.place, start.offset);
             out.entry(at.0)
                 .or_default()
                 .extend(waiting.drain(..).map(|n| (at.1, n)));
@@ -165,26 +166,6 @@ fn page_breaks(doc: &Document, ctx: &RenderContext) -> Breaks {
             .extend(waiting.into_iter().map(|n| (usize::MAX, n)));
     }
     out
-}
-
-/// A layout offset in the EPUB's text of the same place. Only the annex entries differ: the
-/// PDF sets `N. term：text`, the EPUB `N.term：text`.
-fn epub_offset(doc: &Document, start: &PageStart) -> usize {
-    let k = start.offset;
-    match (start.place, &doc.annex) {
-        (Place::AnnexEntry(i), Some(annex)) => {
-            let digits = annex
-                .entries
-                .get(i)
-                .map_or(0, |e| e.number.to_string().len());
-            if k >= digits + 2 {
-                k - 1
-            } else {
-                k.min(digits + 1)
-            }
-        }
-        _ => k,
-    }
 }
 
 struct PartWriter<'a> {
@@ -353,7 +334,7 @@ impl<'a> PartWriter<'a> {
     }
 
     fn note_ref(&mut self, number: u32) {
-        let mark = mark(number, self.ctx);
+        let mark = self.ctx.plan.mark(number);
         if self.doc.note(number).is_none() {
             // A reference without its note: keep the number visible, link nowhere.
             let _ = write!(self.body, "<sup class=\"noteref\">{}</sup>", escape(&mark));
@@ -375,12 +356,13 @@ impl<'a> PartWriter<'a> {
             self.body
                 .push_str("<section class=\"notes\" epub:type=\"footnotes\">\n");
             for (number, ref_id) in &self.notes {
-                let note = self.doc.note(*number).expect("checked when referenced");
+                let plan = self.ctx.plan;
+                let text = plan.footnote(*number).expect("checked when referenced");
                 let _ = writeln!(
                     self.body,
-                    "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"n{number}\" class=\"note\"><p><a role=\"doc-backlink\" href=\"#{ref_id}\">{}.</a> {}</p></aside>",
-                    escape(&mark(*number, self.ctx)),
-                    escape(&note_line(&note.term, &note.text))
+                    "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"n{number}\" class=\"note\"><p><a role=\"doc-backlink\" href=\"#{ref_id}\">{}</a> {}</p></aside>",
+                    escape(&plan.mark(*number)),
+                    escape(text)
                 );
             }
             self.body.push_str("</section>\n");
@@ -411,19 +393,6 @@ impl<'a> PartWriter<'a> {
     }
 }
 
-/// The note mark the style asks for: Arabic digits, or circled numbers where the note face
-/// draws them (digits otherwise, so no mark is ever lost to a missing glyph).
-pub fn mark(number: u32, ctx: &RenderContext) -> String {
-    if ctx.style.notes.mark == MarkForm::Circled {
-        if let Some(c) = circled(number) {
-            if ctx.fonts.resolve(ctx.style.roles.note, c).is_some() {
-                return c.to_string();
-            }
-        }
-    }
-    number.to_string()
-}
-
 /// Escape text for XHTML element content and double- or single-quoted attributes.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -447,16 +416,6 @@ mod tests {
     #[test]
     fn escape_covers_markup_and_quotes() {
         assert_eq!(escape("a&b<c>d\"e'f+g"), "a&amp;b&lt;c&gt;d&quot;e&#39;f+g");
-    }
-
-    #[test]
-    fn circled_numbers() {
-        assert_eq!(circled(1), Some('\u{2460}'));
-        assert_eq!(circled(20), Some('\u{2473}'));
-        assert_eq!(circled(21), Some('\u{3251}'));
-        assert_eq!(circled(36), Some('\u{32B1}'));
-        assert_eq!(circled(50), Some('\u{32BF}'));
-        assert_eq!(circled(51), None);
     }
 
     #[test]
