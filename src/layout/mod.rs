@@ -5,6 +5,7 @@ pub mod footnotes;
 pub mod frame;
 pub mod linebreak;
 pub mod metrics;
+pub mod page_starts;
 pub mod pages;
 
 use crate::fonts::Subsets;
@@ -61,7 +62,15 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets, plan: &Plan) -> Pa
     if let (true, Some(annex)) = (style.attachment.append, &doc.annex) {
         paras.extend(set.annex(annex));
     }
-    let lines: Vec<BodyLine> = paras.iter().flat_map(|p| body_lines(p, &g)).collect();
+    let places = page_starts::places(doc, style);
+    debug_assert_eq!(paras.len(), places.len());
+    let mut origins = page_starts::Origins::default();
+    let mut lines: Vec<BodyLine> = Vec::new();
+    for (p, &place) in paras.iter().zip(&places) {
+        let own = body_lines(p, &g);
+        origins.paragraph(place, &own);
+        lines.extend(own);
+    }
 
     let note_size = style.sizes.note;
     let notes: BTreeMap<u32, Vec<linebreak::Line>> = doc
@@ -92,7 +101,9 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets, plan: &Plan) -> Pa
         plan,
         m: &m,
     };
-    composer.compose(&plans, &lines)
+    let mut pages = composer.compose(&plans, &lines);
+    pages.starts = origins.pages(&plans);
+    pages
 }
 
 /// A paragraph broken into body lines, with its blank lines around it.

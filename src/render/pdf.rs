@@ -4,7 +4,14 @@ use crate::error::Result;
 use crate::model::Document;
 
 pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
-    let pages = crate::layout::layout(doc, ctx.style, ctx.fonts, ctx.plan);
+    let owned;
+    let pages = match ctx.layout {
+        Some(pages) => pages,
+        None => {
+            owned = crate::layout::layout(doc, ctx.style, ctx.fonts, ctx.plan);
+            &owned
+        }
+    };
     let front = crate::front_matter::of(doc);
     let meta = crate::pdf::Meta {
         title: doc.title(),
@@ -13,5 +20,5 @@ pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
         lang: doc.script.bcp47().to_string(),
         epoch: ctx.epoch,
     };
-    crate::pdf::write(&pages, &ctx.fonts.faces, &meta)
+    crate::pdf::write(pages, &ctx.fonts.faces, &meta)
 }
