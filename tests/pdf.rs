@@ -29,6 +29,7 @@ fn built() -> &'static Built {
             fonts: &fonts,
             plan: &plan,
             epoch: FIXED_EPOCH,
+            layout: None,
         };
         let pdf = render(Format::Pdf, &doc, &ctx).unwrap();
         let pages = baogao::layout::layout(&doc, &style, &fonts, &plan);
@@ -225,6 +226,7 @@ fn file_is_at_most_one_megabyte_and_reruns_are_identical() {
         fonts: &fonts,
         plan: &plan,
         epoch: FIXED_EPOCH,
+        layout: None,
     };
     let again = render(Format::Pdf, &b.doc, &ctx).unwrap();
     assert!(again == b.pdf, "second render differs");
@@ -243,7 +245,7 @@ fn metadata_lang_outline_and_no_pdfx_claim() {
         return;
     };
     let info = text_of(&o);
-    assert!(info.contains(&b.doc.title), "{info}");
+    assert!(info.contains(&b.doc.title()), "{info}");
     assert!(info.contains("2000-01-01T00:00:00"), "{info}");
     let Some(o) = tool("qpdf", &["--json", "--json-key=outlines", &path()]) else {
         return;

@@ -10,7 +10,7 @@ use baogao::passes::{attach::Attach, structure::Structure, Pass};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok((doc, input)) = baogao::read::report_bytes(data, std::path::Path::new("fuzz.txt"))
+    let Ok((lines, input)) = baogao::read::report_bytes(data, std::path::Path::new("fuzz.txt"))
     else {
         return;
     };
@@ -18,10 +18,13 @@ fuzz_target!(|data: &[u8]| {
         input,
         ..Default::default()
     };
-    let Ok(doc) = Clean.run(doc, &mut report) else {
+    let Ok(lines) = Clean.run(lines, &mut report) else {
         return;
     };
-    let Ok(doc) = Structure.run(doc, &mut report) else {
+    for l in &lines {
+        assert!(!l.text.chars().any(is_forbidden), "{:?}", l.text);
+    }
+    let Ok(doc) = Structure.run(lines, &mut report) else {
         return;
     };
     let choice = if data.len() % 2 == 0 {

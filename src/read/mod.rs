@@ -1,7 +1,6 @@
-//! Readers: bytes → text, report text → raw blocks, notes file → entries.
+//! Readers: bytes → text, report text → source lines, notes file → entries.
 use crate::check_report::InputInfo;
 use crate::error::Result;
-use crate::model::{Block, Document};
 use std::path::Path;
 
 pub mod decode;
@@ -10,20 +9,29 @@ pub mod guard;
 pub mod limits;
 pub mod notes;
 
-/// Read a report file into raw blocks (one per source line, numbered from 1).
-pub fn report(path: &Path) -> Result<(Document, InputInfo)> {
+/// One line of the report's text as read (before the clean and structure passes make blocks
+/// of it), with its 1-based source line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub line: usize,
+    pub text: String,
+}
+
+/// Read a report file into its lines (numbered from 1): a regular file of at most
+/// [`limits::MAX_REPORT`] bytes.
+pub fn report(path: &Path) -> Result<(Vec<Line>, InputInfo)> {
     let bytes = limits::read_regular(path, limits::MAX_REPORT, "report")?;
     report_bytes(&bytes, path)
 }
 
 /// [`report`] on bytes already read; `path` only names the file in messages.
-pub fn report_bytes(bytes: &[u8], path: &Path) -> Result<(Document, InputInfo)> {
+pub fn report_bytes(bytes: &[u8], path: &Path) -> Result<(Vec<Line>, InputInfo)> {
     let decoded = decode::decode(bytes, path)?;
-    let blocks = decoded
+    let lines = decoded
         .text
         .split('\n')
         .enumerate()
-        .map(|(i, line)| Block::Raw {
+        .map(|(i, line)| Line {
             line: i + 1,
             text: line.to_string(),
         })
@@ -36,5 +44,5 @@ pub fn report_bytes(bytes: &[u8], path: &Path) -> Result<(Document, InputInfo)> 
         replacement_characters: decoded.replacements,
         ..Default::default()
     };
-    Ok((Document::new(blocks), info))
+    Ok((lines, info))
 }

@@ -17,6 +17,7 @@ pub mod fonts;
 pub mod package;
 pub mod parts;
 pub mod styles;
+pub mod theme;
 
 use styles::{chars_twips, family, run_fonts};
 
@@ -73,6 +74,9 @@ impl<'a> Builder<'a> {
                 Block::Paragraph { lead, content } => {
                     let mut p = self.paragraph(styles::BODY);
                     if let Some(lead) = lead {
+                        // The paragraph takes its lead's outline level (as the heading
+                        // styles do), so Word's navigation pane lists every run-in heading.
+                        p = p.outline_lvl(styles::outline_level(lead.level));
                         let role = roles.heading(lead.level);
                         let cs = styles::lead(lead.level);
                         for r in self.runs(&lead.content, role, Some(&cs)) {
@@ -87,9 +91,10 @@ impl<'a> Builder<'a> {
                 Block::Attachment { content, .. } => {
                     self.para(styles::ATTACHMENT_NOTE, content, roles.body)
                 }
-                Block::Raw { text, .. } => {
-                    let c = [Inline::Text(text.clone())];
-                    self.para(styles::BODY, &c, roles.body)
+                Block::Annex { label, title } => {
+                    let p = self.para(styles::ANNEX_LABEL, label, roles.annex_label);
+                    docx = docx.add_paragraph(p);
+                    self.para(styles::ANNEX_TITLE, title, roles.annex_title)
                 }
             };
             docx = docx.add_paragraph(p);
