@@ -16,6 +16,7 @@ pub mod error;
 pub mod fonts;
 pub mod layout;
 pub mod model;
+pub mod pack;
 pub mod passes;
 pub mod pdf;
 pub mod read;

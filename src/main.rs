@@ -50,10 +50,31 @@ enum Command {
         #[arg(long, value_name = "STEM")]
         name: Option<String>,
     },
-    /// Read one report and its notes and say what cleaning, structure, notes and fonts found.
+    /// Bind the documents a pack.toml manifest lists (one session's reports) into one volume:
+    /// cover, contents, each document on a right-hand page. A document that fails stops the
+    /// pack (exit 3), nothing written.
+    #[command(after_help = EXIT_CODES)]
+    Pack {
+        #[arg(value_name = "MANIFEST")]
+        manifest: PathBuf,
+        /// Output folder.
+        #[arg(short, long, value_name = "DIR", default_value = "out")]
+        output: PathBuf,
+        /// Editions to write (pdf so far).
+        #[arg(long, value_delimiter = ',', default_value = "pdf")]
+        formats: Vec<String>,
+        /// Script of the editions.
+        #[arg(long, value_enum, default_value_t = ScriptChoice::Keep)]
+        script: ScriptChoice,
+        /// Treat any warning of any document as an error: exit 4, nothing written.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Read one report and its notes (or every document of a pack.toml manifest) and say what
+    /// cleaning, structure, notes and fonts found.
     #[command(after_help = EXIT_CODES)]
     Check {
-        #[arg(value_name = "REPORT")]
+        #[arg(value_name = "REPORT|MANIFEST")]
         report: PathBuf,
         #[arg(long, value_name = "FILE")]
         notes: Option<PathBuf>,
@@ -97,6 +118,10 @@ fn run(cli: Cli) -> Result<u8, Error> {
             strict,
             json,
         } => {
+            if baogao::pack::is_manifest(&report) {
+                let opts = baogao::pack::PackOptions { script, strict };
+                return pack_check(&report, &opts, json);
+            }
             let style = baogao::style::Style::load(&style)?;
             let opts = Options {
                 notes,
@@ -114,6 +139,20 @@ fn run(cli: Cli) -> Result<u8, Error> {
             }
             Ok(0)
         }
+        Command::Pack {
+            manifest,
+            output,
+            formats,
+            script,
+            strict,
+        } => {
+            let formats = parse_formats(&formats)?;
+            let opts = baogao::pack::PackOptions { script, strict };
+            for path in baogao::pack::build(&manifest, &opts, &output, &formats)? {
+                eprintln!("{}: wrote {}", manifest.display(), path.display());
+            }
+            Ok(0)
+        }
         Command::Build {
             reports,
             notes,
@@ -125,14 +164,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             jobs,
             name,
         } => {
-            let formats = formats
-                .iter()
-                .map(|f| {
-                    Format::parse(f).ok_or_else(|| {
-                        Error::Usage(format!("--formats: unknown format '{f}' (pdf, epub, docx)"))
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let formats = parse_formats(&formats)?;
             let style = baogao::style::Style::load(&style)?;
             let opts = Options {
                 notes,
@@ -153,4 +185,43 @@ fn run(cli: Cli) -> Result<u8, Error> {
             baogao::batch::run(&batch, &style)
         }
     }
+}
+
+fn parse_formats(formats: &[String]) -> Result<Vec<Format>, Error> {
+    formats
+        .iter()
+        .map(|f| {
+            Format::parse(f).ok_or_else(|| {
+                Error::Usage(format!("--formats: unknown format '{f}' (pdf, epub, docx)"))
+            })
+        })
+        .collect()
+}
+
+/// `check MANIFEST`: every document's report, as JSON (the manifest's fields and `documents`)
+/// or as text (one block per document).
+fn pack_check(
+    manifest: &std::path::Path,
+    opts: &baogao::pack::PackOptions,
+    json: bool,
+) -> Result<u8, Error> {
+    let r = baogao::pack::check(manifest, opts)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&r).expect("report serialises")
+        );
+    } else {
+        println!(
+            "{}: {} ({} documents)",
+            manifest.display(),
+            r.title,
+            r.documents.len()
+        );
+        for d in &r.documents {
+            println!();
+            print!("{}", baogao::summary::check_text(d));
+        }
+    }
+    Ok(0)
 }

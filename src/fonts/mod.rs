@@ -100,7 +100,11 @@ impl FontBook {
     /// covers it (its role's, then the fallback order); each file with characters is subset once,
     /// in parallel. Roles sharing a file share one subset.
     pub fn subset(&self, doc: &Document, style: &Style) -> Result<Subsets> {
-        let usage = usage(doc, style);
+        self.subset_usage(&usage(doc, style))
+    }
+
+    /// [`FontBook::subset`] for characters gathered otherwise (the documents of a volume).
+    pub fn subset_usage(&self, usage: &Usage) -> Result<Subsets> {
         let cover = self.coverage();
         let mut per_file: BTreeMap<usize, BTreeSet<char>> = BTreeMap::new();
         for (&role, chars) in &usage.by_role {

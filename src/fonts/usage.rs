@@ -144,6 +144,13 @@ impl Usage {
         }
     }
 
+    /// Add everything `other` draws (the documents of a volume share one set of subsets).
+    pub fn merge(&mut self, other: Usage) {
+        for (role, chars) in other.by_role {
+            self.by_role.entry(role).or_default().extend(chars);
+        }
+    }
+
     /// Every character drawn by any role.
     pub fn all(&self) -> BTreeSet<char> {
         self.by_role.values().flatten().copied().collect()

@@ -6,6 +6,7 @@ pub mod frame;
 pub mod linebreak;
 pub mod metrics;
 pub mod pages;
+pub mod volume;
 
 use crate::fonts::Subsets;
 use crate::model::{plain, Block, Document, Inline};
@@ -39,6 +40,11 @@ struct Para {
 
 /// Lay out `doc` in `style` with the faces of `fonts`.
 pub fn layout(doc: &Document, style: &Style, fonts: &Subsets) -> Pages {
+    layout_from(doc, style, fonts, 1)
+}
+
+/// [`layout`] with the first page carrying folio `first_folio` (documents of a volume).
+pub fn layout_from(doc: &Document, style: &Style, fonts: &Subsets, first_folio: usize) -> Pages {
     let g = pages::Geometry::new(style);
     let body = style.sizes.body;
     let tracking = g.pitch / body as f32 - 1.0;
@@ -98,7 +104,7 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets) -> Pages {
         pitch: note_size as f32 * 1.5,
     };
     let plans = flow::paginate(&lines, &notes, &area, g.text_height);
-    pages::compose(&plans, &lines, &area, &g, style, &m)
+    pages::compose(&plans, &lines, &area, &g, style, &m, first_folio)
 }
 
 fn blank(g: &pages::Geometry) -> BodyLine {

@@ -54,12 +54,12 @@ impl Geometry {
 }
 
 /// Where a line's baseline sits inside its pitch: the ideographic box centred.
-fn baseline(top: f32, pitch: f32, size: f32) -> f32 {
+pub(crate) fn baseline(top: f32, pitch: f32, size: f32) -> f32 {
     top + pitch / 2.0 + 0.38 * size
 }
 
 /// Glyph runs of one line: consecutive pieces of one face, size and rise share a run.
-fn runs(line: &Line, left: f32, base: f32, items: &mut Vec<FrameItem>) {
+pub(crate) fn runs(line: &Line, left: f32, base: f32, items: &mut Vec<FrameItem>) {
     let mut i = 0;
     let placed = &line.placed;
     while i < placed.len() {
@@ -109,6 +109,7 @@ fn marks(line: &Line, left: f32, base: f32) -> BTreeMap<u32, Rect> {
     out
 }
 
+/// Compose `plans` into frames; the first page carries folio `first_folio`.
 pub fn compose(
     plans: &[PagePlan],
     lines: &[BodyLine],
@@ -116,6 +117,7 @@ pub fn compose(
     g: &Geometry,
     style: &Style,
     m: &Metrics,
+    first_folio: usize,
 ) -> Pages {
     let mut frames = Vec::with_capacity(plans.len());
     let mut outline = Vec::new();
@@ -176,36 +178,7 @@ pub fn compose(
                 }
             }
         }
-        // Folio `— N —`: odd pages right, even pages left, one character in.
-        let folio = format!("\u{2014} {} \u{2014}", pi + 1);
-        let fsize = style.sizes.folio;
-        let fw = m.width(style.roles.folio, &folio, fsize);
-        let fx = if pi % 2 == 0 || !g.mirrored {
-            left + g.text_width - fsize as f32 - fw
-        } else {
-            left + fsize as f32
-        };
-        let fbase = g.top + g.text_height + g.folio_gap + 0.88 * fsize as f32;
-        let mut x = fx;
-        let mut glyph_runs: Vec<(crate::style::Role, Vec<Glyph>)> = Vec::new();
-        for c in folio.chars() {
-            let face = m.face_for(style.roles.folio, c);
-            if !c.is_whitespace() {
-                match glyph_runs.last_mut() {
-                    Some((f, v)) if *f == face => v.push(Glyph { ch: c, x }),
-                    _ => glyph_runs.push((face, vec![Glyph { ch: c, x }])),
-                }
-            }
-            x += m.advance(face, c, fsize as f32);
-        }
-        for (face, glyphs) in glyph_runs {
-            items.push(FrameItem::Glyphs {
-                face,
-                size: fsize,
-                y: fbase,
-                glyphs,
-            });
-        }
+        items.extend(folio(pi, first_folio + pi, g, style, m));
         frames.push(Frame {
             width: g.width,
             height: g.height,
@@ -232,4 +205,45 @@ pub fn compose(
         }
     }
     Pages { frames, outline }
+}
+
+/// Folio `— N —` of page `index` (0-based; odd pages right, even pages left, one character in).
+pub(crate) fn folio(
+    index: usize,
+    number: usize,
+    g: &Geometry,
+    style: &Style,
+    m: &Metrics,
+) -> Vec<FrameItem> {
+    let folio = format!("\u{2014} {number} \u{2014}");
+    let fsize = style.sizes.folio;
+    let fw = m.width(style.roles.folio, &folio, fsize);
+    let left = g.left(index);
+    let fx = if index % 2 == 0 || !g.mirrored {
+        left + g.text_width - fsize as f32 - fw
+    } else {
+        left + fsize as f32
+    };
+    let fbase = g.top + g.text_height + g.folio_gap + 0.88 * fsize as f32;
+    let mut x = fx;
+    let mut glyph_runs: Vec<(crate::style::Role, Vec<Glyph>)> = Vec::new();
+    for c in folio.chars() {
+        let face = m.face_for(style.roles.folio, c);
+        if !c.is_whitespace() {
+            match glyph_runs.last_mut() {
+                Some((f, v)) if *f == face => v.push(Glyph { ch: c, x }),
+                _ => glyph_runs.push((face, vec![Glyph { ch: c, x }])),
+            }
+        }
+        x += m.advance(face, c, fsize as f32);
+    }
+    glyph_runs
+        .into_iter()
+        .map(|(face, glyphs)| FrameItem::Glyphs {
+            face,
+            size: fsize,
+            y: fbase,
+            glyphs,
+        })
+        .collect()
 }

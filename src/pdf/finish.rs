@@ -268,7 +268,9 @@ fn drop_placeholders(doc: &mut Document) {
     }
 }
 
-/// Level-1 entries at the top, level-2 entries under the level-1 before them.
+/// Outline items nested by level: each entry goes under the nearest entry before it with a
+/// lower level (a volume: documents, then their level-1 and level-2 headings). Items with
+/// children are closed; the root counts every item.
 fn outline(
     doc: &mut Document,
     entries: &[OutlineEntry],
@@ -278,74 +280,53 @@ fn outline(
         return None;
     }
     let root = doc.new_object_id();
-    // (index of parent among tops or None, entry)
-    type Top<'a> = (
-        ObjectId,
-        &'a OutlineEntry,
-        Vec<(ObjectId, &'a OutlineEntry)>,
-    );
-    let mut tops: Vec<Top> = Vec::new();
-    for e in entries {
-        let id = doc.new_object_id();
-        match (e.level, tops.last_mut()) {
-            (2.., Some(t)) => t.2.push((id, e)),
-            _ => tops.push((id, e, Vec::new())),
+    let ids: Vec<ObjectId> = entries.iter().map(|_| doc.new_object_id()).collect();
+    // Children of each entry, and the top level, in reading order.
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); entries.len()];
+    let mut tops: Vec<usize> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        while open.last().is_some_and(|&o| entries[o].level >= e.level) {
+            open.pop();
         }
+        match open.last() {
+            Some(&parent) => kids[parent].push(i),
+            None => tops.push(i),
+        }
+        open.push(i);
     }
-    type Item<'a> = (
-        ObjectId,
-        &'a OutlineEntry,
-        usize,
-        Option<ObjectId>,
-        Option<ObjectId>,
-    );
-    let link = |list: &[Item], parent: ObjectId, doc: &mut Document| {
-        for (k, (id, e, _, first, last)) in list.iter().enumerate() {
+    let mut link = |list: &[usize], parent: ObjectId| {
+        for (k, &i) in list.iter().enumerate() {
             let mut d = Dictionary::from_iter(vec![
-                ("Title", text(&e.title)),
+                ("Title", text(&entries[i].title)),
                 ("Parent", Object::Reference(parent)),
-                ("Dest", dest(&e.target)),
+                ("Dest", dest(&entries[i].target)),
             ]);
             if k > 0 {
-                d.set("Prev", Object::Reference(list[k - 1].0));
+                d.set("Prev", Object::Reference(ids[list[k - 1]]));
             }
             if k + 1 < list.len() {
-                d.set("Next", Object::Reference(list[k + 1].0));
+                d.set("Next", Object::Reference(ids[list[k + 1]]));
             }
-            if let (Some(f), Some(l)) = (first, last) {
-                d.set("First", Object::Reference(*f));
-                d.set("Last", Object::Reference(*l));
-                d.set("Count", Object::Integer(-(list[k].2 as i64)));
+            if let (Some(&f), Some(&l)) = (kids[i].first(), kids[i].last()) {
+                d.set("First", Object::Reference(ids[f]));
+                d.set("Last", Object::Reference(ids[l]));
+                d.set("Count", Object::Integer(-(kids[i].len() as i64)));
             }
-            doc.set_object(*id, d);
+            doc.set_object(ids[i], d);
         }
     };
-    let mut total = 0;
-    for (id, _, kids) in &tops {
-        let list: Vec<_> = kids.iter().map(|(k, e)| (*k, *e, 0, None, None)).collect();
-        link(&list, *id, doc);
-        total += 1 + kids.len();
+    for i in 0..entries.len() {
+        link(&kids[i].clone(), ids[i]);
     }
-    let list: Vec<_> = tops
-        .iter()
-        .map(|(id, e, kids)| {
-            (
-                *id,
-                *e,
-                kids.len(),
-                kids.first().map(|k| k.0),
-                kids.last().map(|k| k.0),
-            )
-        })
-        .collect();
-    link(&list, root, doc);
+    link(&tops, root);
     doc.set_object(
         root,
         Dictionary::from_iter(vec![
             ("Type", Object::Name(b"Outlines".to_vec())),
-            ("First", Object::Reference(tops[0].0)),
-            ("Last", Object::Reference(tops[tops.len() - 1].0)),
-            ("Count", Object::Integer(total as i64)),
+            ("First", Object::Reference(ids[tops[0]])),
+            ("Last", Object::Reference(ids[tops[tops.len() - 1]])),
+            ("Count", Object::Integer(entries.len() as i64)),
         ]),
     );
     Some(root)
