@@ -219,7 +219,7 @@ pub(crate) fn folio(
     let fsize = style.sizes.folio;
     let fw = m.width(style.roles.folio, &folio, fsize);
     let left = g.left(index);
-    let fx = if index % 2 == 0 || !g.mirrored {
+    let fx = if index.is_multiple_of(2) || !g.mirrored {
         left + g.text_width - fsize as f32 - fw
     } else {
         left + fsize as f32
