@@ -1,0 +1,309 @@
+//! `baogao pack`: three documents of input/ (input/pack.toml) as one volume. Read back with
+//! pdftotext page by page and qpdf's outline JSON; the manifest's errors end the run with one
+//! line and nothing written.
+mod common;
+
+use common::{run_with_deadline, tool};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+const STEM: &str = "舞陽縣第十七屆人民代表大會第四次會議文件";
+
+fn baogao(args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_baogao"));
+    cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
+    run_with_deadline(&mut cmd, Duration::from_secs(600))
+}
+
+fn input() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("input")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Pack `manifest` into a fresh folder; the folder and the PDF's path.
+fn pack(manifest: &Path, formats: &str) -> (tempfile::TempDir, PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let o = baogao(&[
+        "pack",
+        s(manifest),
+        "-o",
+        s(out.path()),
+        "--formats",
+        formats,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pdf = out.path().join(format!("{STEM}.pdf"));
+    (out, pdf)
+}
+
+/// The text of each page (pdftotext, one call per page).
+fn pages(pdf: &Path) -> Vec<String> {
+    let n = String::from_utf8(
+        Command::new("qpdf")
+            .args(["--show-npages", s(pdf)])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let n: usize = n.trim().parse().unwrap();
+    (1..=n)
+        .map(|i| {
+            let i = i.to_string();
+            let o = Command::new("pdftotext")
+                .args(["-f", &i, "-l", &i, "-layout", s(pdf), "-"])
+                .output()
+                .unwrap();
+            String::from_utf8(o.stdout).unwrap()
+        })
+        .collect()
+}
+
+/// The folio printed on a page (`— 12 —`), if any.
+fn folio(page: &str) -> Option<usize> {
+    let line = page.lines().rev().find(|l| !l.trim().is_empty())?;
+    let inner = line
+        .trim()
+        .strip_prefix('\u{2014}')?
+        .strip_suffix('\u{2014}')?;
+    inner.trim().parse().ok()
+}
+
+/// Contents entries: (label, folio) of each line that ends in dot leaders and a number.
+fn contents(page: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut label = String::new();
+    for line in page.lines() {
+        let t = line.trim();
+        if t.starts_with("文件") {
+            label = t.chars().take(3).collect();
+        }
+        if let Some((_, n)) = t.rsplit_once("...") {
+            out.push((label.clone(), n.trim().parse().unwrap()));
+        }
+    }
+    out
+}
+
+const LABELS: [&str; 3] = ["文件一", "文件二", "文件三"];
+
+#[test]
+fn contents_entries_are_the_folios_where_each_title_sits() {
+    if !tool("pdftotext") || !tool("qpdf") {
+        return;
+    }
+    let (_out, pdf) = pack(&input().join("pack.toml"), "pdf");
+    let pages = pages(&pdf);
+    assert_eq!(pages.len() % 2, 0, "duplex-ready: an even page count");
+    assert!(pages[0].contains("舞陽縣第十七屆人民代表大會第四次"));
+    assert!(pages[0].contains("舞陽縣人民代表大會常務委員會辦公室"));
+    assert_eq!(folio(&pages[0]), None, "the cover has no folio");
+    assert_eq!(folio(&pages[1]), None, "the contents page has no folio");
+    let entries = contents(&pages[1]);
+    assert_eq!(
+        entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+        LABELS
+    );
+    for (label, number) in &entries {
+        // The page where the document's label line (above its title) sits.
+        let at = pages
+            .iter()
+            .enumerate()
+            .skip(2)
+            .find(|(_, p)| p.lines().find(|l| !l.trim().is_empty()).map(str::trim) == Some(label))
+            .map(|(i, _)| i)
+            .unwrap_or_else(|| panic!("{label} not found"));
+        assert_eq!(at % 2, 0, "{label} starts on page {}, a left page", at + 1);
+        assert_eq!(
+            folio(&pages[at]),
+            Some(*number),
+            "{label}: contents says {number}"
+        );
+    }
+    assert_eq!(entries[0].1, 1, "the first document starts on folio 1");
+    // Continuous folios: every page after the front matter is its index minus the front, and
+    // pages without text carry no folio.
+    for (i, p) in pages.iter().enumerate().skip(2) {
+        if p.trim().is_empty() {
+            continue;
+        }
+        assert_eq!(folio(p), Some(i - 1), "page {}", i + 1);
+    }
+    assert!(
+        pages.iter().skip(2).any(|p| p.trim().is_empty()),
+        "the plan report has an odd page count, so a blank page follows it"
+    );
+}
+
+#[test]
+fn footnotes_restart_at_one_in_each_document() {
+    if !tool("pdftotext") || !tool("qpdf") {
+        return;
+    }
+    let (_out, pdf) = pack(&input().join("pack.toml"), "pdf");
+    let pages = pages(&pdf);
+    let starts: Vec<usize> = LABELS
+        .iter()
+        .map(|l| {
+            pages
+                .iter()
+                .position(|p| p.lines().find(|l| !l.trim().is_empty()).map(str::trim) == Some(l))
+                .unwrap()
+        })
+        .collect();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(pages.len());
+        // Note lines at a page foot start at the margin: a number, a space, then text
+        // (`1 指簽約一批…`); body lines are indented or run on without a space.
+        let first = pages[start..end]
+            .iter()
+            .flat_map(|p| p.lines())
+            .find_map(|l| {
+                let (n, rest) = l.split_once(' ')?;
+                let n: u32 = n.parse().ok()?;
+                rest.starts_with(|c: char| !c.is_whitespace()).then_some(n)
+            });
+        assert_eq!(first, Some(1), "{}: its first footnote", LABELS[k]);
+    }
+}
+
+#[test]
+fn outline_has_one_entry_per_document_with_its_headings_nested() {
+    if !tool("qpdf") {
+        return;
+    }
+    let (_out, pdf) = pack(&input().join("pack.toml"), "pdf");
+    let o = Command::new("qpdf")
+        .args(["--json", "--json-key=outlines", s(&pdf)])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let tops = v["outlines"].as_array().unwrap();
+    assert_eq!(tops.len(), 3);
+    for (top, label) in tops.iter().zip(LABELS) {
+        assert!(top["title"].as_str().unwrap().starts_with(label));
+        let kids = top["kids"].as_array().unwrap();
+        assert!(kids[0]["title"].as_str().unwrap().starts_with("一、"));
+        let grandkids = kids[0]["kids"].as_array().unwrap();
+        assert!(grandkids[0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("（一）"));
+        // Destinations: the document's entry leads to the page of its first heading or before.
+        let page = |e: &serde_json::Value| e["destpageposfrom1"].as_u64().unwrap();
+        assert!(page(top) <= page(&kids[0]));
+        assert_eq!(page(top) % 2, 1, "{label}: a right-hand page");
+    }
+}
+
+#[test]
+fn per_document_folios_restart_and_reruns_are_byte_identical() {
+    if !tool("pdftotext") || !tool("qpdf") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(input().join("pack.toml"))
+        .unwrap()
+        .replace("\"continuous\"", "\"per-document\"")
+        .replace("report = \"", &format!("report = \"{}/", s(&input())))
+        .replace("notes = \"", &format!("notes = \"{}/", s(&input())));
+    let manifest = dir.path().join("pack.toml");
+    std::fs::write(&manifest, text).unwrap();
+    let (_a, pdf) = pack(&manifest, "pdf");
+    let pages = pages(&pdf);
+    let entries = contents(&pages[1]);
+    assert_eq!(entries.len(), 3);
+    for (label, n) in &entries {
+        assert_eq!(*n, 1, "{label}");
+        let at = pages
+            .iter()
+            .position(|p| p.lines().find(|l| !l.trim().is_empty()).map(str::trim) == Some(label))
+            .unwrap();
+        assert_eq!(folio(&pages[at]), Some(1), "{label}");
+    }
+    let (_b, again) = pack(&manifest, "pdf");
+    assert!(std::fs::read(&pdf).unwrap() == std::fs::read(&again).unwrap());
+}
+
+/// Run `pack` on a manifest written from `text` in a fresh folder (paths inside it are
+/// relative to that folder); the exit code, stderr, and whether anything was written.
+fn refused(text: &str, files: &[(&str, &[u8])]) -> (i32, String, bool) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let manifest = dir.path().join("pack.toml");
+    std::fs::write(&manifest, text).unwrap();
+    let out = dir.path().join("out");
+    let o = baogao(&["pack", s(&manifest), "-o", s(&out)]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    (o.status.code().unwrap(), err, out.exists())
+}
+
+fn one_line(err: &str) {
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_missing_document_stops_the_pack_with_exit_3() {
+    let report = std::fs::read(input().join("wuyang-2024-plan/report.txt")).unwrap();
+    let (code, err, written) = refused(
+        "title = \"會議文件\"\n[[document]]\nreport = \"plan.txt\"\nlabel = \"文件一\"\n[[document]]\nreport = \"gone.txt\"\nlabel = \"文件二\"\n",
+        &[("plan.txt", &report)],
+    );
+    assert_eq!(code, 3, "{err}");
+    one_line(&err);
+    assert!(
+        err.contains("pack.toml") && err.contains("文件二") && err.contains("gone.txt"),
+        "{err}"
+    );
+    assert!(!written);
+}
+
+#[test]
+fn a_bad_manifest_key_is_exit_2_naming_it() {
+    let (code, err, written) = refused(
+        "title = \"會議文件\"\nfolio = \"continuous\"\n[[document]]\nreport = \"r.txt\"\n",
+        &[],
+    );
+    assert_eq!(code, 2, "{err}");
+    one_line(&err);
+    assert!(err.contains("pack.toml") && err.contains("folio"), "{err}");
+    assert!(!written);
+}
+
+#[test]
+fn an_unreadable_notes_file_stops_the_pack_with_exit_3() {
+    let report = std::fs::read(input().join("wuyang-2024-plan/report.txt")).unwrap();
+    let (code, err, written) = refused(
+        "title = \"會議文件\"\n[[document]]\nreport = \"plan.txt\"\nnotes = \"notes.docx\"\nlabel = \"文件一\"\n",
+        &[("plan.txt", &report), ("notes.docx", b"\x89PNG\r\n\x1a\n....")],
+    );
+    assert_eq!(code, 3, "{err}");
+    one_line(&err);
+    assert!(
+        err.contains("文件一") && err.contains("notes.docx"),
+        "{err}"
+    );
+    assert!(!written);
+}
+
+#[test]
+fn check_manifest_reports_every_document() {
+    let o = baogao(&["check", s(&input().join("pack.toml")), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["title"], STEM);
+    assert_eq!(v["folios"], "continuous");
+    let docs = v["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 3);
+    assert_eq!(docs[0]["title"], "2024年舞陽縣政府工作報告");
+    for d in &docs[1..] {
+        assert_eq!(d["notes"]["unmatched"].as_array().unwrap().len(), 0);
+        assert_eq!(d["warnings"].as_array().unwrap().len(), 0, "{d}");
+    }
+}
