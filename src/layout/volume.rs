@@ -16,7 +16,7 @@ pub struct Cover<'a> {
     pub subtitle: Option<&'a str>,
     pub issuer: Option<&'a str>,
     /// The contents page's heading (`目录` / `目錄`, in the pack's script).
-    pub contents: &'a str,
+    pub contents: &'static str,
 }
 
 /// One document of the volume.

@@ -112,7 +112,7 @@ pub fn build(
 ) -> Result<Vec<PathBuf>> {
     if let Some(f) = formats.iter().find(|f| !volume::FORMATS.contains(f)) {
         return Err(Error::Usage(format!(
-            "--formats: a pack is written as pdf only so far, not {}",
+            "--formats: a pack is written as pdf and epub only so far, not {}",
             f.extension()
         )));
     }

@@ -50,14 +50,15 @@ impl Volume {
 }
 
 /// The formats a volume is written in so far.
-pub const FORMATS: [Format; 1] = [Format::Pdf];
+pub const FORMATS: [Format; 2] = [Format::Pdf, Format::Epub];
 
 /// Render one edition of the volume.
 pub fn render(format: Format, volume: &Volume, ctx: &RenderContext) -> Result<Vec<u8>> {
     match format {
         Format::Pdf => pdf(volume, ctx),
+        Format::Epub => super::epub::volume::render(volume, ctx),
         other => Err(Error::Usage(format!(
-            "pack: the {} edition of a volume is not written yet (pdf only)",
+            "pack: the {} edition of a volume is not written yet (pdf and epub only)",
             other.extension()
         ))),
     }

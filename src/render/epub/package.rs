@@ -23,6 +23,16 @@ fn fail(e: impl std::fmt::Display) -> Error {
     Error::render("epub", e)
 }
 
+/// What the package says about the book.
+pub struct Book<'a> {
+    pub title: &'a str,
+    /// BCP 47 tag.
+    pub lang: &'a str,
+    /// The navigation document's heading.
+    pub toc_name: &'static str,
+    pub identifier: uuid::Uuid,
+}
+
 /// Assemble the EPUB from the rendered parts and stylesheet.
 pub fn build(
     doc: &Document,
@@ -30,25 +40,7 @@ pub fn build(
     parts: &[Part],
     stylesheet: &str,
 ) -> Result<Vec<u8>> {
-    let mut b = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
-    b.epub_version(EpubVersion::V30);
-    b.set_title(doc.title.clone());
-    b.add_language(doc.script.bcp47());
-    b.set_generator(format!("baogao {}", env!("CARGO_PKG_VERSION")));
-    b.set_toc_name(toc_name(doc));
-    b.set_uuid(identifier(doc));
-    let modified = chrono::DateTime::from_timestamp(ctx.epoch, 0)
-        .ok_or_else(|| fail(format!("date {} is out of range", ctx.epoch)))?;
-    b.set_modified_date(modified);
-    b.stylesheet(stylesheet.as_bytes()).map_err(fail)?;
-    // The fonts go in as empty entries (manifest items only): `restamp` puts the subsets'
-    // once-deflated bytes there, so epub-builder does not deflate them a second time.
-    let mut fonts = BTreeMap::new();
-    for (role, face) in &ctx.fonts.faces {
-        let file = css::font_file(*role);
-        b.add_resource(&file, &[][..], "font/ttf").map_err(fail)?;
-        fonts.insert(format!("OEBPS/{file}"), face);
-    }
+    let mut contents = Vec::new();
     for part in parts {
         let mut content = EpubContent::new(part.file.clone(), part.xhtml.as_bytes());
         if !part.title.is_empty() {
@@ -64,11 +56,50 @@ pub fn build(
                 _ => {}
             }
         }
+        contents.push(content);
+    }
+    let book = Book {
+        title: &doc.title,
+        lang: doc.script.bcp47(),
+        toc_name: toc_name(doc),
+        identifier: identifier(doc),
+    };
+    package(&book, ctx, stylesheet, contents)
+}
+
+/// The package around `contents` (in spine order): metadata, the stylesheet, the fonts of
+/// `ctx`, then [`restamp`].
+pub fn package(
+    book: &Book,
+    ctx: &RenderContext,
+    stylesheet: &str,
+    contents: Vec<EpubContent<&[u8]>>,
+) -> Result<Vec<u8>> {
+    let mut b = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
+    b.epub_version(EpubVersion::V30);
+    b.set_title(book.title.to_string());
+    b.add_language(book.lang);
+    b.set_generator(format!("baogao {}", env!("CARGO_PKG_VERSION")));
+    b.set_toc_name(book.toc_name);
+    b.set_uuid(book.identifier);
+    let modified = chrono::DateTime::from_timestamp(ctx.epoch, 0)
+        .ok_or_else(|| fail(format!("date {} is out of range", ctx.epoch)))?;
+    b.set_modified_date(modified);
+    b.stylesheet(stylesheet.as_bytes()).map_err(fail)?;
+    // The fonts go in as empty entries (manifest items only): `restamp` puts the subsets'
+    // once-deflated bytes there, so epub-builder does not deflate them a second time.
+    let mut fonts = BTreeMap::new();
+    for (role, face) in &ctx.fonts.faces {
+        let file = css::font_file(*role);
+        b.add_resource(&file, &[][..], "font/ttf").map_err(fail)?;
+        fonts.insert(format!("OEBPS/{file}"), face);
+    }
+    for content in contents {
         b.add_content(content).map_err(fail)?;
     }
     let mut raw = Vec::new();
     b.generate(&mut raw).map_err(fail)?;
-    restamp(&raw, ctx.epoch, doc.script.bcp47(), &fonts)
+    restamp(&raw, ctx.epoch, book.lang, &fonts)
 }
 
 /// `目录` / `目錄` in the edition's script.
