@@ -307,3 +307,107 @@ fn check_manifest_reports_every_document() {
         assert_eq!(d["warnings"].as_array().unwrap().len(), 0, "{d}");
     }
 }
+
+/// Entries of the EPUB: name → text.
+fn epub_entries(epub: &Path) -> Vec<(String, String)> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    (0..z.len())
+        .filter_map(|i| {
+            use std::io::Read;
+            let mut f = z.by_index(i).unwrap();
+            let name = f.name().to_string();
+            let mut text = String::new();
+            f.read_to_string(&mut text).ok()?;
+            Some((name, text))
+        })
+        .collect()
+}
+
+/// Values of `attr="…"` in `text`.
+fn attrs<'a>(text: &'a str, attr: &str) -> Vec<&'a str> {
+    let key = format!(" {attr}=\"");
+    text.split(key.as_str())
+        .skip(1)
+        .map(|r| &r[..r.find('"').unwrap()])
+        .collect()
+}
+
+#[test]
+fn epub_is_one_valid_book_with_documents_nested_and_notes_restarting() {
+    let (out, _) = pack(&input().join("pack.toml"), "epub");
+    let epub = out.path().join(format!("{STEM}.epub"));
+    let entries = epub_entries(&epub);
+    // One set of fonts.
+    let fonts: Vec<_> = entries
+        .iter()
+        .filter(|(n, _)| n.ends_with(".ttf"))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let mut unique = fonts.clone();
+    unique.dedup();
+    assert_eq!(fonts, unique);
+    assert!(fonts.len() <= 4, "{fonts:?}");
+    // Ids unique across the book; every document's first note is 1.
+    let mut ids = Vec::new();
+    for (name, text) in &entries {
+        if name.ends_with(".xhtml") && name != "OEBPS/nav.xhtml" {
+            ids.extend(attrs(text, "id").into_iter().map(str::to_string));
+        }
+    }
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "an id repeats across the book");
+    for d in 1..=3 {
+        // The mark of the first note reference in the document's files, in spine order.
+        let first = entries
+            .iter()
+            .filter(|(n, _)| n.starts_with(&format!("OEBPS/d{d}-")))
+            .find_map(|(_, t)| {
+                let rest = &t[t.find("role=\"doc-noteref\"")?..];
+                let after = &rest[rest.find('>')? + 1..];
+                Some(after[..after.find('<')?].to_string())
+            });
+        assert_eq!(first.as_deref(), Some("1"), "document {d}");
+    }
+    // The nav: the cover, then one entry per document with its sections and level-2 headings.
+    let nav = &entries
+        .iter()
+        .find(|(n, _)| n == "OEBPS/nav.xhtml")
+        .unwrap()
+        .1;
+    let toc = &nav[..nav.find("</nav>").unwrap()];
+    for (d, label) in LABELS.iter().enumerate() {
+        let at = toc
+            .find(&format!("d{}-title.xhtml\">{label}", d + 1))
+            .unwrap();
+        let rest = &toc[at..];
+        let nested = rest.find("<ol>").unwrap();
+        assert!(rest[nested..]
+            .trim_start_matches("<ol>")
+            .trim_start()
+            .starts_with("<li>"));
+        assert!(rest.contains(&format!("d{}-section-1.xhtml#d{}-h1-1", d + 1, d + 1)));
+    }
+    if !tool("epubcheck") {
+        return;
+    }
+    let o = run_with_deadline(
+        Command::new("epubcheck").arg(&epub),
+        Duration::from_secs(600),
+    );
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let problems: Vec<_> = text
+        .lines()
+        .filter(|l| {
+            ["FATAL", "ERROR", "WARNING"]
+                .iter()
+                .any(|s| l.starts_with(s))
+        })
+        .collect();
+    assert!(problems.is_empty() && o.status.success(), "{text}");
+}
