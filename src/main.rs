@@ -60,8 +60,8 @@ enum Command {
         /// Output folder.
         #[arg(short, long, value_name = "DIR", default_value = "out")]
         output: PathBuf,
-        /// Editions to write (pdf and epub so far).
-        #[arg(long, value_delimiter = ',', default_value = "pdf,epub")]
+        /// Editions to write.
+        #[arg(long, value_delimiter = ',', default_value = "pdf,epub,docx")]
         formats: Vec<String>,
         /// Script of the editions.
         #[arg(long, value_enum, default_value_t = ScriptChoice::Keep)]

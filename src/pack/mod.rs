@@ -110,12 +110,6 @@ pub fn build(
     dir: &Path,
     formats: &[Format],
 ) -> Result<Vec<PathBuf>> {
-    if let Some(f) = formats.iter().find(|f| !volume::FORMATS.contains(f)) {
-        return Err(Error::Usage(format!(
-            "--formats: a pack is written as pdf and epub only so far, not {}",
-            f.extension()
-        )));
-    }
     let l = load(path, opts)?;
     let m = &l.manifest;
     let vol = Volume {
@@ -145,10 +139,7 @@ pub fn build(
         epoch: epoch_from_env(),
     };
     let stem = safe_stem(&m.title);
-    let rendered = formats
-        .par_iter()
-        .map(|&f| volume::render(f, &vol, &ctx).map(|b| (f, b)))
-        .collect::<Result<Vec<_>>>()?;
+    let rendered = volume::render_all(formats, &vol, &ctx)?;
     let mut written = Vec::new();
     for (f, bytes) in rendered {
         let out = dir.join(format!("{stem}.{}", f.extension()));

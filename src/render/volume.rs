@@ -2,7 +2,7 @@
 //! document on its own). Each writer lays the volume out its own way; the PDF one is here.
 use super::RenderContext;
 use crate::edition::Format;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::layout::volume::{Cover, Part};
 use crate::model::{Document, Script};
 
@@ -49,29 +49,47 @@ impl Volume {
     }
 }
 
-/// The formats a volume is written in so far.
-pub const FORMATS: [Format; 2] = [Format::Pdf, Format::Epub];
-
-/// Render one edition of the volume.
-pub fn render(format: Format, volume: &Volume, ctx: &RenderContext) -> Result<Vec<u8>> {
-    match format {
-        Format::Pdf => pdf(volume, ctx),
-        Format::Epub => super::epub::volume::render(volume, ctx),
-        other => Err(Error::Usage(format!(
-            "pack: the {} edition of a volume is not written yet (pdf and epub only)",
-            other.extension()
-        ))),
-    }
+/// Render every edition asked for, in parallel. The PDF layout is computed once when the PDF
+/// or the DOCX is asked for: the DOCX contents shows the folios the PDF prints.
+pub fn render_all(
+    formats: &[Format],
+    volume: &Volume,
+    ctx: &RenderContext,
+) -> Result<Vec<(Format, Vec<u8>)>> {
+    use rayon::prelude::*;
+    let laid = formats
+        .iter()
+        .any(|f| matches!(f, Format::Pdf | Format::Docx))
+        .then(|| {
+            crate::layout::volume::volume(
+                &volume.cover(),
+                &volume.parts(),
+                volume.continuous,
+                ctx.style,
+                ctx.fonts,
+            )
+        });
+    formats
+        .par_iter()
+        .map(|&format| {
+            let bytes = match (format, &laid) {
+                (Format::Pdf, Some(laid)) => pdf(volume, &laid.pages, ctx),
+                (Format::Docx, Some(laid)) => {
+                    let folios: Vec<usize> = laid.parts.iter().map(|p| p.folio).collect();
+                    super::docx::volume::render(volume, &folios, ctx)
+                }
+                _ => super::epub::volume::render(volume, ctx),
+            };
+            bytes.map(|b| (format, b))
+        })
+        .collect()
 }
 
-fn pdf(volume: &Volume, ctx: &RenderContext) -> Result<Vec<u8>> {
-    let laid = crate::layout::volume::volume(
-        &volume.cover(),
-        &volume.parts(),
-        volume.continuous,
-        ctx.style,
-        ctx.fonts,
-    );
+fn pdf(
+    volume: &Volume,
+    pages: &crate::layout::frame::Pages,
+    ctx: &RenderContext,
+) -> Result<Vec<u8>> {
     let meta = crate::pdf::Meta {
         title: volume.title.clone(),
         subject: volume
@@ -81,5 +99,5 @@ fn pdf(volume: &Volume, ctx: &RenderContext) -> Result<Vec<u8>> {
         lang: volume.script().bcp47().to_string(),
         epoch: ctx.epoch,
     };
-    crate::pdf::write(&laid.pages, &ctx.fonts.faces, &meta)
+    crate::pdf::write(pages, &ctx.fonts.faces, &meta)
 }
