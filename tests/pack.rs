@@ -213,7 +213,10 @@ fn per_document_folios_restart_and_reruns_are_byte_identical() {
         .replace("notes = \"", &format!("notes = \"{}/", s(&input())));
     let manifest = dir.path().join("pack.toml");
     std::fs::write(&manifest, text).unwrap();
-    let (_a, pdf) = pack(&manifest, "pdf");
+    let (a, pdf) = pack(&manifest, "pdf,docx");
+    // The DOCX: every document's section restarts its page numbers.
+    let xml = part(&a.path().join(format!("{STEM}.docx")), "word/document.xml");
+    assert_eq!(xml.matches(r#"<w:pgNumType w:start="1" />"#).count(), 3);
     let pages = pages(&pdf);
     let entries = contents(&pages[1]);
     assert_eq!(entries.len(), 3);
@@ -225,7 +228,7 @@ fn per_document_folios_restart_and_reruns_are_byte_identical() {
             .unwrap();
         assert_eq!(folio(&pages[at]), Some(1), "{label}");
     }
-    let (_b, again) = pack(&manifest, "pdf");
+    let (_b, again) = pack(&manifest, "pdf,docx");
     assert!(std::fs::read(&pdf).unwrap() == std::fs::read(&again).unwrap());
 }
 
@@ -410,4 +413,113 @@ fn epub_is_one_valid_book_with_documents_nested_and_notes_restarting() {
         })
         .collect();
     assert!(problems.is_empty() && o.status.success(), "{text}");
+}
+
+/// A part of a ZIP as text.
+fn part(zip_path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(zip_path).unwrap()).unwrap();
+    let mut s = String::new();
+    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+#[test]
+fn docx_has_a_front_section_and_one_odd_page_section_per_document() {
+    let (out, pdf) = pack(&input().join("pack.toml"), "pdf,docx");
+    let docx = out.path().join(format!("{STEM}.docx"));
+    let xml = part(&docx, "word/document.xml");
+    let sections: Vec<&str> = xml
+        .split("<w:sectPr>")
+        .skip(1)
+        .map(|s| &s[..s.find("</w:sectPr>").unwrap()])
+        .collect();
+    assert_eq!(sections.len(), 4, "front matter + three documents");
+    for (k, s) in sections.iter().enumerate() {
+        assert!(s.contains(r#"<w:type w:val="oddPage" />"#), "section {k}");
+        assert!(
+            s.contains(r#"<w:numRestart w:val="eachSect" />"#),
+            "section {k}"
+        );
+        // The front matter has no folio; every document has the folio footers.
+        assert_eq!(s.contains("<w:footerReference"), k > 0, "section {k}");
+        // Schema order: references, footnote properties, type, page size.
+        let at = |e: &str| s.find(e).unwrap_or(usize::MAX);
+        assert!(at("<w:footnotePr") < at("<w:type") && at("<w:type") < at("<w:pgSz"));
+    }
+    // Continuous folios: page numbers restart once, in the first document.
+    assert!(sections[1].contains(r#"<w:pgNumType w:start="1" />"#));
+    assert!(!sections[2].contains("<w:pgNumType") && !sections[3].contains("<w:pgNumType"));
+    // Footnote ids unique across the file.
+    let notes = part(&docx, "word/footnotes.xml");
+    let mut ids = attrs(&notes, "w:id");
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+    // The TOC field, pre-filled with the folios the PDF contents shows.
+    assert!(xml.contains(r#" TOC \h \z \t "Title,1" "#));
+    let pages = pages(&pdf);
+    for (k, (label, folio)) in contents(&pages[1]).iter().enumerate() {
+        let mark = format!("_Toc_baogao_{}", k + 1);
+        assert!(
+            xml.contains(&format!(r#"w:name="{mark}""#)),
+            "{label}: bookmark"
+        );
+        let cached = format!(" PAGEREF {mark} \\h </w:instrText>");
+        let at = xml
+            .find(&cached)
+            .unwrap_or_else(|| panic!("{label}: PAGEREF"));
+        let after = &xml[at..];
+        let shown = &after[after.find("<w:t xml:space=\"preserve\">").unwrap() + 26..];
+        assert_eq!(
+            &shown[..shown.find('<').unwrap()],
+            folio.to_string(),
+            "{label}"
+        );
+    }
+}
+
+#[test]
+fn libreoffice_renders_the_docx_with_its_contents() {
+    if !(tool("soffice") && tool("pdftotext")) {
+        return;
+    }
+    let (out, _) = pack(&input().join("pack.toml"), "docx");
+    let dir = out.path();
+    let docx = dir.join("v.docx");
+    std::fs::rename(dir.join(format!("{STEM}.docx")), &docx).unwrap();
+    let o = run_with_deadline(
+        Command::new("soffice")
+            .arg(format!("-env:UserInstallation=file://{}/profile", s(dir)))
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir)
+            .arg(&docx),
+        Duration::from_secs(600),
+    );
+    let pdf = dir.join("v.pdf");
+    assert!(pdf.is_file(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pages = pages(&pdf);
+    let entries = contents(&pages[1]);
+    assert_eq!(
+        entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+        LABELS,
+        "{}",
+        pages[1]
+    );
+    assert_eq!(entries[0].1, 1);
+}
+
+#[test]
+fn reruns_give_identical_editions() {
+    let (a, _) = pack(&input().join("pack.toml"), "pdf,epub,docx");
+    let (b, _) = pack(&input().join("pack.toml"), "pdf,epub,docx");
+    for ext in ["pdf", "epub", "docx"] {
+        let name = format!("{STEM}.{ext}");
+        assert!(
+            std::fs::read(a.path().join(&name)).unwrap()
+                == std::fs::read(b.path().join(&name)).unwrap(),
+            "{ext}"
+        );
+    }
 }
