@@ -148,7 +148,11 @@ fn run(cli: Cli) -> Result<u8, Error> {
         } => {
             let formats = parse_formats(&formats)?;
             let opts = baogao::pack::PackOptions { script, strict };
-            for path in baogao::pack::build(&manifest, &opts, &output, &formats)? {
+            let packed = baogao::pack::build(&manifest, &opts, &output, &formats)?;
+            for w in &packed.warnings {
+                eprintln!("{w}");
+            }
+            for path in &packed.written {
                 eprintln!("{}: wrote {}", manifest.display(), path.display());
             }
             Ok(0)

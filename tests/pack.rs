@@ -523,3 +523,31 @@ fn reruns_give_identical_editions() {
         );
     }
 }
+
+#[test]
+fn pack_prints_each_documents_warnings_and_strict_refuses_them() {
+    let out = tempfile::tempdir().unwrap();
+    let manifest = input().join("pack.toml");
+    let o = baogao(&[
+        "pack",
+        s(&manifest),
+        "-o",
+        s(out.path()),
+        "--formats",
+        "epub",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.contains("wuyang-2024/report.txt: warning[unmatched-notes]")),
+        "{err}"
+    );
+    let strict = out.path().join("strict");
+    let o = baogao(&["pack", s(&manifest), "-o", s(&strict), "--strict"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    one_line(&err);
+    assert!(err.contains("文件一"), "{err}");
+    assert!(!strict.exists());
+}

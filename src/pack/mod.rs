@@ -102,16 +102,30 @@ pub fn check(path: &Path, opts: &PackOptions) -> Result<PackReport> {
     })
 }
 
+/// What a pack wrote, and each document's warnings (`report: warning[code] …`, as `build`
+/// prints them).
+#[derive(Debug, Default)]
+pub struct Packed {
+    pub written: Vec<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
 /// `baogao pack MANIFEST`: every edition rendered in parallel, then written (atomically) only
-/// when all of them rendered. Returns the files written.
-pub fn build(
-    path: &Path,
-    opts: &PackOptions,
-    dir: &Path,
-    formats: &[Format],
-) -> Result<Vec<PathBuf>> {
+/// when all of them rendered.
+pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) -> Result<Packed> {
     let l = load(path, opts)?;
     let m = &l.manifest;
+    let warnings = m
+        .documents
+        .iter()
+        .zip(&l.documents)
+        .flat_map(|(d, p)| {
+            p.report
+                .warnings
+                .iter()
+                .map(move |w| format!("{}: {w}", d.report.display()))
+        })
+        .collect();
     let vol = Volume {
         title: m.title.clone(),
         subtitle: m.subtitle.clone(),
@@ -146,7 +160,7 @@ pub fn build(
         crate::edition::write_atomic(&out, &bytes)?;
         written.push(out);
     }
-    Ok(written)
+    Ok(Packed { written, warnings })
 }
 
 /// The document with its label as a line above the title.
