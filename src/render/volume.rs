@@ -49,40 +49,58 @@ impl Volume {
     }
 }
 
-/// Render every edition asked for, in parallel. The PDF layout is computed once when the PDF
-/// or the DOCX is asked for: the DOCX contents shows the folios the PDF prints.
+/// Render every edition asked for, in parallel: the EPUB beside the PDF layout (computed once,
+/// since the DOCX contents shows the folios the PDF prints), then the PDF and DOCX.
 pub fn render_all(
     formats: &[Format],
     volume: &Volume,
     ctx: &RenderContext,
 ) -> Result<Vec<(Format, Vec<u8>)>> {
     use rayon::prelude::*;
-    let laid = formats
-        .iter()
-        .any(|f| matches!(f, Format::Pdf | Format::Docx))
-        .then(|| {
-            crate::layout::volume::volume(
-                &volume.cover(),
-                &volume.parts(),
-                volume.continuous,
-                ctx.style,
-                ctx.fonts,
-            )
-        });
-    formats
+    let wants = |f: Format| formats.contains(&f);
+    let (laid, epub) = rayon::join(
+        || {
+            (wants(Format::Pdf) || wants(Format::Docx)).then(|| {
+                crate::layout::volume::volume(
+                    &volume.cover(),
+                    &volume.parts(),
+                    volume.continuous,
+                    ctx.style,
+                    ctx.fonts,
+                )
+            })
+        },
+        || {
+            wants(Format::Epub)
+                .then(|| super::epub::volume::render(volume, ctx))
+                .transpose()
+        },
+    );
+    let mut epub = epub?;
+    let paged: Vec<(Format, Vec<u8>)> = formats
         .par_iter()
-        .map(|&format| {
-            let bytes = match (format, &laid) {
-                (Format::Pdf, Some(laid)) => pdf(volume, &laid.pages, ctx),
-                (Format::Docx, Some(laid)) => {
+        .filter_map(|&format| {
+            let laid = laid.as_ref()?;
+            let bytes = match format {
+                Format::Pdf => pdf(volume, &laid.pages, ctx),
+                Format::Docx => {
                     let folios: Vec<usize> = laid.parts.iter().map(|p| p.folio).collect();
                     super::docx::volume::render(volume, &folios, ctx)
                 }
-                _ => super::epub::volume::render(volume, ctx),
+                Format::Epub => return None,
             };
-            bytes.map(|b| (format, b))
+            Some(bytes.map(|b| (format, b)))
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    let mut paged = paged.into_iter();
+    // In the order asked for.
+    Ok(formats
+        .iter()
+        .filter_map(|&f| match f {
+            Format::Epub => epub.take().map(|b| (f, b)),
+            _ => paged.next(),
+        })
+        .collect())
 }
 
 fn pdf(
