@@ -241,12 +241,41 @@ fn contents_lines(
     let mut pages: Vec<Vec<EntryLines>> = vec![Vec::new()];
     let mut used = 2;
     for (k, p) in parts.iter().enumerate() {
-        let mut pieces = Vec::new();
-        if let Some(l) = p.label {
-            pieces.extend(m.pieces(r.heading1, &format!("{l}\u{3000}"), size));
+        // The label, then the title broken beside it (its lines hang under the title's start).
+        let label = p
+            .label
+            .map(|l| m.pieces(r.heading1, &format!("{l}\u{3000}"), size))
+            .unwrap_or_default();
+        let hang: f32 = label.iter().map(|pc| pc.advance).sum();
+        let mut lines = break_lines(
+            &m.pieces(r.body, &p.doc.title, size),
+            room - hang,
+            0.0,
+            false,
+        );
+        for line in &mut lines {
+            for pl in &mut line.placed {
+                pl.x += hang;
+            }
+            line.end += hang;
         }
-        pieces.extend(m.pieces(r.body, &p.doc.title, size));
-        let lines = break_lines(&pieces, room, 0.0, false);
+        if let Some(first) = lines.first_mut() {
+            let mut x = 0.0;
+            let lead: Vec<Placed> = label
+                .into_iter()
+                .map(|piece| {
+                    let at = x;
+                    x += piece.advance;
+                    Placed {
+                        width: piece.advance,
+                        x: at,
+                        dx: 0.0,
+                        piece,
+                    }
+                })
+                .collect();
+            first.placed.splice(0..0, lead);
+        }
         if used + lines.len() > per_page && used > 0 {
             pages.push(Vec::new());
             used = 0;

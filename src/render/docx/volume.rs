@@ -186,6 +186,16 @@ fn contents(
                 .leader(TabLeaderType::Dot)
                 .pos(width),
         );
+        if let Some(label) = part.label {
+            // The title's lines hang under its start, beside the label.
+            let hang = styles::chars_twips(ctx.style.sizes.body, label.chars().count() as i32 + 1);
+            p = p.indent(
+                Some(hang),
+                Some(docx_rs::SpecialIndentType::Hanging(hang)),
+                None,
+                None,
+            );
+        }
         if k == 0 {
             p = p.add_run(
                 field(FieldCharType::Begin)
