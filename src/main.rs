@@ -43,6 +43,9 @@ enum Command {
         /// exit 4, nothing written.
         #[arg(long)]
         strict: bool,
+        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
+        #[arg(long)]
+        no_repair: bool,
         /// Documents processed at once (default: number of cores).
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
@@ -69,6 +72,9 @@ enum Command {
         /// Treat any warning of any document as an error: exit 4, nothing written.
         #[arg(long)]
         strict: bool,
+        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
+        #[arg(long)]
+        no_repair: bool,
     },
     /// Read one report and its notes (or every document of a pack.toml manifest) and say what
     /// cleaning, structure, notes and fonts found.
@@ -84,6 +90,9 @@ enum Command {
         script: ScriptChoice,
         #[arg(long)]
         strict: bool,
+        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
+        #[arg(long)]
+        no_repair: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -116,10 +125,15 @@ fn run(cli: Cli) -> Result<u8, Error> {
             style,
             script,
             strict,
+            no_repair,
             json,
         } => {
             if baogao::pack::is_manifest(&report) {
-                let opts = baogao::pack::PackOptions { script, strict };
+                let opts = baogao::pack::PackOptions {
+                    script,
+                    strict,
+                    no_repair,
+                };
                 return pack_check(&report, &opts, json);
             }
             let style = baogao::style::Style::load(&style)?;
@@ -127,6 +141,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 notes,
                 script,
                 strict,
+                no_repair,
             };
             let r = baogao::check(&report, &opts, &style)?;
             if json {
@@ -145,9 +160,14 @@ fn run(cli: Cli) -> Result<u8, Error> {
             formats,
             script,
             strict,
+            no_repair,
         } => {
             let formats = parse_formats(&formats)?;
-            let opts = baogao::pack::PackOptions { script, strict };
+            let opts = baogao::pack::PackOptions {
+                script,
+                strict,
+                no_repair,
+            };
             let packed = baogao::pack::build(&manifest, &opts, &output, &formats)?;
             for w in &packed.warnings {
                 eprintln!("{w}");
@@ -165,6 +185,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             style,
             script,
             strict,
+            no_repair,
             jobs,
             name,
         } => {
@@ -174,6 +195,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 notes,
                 script,
                 strict,
+                no_repair,
             };
             let out = Output {
                 dir: output,

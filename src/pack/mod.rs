@@ -23,6 +23,8 @@ use std::path::{Path, PathBuf};
 pub struct PackOptions {
     pub script: ScriptChoice,
     pub strict: bool,
+    /// As `build --no-repair`.
+    pub no_repair: bool,
 }
 
 /// `baogao check MANIFEST`: the manifest's fields and each document's check report.
@@ -65,6 +67,7 @@ fn load(path: &Path, opts: &PackOptions) -> Result<Loaded> {
                 notes: d.notes.clone(),
                 script: opts.script,
                 strict: opts.strict,
+                no_repair: opts.no_repair,
             };
             prepare(&d.report, &o, &style, &fonts)
         })
