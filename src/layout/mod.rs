@@ -45,6 +45,43 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets) -> Pages {
 
 /// [`layout`] with the first page carrying folio `first_folio` (documents of a volume).
 pub fn layout_from(doc: &Document, style: &Style, fonts: &Subsets, first_folio: usize) -> Pages {
+    plan(doc, style, fonts).compose(first_folio)
+}
+
+/// A document broken into lines and planned into pages, before its folios are known (the
+/// documents of a volume are planned in parallel, then numbered).
+pub struct Planned<'a> {
+    plans: Vec<flow::PagePlan>,
+    lines: Vec<BodyLine>,
+    area: footnotes::NoteArea,
+    g: pages::Geometry,
+    m: Metrics<'a>,
+    style: &'a Style,
+}
+
+impl Planned<'_> {
+    /// How many pages the document takes.
+    pub fn pages(&self) -> usize {
+        self.plans.len()
+    }
+
+    /// The pages, the first carrying folio `first_folio`.
+    pub fn compose(&self, first_folio: usize) -> Pages {
+        let (g, m) = (&self.g, &self.m);
+        pages::compose(
+            &self.plans,
+            &self.lines,
+            &self.area,
+            g,
+            self.style,
+            m,
+            first_folio,
+        )
+    }
+}
+
+/// Break `doc` into lines and plan its pages.
+pub fn plan<'a>(doc: &Document, style: &'a Style, fonts: &'a Subsets) -> Planned<'a> {
     let g = pages::Geometry::new(style);
     let body = style.sizes.body;
     let tracking = g.pitch / body as f32 - 1.0;
@@ -104,7 +141,14 @@ pub fn layout_from(doc: &Document, style: &Style, fonts: &Subsets, first_folio: 
         pitch: note_size as f32 * 1.5,
     };
     let plans = flow::paginate(&lines, &notes, &area, g.text_height);
-    pages::compose(&plans, &lines, &area, &g, style, &m, first_folio)
+    Planned {
+        plans,
+        lines,
+        area,
+        g,
+        m,
+        style,
+    }
 }
 
 fn blank(g: &pages::Geometry) -> BodyLine {

@@ -9,6 +9,7 @@ use super::pages::{baseline, runs, Geometry};
 use crate::fonts::Subsets;
 use crate::model::Document;
 use crate::style::{Role, Style};
+use rayon::prelude::*;
 
 /// The cover: the title, then the lines under it (subtitle, issuer).
 pub struct Cover<'a> {
@@ -81,15 +82,23 @@ pub fn volume(
 ) -> Volume {
     let g = Geometry::new(style);
     let m = Metrics::new(fonts, g.pitch / style.sizes.body as f32 - 1.0);
-    // Each document, its folios decided by where it starts relative to the first.
-    let mut laid = Vec::with_capacity(parts.len());
+    // Each document planned (in parallel), its folios decided by where it starts relative to
+    // the first, then composed (in parallel).
+    let planned: Vec<_> = parts
+        .par_iter()
+        .map(|p| super::plan(p.doc, style, fonts))
+        .collect();
+    let mut firsts = Vec::with_capacity(parts.len());
     let mut run = 0;
-    for p in parts {
-        let first_folio = if continuous { run + 1 } else { 1 };
-        let pages = super::layout_from(p.doc, style, fonts, first_folio);
-        run += even(pages.frames.len());
-        laid.push((first_folio, pages));
+    for p in &planned {
+        firsts.push(if continuous { run + 1 } else { 1 });
+        run += even(p.pages());
     }
+    let laid: Vec<(usize, Pages)> = planned
+        .par_iter()
+        .zip(&firsts)
+        .map(|(p, &first)| (first, p.compose(first)))
+        .collect();
     let contents_pages = contents_lines(parts, &laid, &g, style, &m);
     let front = even(1 + contents_pages.len());
     let mut placements = Vec::new();
