@@ -6,7 +6,7 @@
 //! report.txt ──decode──▶ raw lines ──clean──▶ structure ──script──▶ attach notes ──▶ glyph check
 //!                                                                 ▲
 //! notes file (.doc/.docx/.xlsx/.xls/.ods/.csv/.txt) ──read────────┘
-//! document ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
+//! document ──▶ presentation plan ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
 //! ```
 pub mod batch;
 pub mod check_report;
@@ -19,6 +19,7 @@ pub mod model;
 pub mod pack;
 pub mod passes;
 pub mod pdf;
+pub mod present;
 pub mod read;
 pub mod render;
 pub mod script_convert;
@@ -31,8 +32,8 @@ pub use error::{Error, Result};
 use fonts::FontBook;
 use model::Document;
 use passes::{
-    attach::Attach, clean::Clean, script::ScriptChoice, script::ScriptPass, structure::Structure,
-    Pass,
+    attach::Attach, clean::Clean, glyphs::Glyphs, script::ScriptChoice, script::ScriptPass,
+    structure::Structure, Pass,
 };
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -70,7 +71,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
     }
     .run(doc, &mut report)?;
     let notes = find_notes(path, opts, &mut report)?;
-    let mut doc = match notes {
+    let doc = match notes {
         Some((file, notes_path)) => {
             let annex_title = read::notes::annex_title(&notes_path);
             Attach {
@@ -81,12 +82,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
         }
         None => doc,
     };
-    let missing = fonts.missing(&doc, style);
-    report.glyphs.missing = missing
-        .iter()
-        .map(|c| format!("U+{:04X}", *c as u32))
-        .collect();
-    fonts::mark_missing(&mut doc, &missing);
+    let doc = Glyphs { fonts, style }.run(doc, &mut report)?;
     raise_warnings(&mut report);
     if opts.strict && report.strict_failures().next().is_some() {
         return Err(Error::Strict {
@@ -219,10 +215,12 @@ pub fn write_editions(
     fonts: &FontBook,
     out: &Output,
 ) -> Result<Vec<Written>> {
-    let subsets = fonts.subset(&prepared.doc, style)?;
+    let plan = present::Plan::new(&prepared.doc, style, fonts);
+    let subsets = fonts.subset(&plan.usage)?;
     let ctx = render::RenderContext {
         style,
         fonts: &subsets,
+        plan: &plan,
         epoch: render::epoch_from_env(),
     };
     let stem = out

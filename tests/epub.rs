@@ -4,6 +4,7 @@
 use baogao::edition::Format;
 use baogao::fonts::FontBook;
 use baogao::model::{all_text, plain, Annex, Block, Document, Entry, Inline, Lead, Note, Script};
+use baogao::present::Plan;
 use baogao::render::{render, RenderContext, FIXED_EPOCH};
 use baogao::style::Style;
 use quick_xml::events::Event;
@@ -42,10 +43,12 @@ fn book() -> &'static FontBook {
 }
 
 fn render_epub(doc: &Document, style: &Style, epoch: i64) -> Vec<u8> {
-    let subsets = book().subset(doc, style).unwrap();
+    let plan = Plan::new(doc, style, book());
+    let subsets = book().subset(&plan.usage).unwrap();
     let ctx = RenderContext {
         style,
         fonts: &subsets,
+        plan: &plan,
         epoch,
     };
     render(Format::Epub, doc, &ctx).unwrap()
@@ -467,7 +470,7 @@ fn markup_characters_in_notes_and_text_survive() {
     });
     assert_eq!(
         aside,
-        "2. \u{201C}互联网+监管\u{201D}\u{FF1A}依托A&B <监管> \"在线\" 'x' +1\u{3002}"
+        "2 \u{201C}互联网+监管\u{201D}\u{FF1A}依托A&B <监管> \"在线\" 'x' +1\u{3002}"
     );
     assert!(body_text(section1).contains("\u{FF0C}A&B <c> \"q\" 'q'\u{3002}"));
     if let Some(problems) = epubcheck(&epub, "hand-built.epub") {

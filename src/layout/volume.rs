@@ -8,6 +8,7 @@ use super::metrics::Metrics;
 use super::pages::{baseline, runs, Geometry};
 use crate::fonts::Subsets;
 use crate::model::Document;
+use crate::present::Plan;
 use crate::style::{Role, Style};
 use rayon::prelude::*;
 
@@ -24,6 +25,8 @@ pub struct Cover<'a> {
 pub struct Part<'a> {
     pub label: Option<&'a str>,
     pub doc: &'a Document,
+    /// How the document is presented (its marks, footnotes, roles).
+    pub plan: &'a Plan,
 }
 
 impl Part<'_> {
@@ -86,7 +89,7 @@ pub fn volume(
     // the first, then composed (in parallel).
     let planned: Vec<_> = parts
         .par_iter()
-        .map(|p| super::plan(p.doc, style, fonts))
+        .map(|p| super::paginate(p.doc, style, fonts, p.plan))
         .collect();
     let mut firsts = Vec::with_capacity(parts.len());
     let mut run = 0;

@@ -8,9 +8,10 @@ pub use manifest::{Folios, Manifest};
 use crate::check_report::CheckReport;
 use crate::edition::{safe_stem, Format};
 use crate::error::{Error, Result};
-use crate::fonts::{usage, FontBook, Usage};
+use crate::fonts::{FontBook, Usage};
 use crate::model::{Block, Inline};
 use crate::passes::script::ScriptChoice;
+use crate::present::Plan;
 use crate::render::volume::{self, Volume};
 use crate::render::{epoch_from_env, RenderContext};
 use crate::style::Style;
@@ -129,7 +130,7 @@ pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) ->
                 .map(move |w| format!("{}: {w}", d.report.display()))
         })
         .collect();
-    let vol = Volume {
+    let mut vol = Volume {
         title: m.title.clone(),
         subtitle: m.subtitle.clone(),
         issuer: m.issuer.clone(),
@@ -140,19 +141,27 @@ pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) ->
             .zip(l.documents)
             .map(|(d, p)| (d.label.clone(), labelled(p.doc, d.label.as_deref())))
             .collect(),
+        plans: Vec::new(),
     };
+    vol.plans = vol
+        .documents
+        .par_iter()
+        .map(|(_, doc)| Plan::new(doc, &l.style, &l.fonts))
+        .collect();
     // One set of subsets for the whole volume.
     let mut u = Usage::default();
-    for (_, doc) in &vol.documents {
-        u.merge(usage(doc, &l.style));
+    for plan in &vol.plans {
+        u.merge(&plan.usage);
     }
     for (role, text) in crate::layout::volume::front_text(&vol.cover(), &vol.parts(), &l.style) {
         u.add(role, &text);
     }
-    let subsets = l.fonts.subset_usage(&u)?;
+    let subsets = l.fonts.subset(&u)?;
     let ctx = RenderContext {
         style: &l.style,
         fonts: &subsets,
+        // The front matter's roles; each document is rendered with its own plan.
+        plan: &vol.plans[0],
         epoch: epoch_from_env(),
     };
     let stem = safe_stem(&m.title);

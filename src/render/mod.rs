@@ -5,6 +5,7 @@ use crate::edition::Format;
 use crate::error::Result;
 use crate::fonts::Subsets;
 use crate::model::Document;
+use crate::present::Plan;
 use crate::style::Style;
 
 pub mod docx;
@@ -16,6 +17,8 @@ pub mod volume;
 pub struct RenderContext<'a> {
     pub style: &'a Style,
     pub fonts: &'a Subsets,
+    /// The presentation plan: marks, footnote text, font roles, folios.
+    pub plan: &'a Plan,
     /// Seconds since the Unix epoch for every date the edition carries: `SOURCE_DATE_EPOCH` when
     /// set, else [`FIXED_EPOCH`], so reruns give identical bytes.
     pub epoch: i64,

@@ -4,7 +4,7 @@ use crate::error::Result;
 use crate::model::{Block, Document};
 
 pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
-    let pages = crate::layout::layout(doc, ctx.style, ctx.fonts);
+    let pages = crate::layout::layout(doc, ctx.style, ctx.fonts, ctx.plan);
     let meta = crate::pdf::Meta {
         title: doc.title.clone(),
         // The date/speaker line under the title, else the title.

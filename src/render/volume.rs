@@ -5,6 +5,7 @@ use crate::edition::Format;
 use crate::error::Result;
 use crate::layout::volume::{Cover, Part};
 use crate::model::{Document, Script};
+use crate::present::Plan;
 
 /// What a volume holds, in the order it is bound.
 pub struct Volume {
@@ -15,6 +16,8 @@ pub struct Volume {
     pub continuous: bool,
     /// Each document with its label.
     pub documents: Vec<(Option<String>, Document)>,
+    /// Each document's presentation plan (in the order of `documents`).
+    pub plans: Vec<Plan>,
 }
 
 impl Volume {
@@ -41,11 +44,23 @@ impl Volume {
     pub fn parts(&self) -> Vec<Part<'_>> {
         self.documents
             .iter()
-            .map(|(label, doc)| Part {
+            .zip(&self.plans)
+            .map(|((label, doc), plan)| Part {
                 label: label.as_deref(),
                 doc,
+                plan,
             })
             .collect()
+    }
+
+    /// The render context of document `k`: the volume's, with that document's plan.
+    pub fn context<'a>(&'a self, k: usize, ctx: &RenderContext<'a>) -> RenderContext<'a> {
+        RenderContext {
+            style: ctx.style,
+            fonts: ctx.fonts,
+            plan: &self.plans[k],
+            epoch: ctx.epoch,
+        }
     }
 }
 

@@ -3,9 +3,11 @@
 //! - `word/styles.xml`: `w:lang` (eastAsia = the edition's script) in the run defaults;
 //!   `w:firstLineChars="200"` beside every two-character first-line indent.
 //! - `word/settings.xml`: `w:embedTrueTypeFonts`, `w:saveSubsetFonts`, `w:mirrorMargins`,
-//!   `w:footnotePr` (mark form, restart, separator ids).
-//! - `word/footnotes.xml`: separator and continuation-separator footnotes; a `w:footnoteRef`
-//!   mark opening every note.
+//!   `w:footnotePr` (separator ids).
+//! - `word/document.xml`: with custom marks, `w:customMarkFollows` on every footnote reference
+//!   (the planned mark follows it as text: docx-rs 0.4 has no such attribute).
+//! - `word/footnotes.xml`: separator and continuation-separator footnotes; with automatic
+//!   numbers, a `w:footnoteRef` mark opening every note.
 //! - `word/fontTable.xml` and its relationships, `word/fonts/*.odttf`, the odttf content type.
 //! - `docProps/core.xml`: title, language, dates from the render epoch.
 use super::fonts::{embed, font_table, font_table_rels};
@@ -13,7 +15,6 @@ use super::styles::FOOTNOTE_REFERENCE;
 use super::RenderContext;
 use crate::error::{Error, Result};
 use crate::model::Document;
-use crate::style::{MarkForm, Numbering};
 use docx_rs::XMLDocx;
 
 type Parts = Vec<(String, Vec<u8>)>;
@@ -104,20 +105,10 @@ pub fn styles(xml: &mut String, lang: &str) -> Result<()> {
     Ok(())
 }
 
-fn footnote_pr(ctx: &RenderContext, with_separators: bool) -> String {
-    let mut x = String::from("<w:footnotePr>");
-    if ctx.style.notes.mark == MarkForm::Circled {
-        x.push_str(r#"<w:numFmt w:val="decimalEnclosedCircleChinese" />"#);
-    }
-    if ctx.style.notes.numbering == Numbering::PerPage {
-        x.push_str(r#"<w:numRestart w:val="eachPage" />"#);
-    }
-    if with_separators {
-        x.push_str(r#"<w:footnote w:id="-1" /><w:footnote w:id="0" />"#);
-    }
-    x.push_str("</w:footnotePr>");
-    x
-}
+/// Footnote properties: the separator footnotes. Numbers need no format or restart: every
+/// footnote carries its planned mark ([`crate::present::marks`]).
+const FOOTNOTE_PR: &str =
+    r#"<w:footnotePr><w:footnote w:id="-1" /><w:footnote w:id="0" /></w:footnotePr>"#;
 
 pub fn settings(xml: &mut String, ctx: &RenderContext, notes: bool) -> Result<()> {
     let part = "word/settings.xml";
@@ -137,7 +128,7 @@ pub fn settings(xml: &mut String, ctx: &RenderContext, notes: bool) -> Result<()
     xml.insert_str(zoom, &format!("{flags}{tab}"));
     let mut before_compat = even;
     if notes {
-        before_compat.push_str(&footnote_pr(ctx, true));
+        before_compat.push_str(FOOTNOTE_PR);
     }
     insert(xml, part, "<w:compat>", &before_compat, false)?;
     Ok(())
@@ -152,10 +143,10 @@ fn take_element(xml: &mut String, start: &str) -> Option<String> {
     Some(el)
 }
 
-/// Footnote numbering format and restart in the section, where Word and LibreOffice read them.
-/// Also puts the footer references first in the section, where the schema wants them (docx-rs
-/// writes them last).
-pub fn document(xml: &mut String, ctx: &RenderContext) -> Result<()> {
+/// Puts the footer references first in the section, where the schema wants them (docx-rs
+/// writes them last); with `custom` marks, marks every footnote reference as followed by its
+/// mark.
+pub fn document(xml: &mut String, custom: bool) -> Result<()> {
     let part = "word/document.xml";
     let sect = xml
         .rfind("<w:sectPr")
@@ -170,20 +161,19 @@ pub fn document(xml: &mut String, ctx: &RenderContext) -> Result<()> {
         xml.replace_range(i..end, "");
     }
     xml.insert_str(open, &refs);
-    let notes = &ctx.style.notes;
-    if notes.mark == MarkForm::Superscript && notes.numbering == Numbering::Continuous {
+    if !custom {
         return Ok(());
     }
-    // After the header/footer references, before w:pgSz.
-    let at = xml[sect..]
-        .find("<w:pgSz")
-        .map(|i| sect + i)
-        .ok_or_else(|| Error::render("docx", format!("{part}: no w:pgSz")))?;
-    xml.insert_str(at, &footnote_pr(ctx, false));
+    *xml = xml.replace(
+        "<w:footnoteReference w:id=",
+        r#"<w:footnoteReference w:customMarkFollows="1" w:id="#,
+    );
     Ok(())
 }
 
-pub fn footnotes(xml: &mut String) -> Result<()> {
+/// The separator footnotes; with `automatic` numbers, each note opened by its number
+/// (`w:footnoteRef`).
+pub fn footnotes(xml: &mut String, automatic: bool) -> Result<()> {
     let part = "word/footnotes.xml";
     let open = xml
         .find("<w:footnotes")
@@ -194,6 +184,9 @@ pub fn footnotes(xml: &mut String) -> Result<()> {
         r#"<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto" /></w:pPr><w:r><w:continuationSeparator /></w:r></w:p></w:footnote>"#
     );
     xml.insert_str(open, separators);
+    if !automatic {
+        return Ok(());
+    }
     let mark = format!(
         r#"<w:r><w:rPr><w:rStyle w:val="{FOOTNOTE_REFERENCE}" /></w:rPr><w:footnoteRef /></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>"#
     );
@@ -275,7 +268,8 @@ pub fn finish(x: XMLDocx, doc: &Document, ctx: &RenderContext) -> Result<Parts> 
     let notes_declared = ct.contains("/word/footnotes.xml");
     settings(&mut se, ctx, notes_declared && has_notes)?;
     let mut dx = text("word/document.xml", x.document)?;
-    document(&mut dx, ctx)?;
+    let automatic = ctx.plan.marks_are_numbers();
+    document(&mut dx, !automatic)?;
 
     let mut parts: Parts = vec![
         ("[Content_Types].xml".into(), ct.into_bytes()),
@@ -301,7 +295,7 @@ pub fn finish(x: XMLDocx, doc: &Document, ctx: &RenderContext) -> Result<Parts> 
     ];
     if notes_declared {
         let mut fx = text("word/footnotes.xml", x.footnotes)?;
-        footnotes(&mut fx)?;
+        footnotes(&mut fx, automatic)?;
         parts.push(("word/footnotes.xml".into(), fx.into_bytes()));
     }
     // docx-rs keeps three relationship parts per kind; only those of written parts go in.

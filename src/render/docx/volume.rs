@@ -33,7 +33,7 @@ pub fn render(volume: &Volume, folios: &[usize], ctx: &RenderContext) -> Result<
     paras.extend(contents(volume, folios, &mut front, ctx));
     let mut next_para = front.next_para;
     let mut note_base = 0;
-    let mut docx = Docx::new().styles(styles::styles(style, ctx.fonts));
+    let mut docx = Docx::new().styles(styles::styles(style, ctx.fonts, &ctx.plan.roles));
     // The folio footers of a single report, registered once; every document section names them.
     let mut b = Builder::new(&empty, ctx);
     b.next_para = next_para;
@@ -49,6 +49,7 @@ pub fn render(volume: &Volume, folios: &[usize], ctx: &RenderContext) -> Result<
     }
     let n = volume.documents.len();
     for (k, (_, doc)) in volume.documents.iter().enumerate() {
+        let ctx = &volume.context(k, ctx);
         let mut b = Builder {
             doc,
             ctx,

@@ -17,7 +17,8 @@ pub fn render(volume: &Volume, ctx: &RenderContext) -> Result<Vec<u8>> {
     let cover = cover_document(volume);
     let mut files = vec![(parts_prefixed(&cover, ctx, "cover-"), None)];
     for (k, (_, doc)) in volume.documents.iter().enumerate() {
-        files.push((parts_prefixed(doc, ctx, &format!("d{}-", k + 1)), Some(k)));
+        let ctx = volume.context(k, ctx);
+        files.push((parts_prefixed(doc, &ctx, &format!("d{}-", k + 1)), Some(k)));
     }
     let entries: Vec<String> = volume.parts().iter().map(|p| p.entry()).collect();
     let mut contents = Vec::new();

@@ -2,9 +2,7 @@
 //! attachment), each an XHTML5 document with its notes as `<aside epub:type="footnote">` at its
 //! end, plus the navigation entries each part contributes.
 use super::super::RenderContext;
-use crate::fonts::circled;
 use crate::model::{plain, Block, Document, Inline};
-use crate::style::MarkForm;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -97,12 +95,16 @@ pub fn parts_prefixed(doc: &Document, ctx: &RenderContext, prefix: &str) -> Vec<
                 escape(&annex.title)
             );
             for e in &annex.entries {
-                let _ = writeln!(
-                    w.body,
-                    "<p class=\"entry\">{}.{}</p>",
-                    e.number,
-                    escape(&note_line(&e.term, &e.text))
-                );
+                w.body.push_str("<p class=\"entry\">");
+                for span in ctx.plan.annex_entry(e) {
+                    if span.role == ctx.plan.roles.body {
+                        w.body.push_str(&escape(&span.text));
+                    } else {
+                        let _ =
+                            write!(w.body, "<span class=\"term\">{}</span>", escape(&span.text));
+                    }
+                }
+                w.body.push_str("</p>\n");
             }
             w.body.push_str("</section>\n");
             let title = if annex.title.is_empty() {
@@ -114,15 +116,6 @@ pub fn parts_prefixed(doc: &Document, ctx: &RenderContext, prefix: &str) -> Vec<
         }
     }
     out
-}
-
-/// `term：text`, or the text alone when the entry has no term.
-fn note_line(term: &str, text: &str) -> String {
-    if term.is_empty() {
-        text.to_string()
-    } else {
-        format!("{term}\u{FF1A}{text}")
-    }
 }
 
 /// Reference ids across the whole edition: the first reference to note 7 is `r7`, a second one
@@ -252,7 +245,7 @@ impl<'a> PartWriter<'a> {
     }
 
     fn note_ref(&mut self, number: u32) {
-        let mark = mark(number, self.ctx);
+        let mark = self.ctx.plan.mark(number);
         if self.doc.note(number).is_none() {
             // A reference without its note: keep the number visible, link nowhere.
             let _ = write!(self.body, "<sup class=\"noteref\">{}</sup>", escape(&mark));
@@ -276,12 +269,13 @@ impl<'a> PartWriter<'a> {
                 .push_str("<section class=\"notes\" epub:type=\"footnotes\">\n");
             let p = self.prefix;
             for (number, ref_id) in &self.notes {
-                let note = self.doc.note(*number).expect("checked when referenced");
+                let plan = self.ctx.plan;
+                let text = plan.footnote(*number).expect("checked when referenced");
                 let _ = writeln!(
                     self.body,
-                    "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{p}n{number}\" class=\"note\"><p><a role=\"doc-backlink\" href=\"#{ref_id}\">{}.</a> {}</p></aside>",
-                    escape(&mark(*number, self.ctx)),
-                    escape(&note_line(&note.term, &note.text))
+                    "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{p}n{number}\" class=\"note\"><p><a role=\"doc-backlink\" href=\"#{ref_id}\">{}</a> {}</p></aside>",
+                    escape(&plan.mark(*number)),
+                    escape(text)
                 );
             }
             self.body.push_str("</section>\n");
@@ -311,19 +305,6 @@ impl<'a> PartWriter<'a> {
     }
 }
 
-/// The note mark the style asks for: Arabic digits, or circled numbers where the note face
-/// draws them (digits otherwise, so no mark is ever lost to a missing glyph).
-pub fn mark(number: u32, ctx: &RenderContext) -> String {
-    if ctx.style.notes.mark == MarkForm::Circled {
-        if let Some(c) = circled(number) {
-            if ctx.fonts.resolve(ctx.style.roles.note, c).is_some() {
-                return c.to_string();
-            }
-        }
-    }
-    number.to_string()
-}
-
 /// Escape text for XHTML element content and double- or single-quoted attributes.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -347,16 +328,6 @@ mod tests {
     #[test]
     fn escape_covers_markup_and_quotes() {
         assert_eq!(escape("a&b<c>d\"e'f+g"), "a&amp;b&lt;c&gt;d&quot;e&#39;f+g");
-    }
-
-    #[test]
-    fn circled_numbers() {
-        assert_eq!(circled(1), Some('\u{2460}'));
-        assert_eq!(circled(20), Some('\u{2473}'));
-        assert_eq!(circled(21), Some('\u{3251}'));
-        assert_eq!(circled(36), Some('\u{32B1}'));
-        assert_eq!(circled(50), Some('\u{32BF}'));
-        assert_eq!(circled(51), None);
     }
 
     #[test]
