@@ -217,11 +217,18 @@ pub fn write_editions(
 ) -> Result<Vec<Written>> {
     let plan = present::Plan::new(&prepared.doc, style, fonts);
     let subsets = fonts.subset(&plan.usage)?;
+    // The print layout, once: the PDF draws it, the EPUB marks its page breaks.
+    let paged = out
+        .formats
+        .iter()
+        .any(|f| matches!(f, Format::Pdf | Format::Epub));
+    let pages = paged.then(|| layout::layout(&prepared.doc, style, &subsets, &plan));
     let ctx = render::RenderContext {
         style,
         fonts: &subsets,
         plan: &plan,
         epoch: render::epoch_from_env(),
+        layout: pages.as_ref(),
     };
     let stem = out
         .name

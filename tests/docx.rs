@@ -33,6 +33,7 @@ fn render_doc(doc: &Document, subsets: &Subsets) -> Vec<u8> {
         fonts: subsets,
         plan: &plan,
         epoch: FIXED_EPOCH,
+        layout: None,
     };
     render(Format::Docx, doc, &ctx).unwrap()
 }
@@ -54,6 +55,7 @@ fn wuyang() -> &'static Rendered {
             fonts: &subsets,
             plan: &plan,
             epoch: FIXED_EPOCH,
+            layout: None,
         };
         let bytes = render(Format::Docx, &doc, &ctx).unwrap();
         Rendered {
@@ -507,6 +509,7 @@ fn compact_style_marks_every_footnote_with_its_circled_mark() {
         fonts: &subsets,
         plan: &plan,
         epoch: FIXED_EPOCH,
+        layout: None,
     };
     let bytes = render(Format::Docx, &doc, &ctx).unwrap();
     let main = part(&bytes, "word/document.xml").unwrap();

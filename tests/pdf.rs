@@ -29,6 +29,7 @@ fn built() -> &'static Built {
             fonts: &fonts,
             plan: &plan,
             epoch: FIXED_EPOCH,
+            layout: None,
         };
         let pdf = render(Format::Pdf, &doc, &ctx).unwrap();
         let pages = baogao::layout::layout(&doc, &style, &fonts, &plan);
@@ -225,6 +226,7 @@ fn file_is_at_most_one_megabyte_and_reruns_are_identical() {
         fonts: &fonts,
         plan: &plan,
         epoch: FIXED_EPOCH,
+        layout: None,
     };
     let again = render(Format::Pdf, &b.doc, &ctx).unwrap();
     assert!(again == b.pdf, "second render differs");

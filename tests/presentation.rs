@@ -45,6 +45,7 @@ fn build(style_name: &str) -> Editions {
         fonts: &subsets,
         plan: &plan,
         epoch: FIXED_EPOCH,
+        layout: None,
     };
     let [pdf, epub, docx] =
         [Format::Pdf, Format::Epub, Format::Docx].map(|f| render(f, &doc, &ctx).unwrap());

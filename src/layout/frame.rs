@@ -61,6 +61,8 @@ pub struct OutlineEntry {
 pub struct Pages {
     pub frames: Vec<Frame>,
     pub outline: Vec<OutlineEntry>,
+    /// Where each page's body text begins (`None`: a page of carried-over notes only).
+    pub starts: Vec<Option<super::page_starts::PageStart>>,
 }
 
 impl Pages {

@@ -5,6 +5,7 @@ pub mod footnotes;
 pub mod frame;
 pub mod linebreak;
 pub mod metrics;
+pub mod page_starts;
 pub mod pages;
 pub mod volume;
 
@@ -54,6 +55,8 @@ pub struct Paginated<'a> {
     m: Metrics<'a>,
     style: &'a Style,
     plan: &'a Plan,
+    /// Where each page starts in the document's text (the EPUB's page list).
+    starts: Vec<Option<page_starts::PageStart>>,
 }
 
 impl Paginated<'_> {
@@ -72,7 +75,9 @@ impl Paginated<'_> {
             m: &self.m,
             first_folio,
         };
-        composer.compose(&self.plans, &self.lines)
+        let mut pages = composer.compose(&self.plans, &self.lines);
+        pages.starts = self.starts.clone();
+        pages
     }
 }
 
@@ -104,7 +109,15 @@ pub fn paginate<'a>(
     if let (true, Some(annex)) = (style.attachment.append, &doc.annex) {
         paras.extend(set.annex(annex));
     }
-    let lines: Vec<BodyLine> = paras.iter().flat_map(|p| body_lines(p, &g)).collect();
+    let places = page_starts::places(doc, style);
+    debug_assert_eq!(paras.len(), places.len());
+    let mut origins = page_starts::Origins::default();
+    let mut lines: Vec<BodyLine> = Vec::new();
+    for (p, &place) in paras.iter().zip(&places) {
+        let own = body_lines(p, &g);
+        origins.paragraph(place, &own);
+        lines.extend(own);
+    }
 
     let note_size = style.sizes.note;
     let notes: BTreeMap<u32, Vec<linebreak::Line>> = doc
@@ -128,6 +141,7 @@ pub fn paginate<'a>(
         pitch: note_size as f32 * 1.5,
     };
     let plans = flow::paginate(&lines, &notes, &area, g.text_height);
+    let starts = origins.pages(&plans);
     Paginated {
         plans,
         lines,
@@ -136,6 +150,7 @@ pub fn paginate<'a>(
         m,
         style,
         plan,
+        starts,
     }
 }
 

@@ -145,7 +145,11 @@ impl Composer<'_> {
             });
         }
         link(&mut frames, &at);
-        Pages { frames, outline }
+        Pages {
+            frames,
+            outline,
+            starts: Vec::new(),
+        }
     }
 
     fn body(

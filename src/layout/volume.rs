@@ -161,7 +161,12 @@ pub fn volume(
         frames.resize_with(even(frames.len()), blank);
     }
     Volume {
-        pages: Pages { frames, outline },
+        // No page list spans the volume yet: the EPUB volume carries none.
+        pages: Pages {
+            frames,
+            outline,
+            starts: Vec::new(),
+        },
         parts: placements,
         front,
     }

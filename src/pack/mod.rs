@@ -162,6 +162,7 @@ pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) ->
         fonts: &subsets,
         // The front matter's roles; each document is rendered with its own plan.
         plan: &vol.plans[0],
+        layout: None,
         epoch: epoch_from_env(),
     };
     let stem = safe_stem(&m.title);

@@ -22,6 +22,10 @@ pub struct RenderContext<'a> {
     /// Seconds since the Unix epoch for every date the edition carries: `SOURCE_DATE_EPOCH` when
     /// set, else [`FIXED_EPOCH`], so reruns give identical bytes.
     pub epoch: i64,
+    /// The print layout, computed once per run when the PDF or the EPUB is written: the PDF
+    /// draws it, the EPUB marks where its pages begin (its page list). `None`: the PDF lays
+    /// out for itself and the EPUB has no page list.
+    pub layout: Option<&'a crate::layout::frame::Pages>,
 }
 
 /// 2000-01-01T00:00:00Z.

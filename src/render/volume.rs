@@ -60,6 +60,7 @@ impl Volume {
             fonts: ctx.fonts,
             plan: &self.plans[k],
             epoch: ctx.epoch,
+            layout: None,
         }
     }
 }

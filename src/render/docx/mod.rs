@@ -17,6 +17,7 @@ pub mod fonts;
 pub mod package;
 pub mod parts;
 pub mod styles;
+pub mod theme;
 pub mod volume;
 
 use styles::{chars_twips, family, run_fonts};
@@ -90,6 +91,9 @@ impl<'a> Builder<'a> {
                 Block::Paragraph { lead, content } => {
                     let mut p = self.paragraph(styles::BODY);
                     if let Some(lead) = lead {
+                        // The paragraph takes its lead's outline level (as the heading
+                        // styles do), so Word's navigation pane lists every run-in heading.
+                        p = p.outline_lvl(styles::outline_level(lead.level));
                         let role = roles.heading(lead.level);
                         let cs = styles::lead(lead.level);
                         for r in self.runs(&lead.content, role, Some(&cs)) {

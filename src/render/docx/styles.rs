@@ -28,6 +28,11 @@ pub fn heading(level: u8) -> String {
     format!("Heading{}", level.clamp(1, 4))
 }
 
+/// `w:outlineLvl` of a heading level (1–4): 0–3.
+pub fn outline_level(level: u8) -> usize {
+    usize::from(level.clamp(1, 4)) - 1
+}
+
 /// Character style id of a run-in lead of this level (2–4).
 pub fn lead(level: u8) -> String {
     format!("RunInHeading{}", level.clamp(2, 4))
@@ -127,7 +132,7 @@ pub fn styles(layout: &Layout, fonts: &Subsets, r: &RolePlan) -> Styles {
             ),
             sz.heading,
         )
-        .outline_lvl(i)
+        .outline_lvl(outline_level(level))
         .next(BODY);
         h.paragraph_property = h.paragraph_property.keep_next(true);
         styles = styles.add_style(h);

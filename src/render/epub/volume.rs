@@ -53,14 +53,15 @@ pub fn render(volume: &Volume, ctx: &RenderContext) -> Result<Vec<u8>> {
                     Some(_) => content,
                 };
             }
-            contents.push(content);
+            contents.push((content, Vec::new()));
         }
     }
     let book = Book {
         title: &volume.title,
-        lang: volume.script().bcp47(),
+        script: volume.script(),
         toc_name: volume.cover().contents,
         identifier: volume_identifier(volume),
+        source: None,
     };
     let stylesheet = css::stylesheet(ctx);
     package(&book, ctx, &stylesheet, contents)

@@ -1,7 +1,9 @@
 //! Content documents: the document split into parts (title part, one per level-1 section, the
 //! attachment), each an XHTML5 document with its notes as `<aside epub:type="footnote">` at its
-//! end, plus the navigation entries each part contributes.
+//! end, plus the navigation entries each part contributes. Where the print layout is known,
+//! an empty `<span epub:type="pagebreak">` marks the point where each PDF page begins.
 use super::super::RenderContext;
+use crate::layout::page_starts::Place;
 use crate::model::{plain, Block, Document, Inline};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -36,6 +38,8 @@ pub struct Part {
     pub title: String,
     /// Level-2 entries under this part's nav entry.
     pub children: Vec<NavEntry>,
+    /// Print pages (1-based) whose `page-N` marker is in this part, in order.
+    pub pages: Vec<u32>,
     /// The complete XHTML document.
     pub xhtml: String,
 }
@@ -48,13 +52,14 @@ pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
 /// [`parts`] with `prefix` before every file name and id (`d2-section-1.xhtml`, `d2-n3`): the
 /// documents of a volume share one book.
 pub fn parts_prefixed(doc: &Document, ctx: &RenderContext, prefix: &str) -> Vec<Part> {
-    let mut groups: Vec<(PartKind, Vec<&Block>)> = vec![(PartKind::Title, Vec::new())];
-    for block in &doc.blocks {
+    let mut groups: Vec<(PartKind, Vec<(usize, &Block)>)> = vec![(PartKind::Title, Vec::new())];
+    for (i, block) in doc.blocks.iter().enumerate() {
         if matches!(block, Block::Heading { level: 1, .. }) {
             groups.push((PartKind::Section, Vec::new()));
         }
-        groups.last_mut().expect("never empty").1.push(block);
+        groups.last_mut().expect("never empty").1.push((i, block));
     }
+    let breaks = page_breaks(ctx);
     let mut refs = RefIds::default();
     let mut out = Vec::new();
     let mut section = 0;
@@ -69,41 +74,39 @@ pub fn parts_prefixed(doc: &Document, ctx: &RenderContext, prefix: &str) -> Vec<
                 format!("{prefix}section-{section}.xhtml")
             }
         };
-        let mut w = PartWriter::new(doc, ctx, &file, section, &mut refs, prefix);
-        for b in &blocks {
+        let mut w = PartWriter::new(doc, ctx, &file, section, &mut refs, &breaks, prefix);
+        for &(i, b) in &blocks {
+            w.place(Place::Block(i));
             w.block(b);
         }
         let title = match kind {
             PartKind::Title if !doc.title.is_empty() => doc.title.clone(),
-            _ => blocks.first().map(|b| b.text()).unwrap_or_default(),
+            _ => blocks.first().map(|(_, b)| b.text()).unwrap_or_default(),
         };
         out.push(w.finish(kind, title));
     }
     if ctx.style.attachment.append {
         if let Some(annex) = &doc.annex {
             let file = format!("{prefix}annex.xhtml");
-            let mut w = PartWriter::new(doc, ctx, &file, section + 1, &mut refs, prefix);
+            let mut w = PartWriter::new(doc, ctx, &file, section + 1, &mut refs, &breaks, prefix);
             w.body.push_str("<section class=\"annex\">\n");
-            let _ = writeln!(
-                w.body,
-                "<p class=\"annex-label\">{}</p>",
-                escape(&annex.label)
-            );
-            let _ = writeln!(
-                w.body,
-                "<h2 class=\"annex-title\">{}</h2>",
-                escape(&annex.title)
-            );
-            for e in &annex.entries {
+            w.place(Place::AnnexLabel);
+            w.text_element("p", "annex-label", &annex.label);
+            w.place(Place::AnnexTitle);
+            w.text_element("h2", "annex-title", &annex.title);
+            for (i, e) in annex.entries.iter().enumerate() {
+                w.place(Place::AnnexEntry(i));
                 w.body.push_str("<p class=\"entry\">");
                 for span in ctx.plan.annex_entry(e) {
                     if span.role == ctx.plan.roles.body {
-                        w.body.push_str(&escape(&span.text));
+                        w.text(&span.text);
                     } else {
-                        let _ =
-                            write!(w.body, "<span class=\"term\">{}</span>", escape(&span.text));
+                        w.body.push_str("<span class=\"term\">");
+                        w.text(&span.text);
+                        w.body.push_str("</span>");
                     }
                 }
+                w.marks_due(true);
                 w.body.push_str("</p>\n");
             }
             w.body.push_str("</section>\n");
@@ -137,6 +140,40 @@ impl RefIds {
     }
 }
 
+/// The print page breaks to mark, by place: (offset in the place's EPUB text, page number), in
+/// page order.
+type Breaks = BTreeMap<Place, Vec<(usize, u32)>>;
+
+/// Where each page of the print layout begins, in the EPUB's text. A page without body text
+/// (carried-over notes only) is marked where the next one begins; one at the very end, at the
+/// end of the last place.
+fn page_breaks(ctx: &RenderContext) -> Breaks {
+    let mut out = Breaks::new();
+    let Some(layout) = ctx.layout else {
+        return out;
+    };
+    let mut waiting = Vec::new();
+    let mut last = None;
+    for (i, start) in layout.starts.iter().enumerate() {
+        waiting.push(i as u32 + 1);
+        if let Some(start) = start {
+            // The plan sets every place's text alike in both editions, so the layout's
+            // offset is the EPUB's.
+            let at = (start.place, start.offset);
+            out.entry(at.0)
+                .or_default()
+                .extend(waiting.drain(..).map(|n| (at.1, n)));
+            last = Some(at.0);
+        }
+    }
+    if let Some(place) = last {
+        out.entry(place)
+            .or_default()
+            .extend(waiting.into_iter().map(|n| (usize::MAX, n)));
+    }
+    out
+}
+
 struct PartWriter<'a> {
     doc: &'a Document,
     ctx: &'a RenderContext<'a>,
@@ -150,6 +187,11 @@ struct PartWriter<'a> {
     notes: Vec<(u32, String)>,
     children: Vec<NavEntry>,
     level2: usize,
+    pages: Vec<u32>,
+    breaks: &'a Breaks,
+    /// Page breaks still to mark in the current place, and its characters written so far.
+    pending: std::collections::VecDeque<(usize, u32)>,
+    written: usize,
 }
 
 impl<'a> PartWriter<'a> {
@@ -159,6 +201,7 @@ impl<'a> PartWriter<'a> {
         file: &str,
         section: usize,
         refs: &'a mut RefIds,
+        breaks: &'a Breaks,
         prefix: &'a str,
     ) -> Self {
         PartWriter {
@@ -172,13 +215,64 @@ impl<'a> PartWriter<'a> {
             notes: Vec::new(),
             children: Vec::new(),
             level2: 0,
+            pages: Vec::new(),
+            breaks,
+            pending: Default::default(),
+            written: 0,
         }
+    }
+
+    /// Start writing `place`: its page breaks become pending.
+    fn place(&mut self, place: Place) {
+        self.pending = self.breaks.get(&place).cloned().unwrap_or_default().into();
+        self.written = 0;
+    }
+
+    /// Mark every pending page break at or before the current character.
+    fn marks_due(&mut self, all: bool) {
+        while let Some(&(offset, n)) = self.pending.front() {
+            if !all && offset > self.written {
+                break;
+            }
+            self.pending.pop_front();
+            let _ = write!(
+                self.body,
+                "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-{n}\" aria-label=\"{n}\"/>"
+            );
+            self.pages.push(n);
+        }
+    }
+
+    /// Text of the current place, with its page breaks.
+    fn text(&mut self, t: &str) {
+        if self.pending.is_empty() {
+            self.body.push_str(&escape(t));
+            self.written += t.chars().count();
+            return;
+        }
+        let mut buf = [0u8; 4];
+        for c in t.chars() {
+            self.marks_due(false);
+            self.body.push_str(&escape(c.encode_utf8(&mut buf)));
+            self.written += 1;
+        }
+    }
+
+    /// `<tag class="class">text</tag>` for text without inlines (the annex).
+    fn text_element(&mut self, tag: &str, class: &str, text: &str) {
+        let _ = write!(self.body, "<{tag} class=\"{class}\">");
+        self.text(text);
+        self.marks_due(true);
+        let _ = writeln!(self.body, "</{tag}>");
     }
 
     fn block(&mut self, block: &Block) {
         match block {
             Block::Raw { text, .. } => {
-                let _ = writeln!(self.body, "<p>{}</p>", escape(text));
+                self.body.push_str("<p>");
+                self.text(text);
+                self.marks_due(true);
+                self.body.push_str("</p>\n");
             }
             Block::Title(c) => self.element("h1", "title", None, c),
             Block::Subtitle(c) => self.element("p", "subtitle", None, c),
@@ -209,6 +303,7 @@ impl<'a> PartWriter<'a> {
                     self.body.push_str("</span>");
                 }
                 self.inlines(content);
+                self.marks_due(true);
                 self.body.push_str("</p>\n");
             }
         }
@@ -232,14 +327,18 @@ impl<'a> PartWriter<'a> {
         }
         self.body.push('>');
         self.inlines(content);
+        self.marks_due(true);
         let _ = writeln!(self.body, "</{tag}>");
     }
 
     fn inlines(&mut self, content: &[Inline]) {
         for i in content {
             match i {
-                Inline::Text(t) => self.body.push_str(&escape(t)),
-                Inline::NoteRef(n) => self.note_ref(*n),
+                Inline::Text(t) => self.text(t),
+                Inline::NoteRef(n) => {
+                    self.marks_due(false);
+                    self.note_ref(*n)
+                }
             }
         }
     }
@@ -300,6 +399,7 @@ impl<'a> PartWriter<'a> {
             file: self.file,
             title,
             children: self.children,
+            pages: self.pages,
             xhtml,
         }
     }
