@@ -52,6 +52,11 @@ enum Command {
         /// File stem of the editions (default: the report's title). Only with a single report.
         #[arg(long, value_name = "STEM")]
         name: Option<String>,
+        /// Title of the editions when the text has no title line (default: the file's stem,
+        /// with a no-title warning); given, it also replaces the title line's text in the
+        /// editions' metadata and names. Only with a single report.
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
     },
     /// Bind the documents a pack.toml manifest lists (one session's reports) into one volume:
     /// cover, contents, each document on a right-hand page. A document that fails stops the
@@ -96,6 +101,9 @@ enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Title of the editions (see `build --title`).
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
     },
 }
 
@@ -127,6 +135,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             strict,
             no_repair,
             json,
+            title,
         } => {
             if baogao::pack::is_manifest(&report) {
                 let opts = baogao::pack::PackOptions {
@@ -141,6 +150,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 notes,
                 script,
                 strict,
+                title,
                 no_repair,
             };
             let r = baogao::check(&report, &opts, &style)?;
@@ -188,6 +198,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             no_repair,
             jobs,
             name,
+            title,
         } => {
             let formats = parse_formats(&formats)?;
             let style = baogao::style::Style::load(&style)?;
@@ -195,6 +206,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 notes,
                 script,
                 strict,
+                title,
                 no_repair,
             };
             let out = Output {

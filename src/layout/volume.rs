@@ -33,8 +33,8 @@ impl Part<'_> {
     /// The contents entry and outline title: `label　title`.
     pub fn entry(&self) -> String {
         match self.label {
-            Some(l) => format!("{l}\u{3000}{}", self.doc.title),
-            None => self.doc.title.clone(),
+            Some(l) => format!("{l}\u{3000}{}", self.doc.title()),
+            None => self.doc.title(),
         }
     }
 }
@@ -69,7 +69,7 @@ pub fn front_text(cover: &Cover, parts: &[Part], style: &Style) -> Vec<(Role, St
     out.extend(cover.issuer.map(|s| (r.salutation, s.to_string())));
     for p in parts {
         out.extend(p.label.map(|l| (r.heading1, format!("{l}\u{3000}"))));
-        out.push((r.body, p.doc.title.clone()));
+        out.push((r.body, p.doc.title()));
     }
     out
 }
@@ -265,7 +265,7 @@ fn contents_lines(
             .unwrap_or_default();
         let hang: f32 = label.iter().map(|pc| pc.advance).sum();
         let mut lines = break_lines(
-            &m.pieces(r.body, &p.doc.title, size),
+            &m.pieces(r.body, &p.doc.title(), size),
             room - hang,
             0.0,
             false,

@@ -69,6 +69,7 @@ fn load(path: &Path, opts: &PackOptions) -> Result<Loaded> {
                 script: opts.script,
                 strict: opts.strict,
                 no_repair: opts.no_repair,
+                title: None,
             };
             prepare(&d.report, &o, &style, &fonts)
         })

@@ -126,10 +126,8 @@ fn pdf(
 ) -> Result<Vec<u8>> {
     let meta = crate::pdf::Meta {
         title: volume.title.clone(),
-        subject: volume
-            .subtitle
-            .clone()
-            .unwrap_or_else(|| volume.title.clone()),
+        subject: volume.subtitle.clone(),
+        author: volume.issuer.clone(),
         lang: volume.script().bcp47().to_string(),
         epoch: ctx.epoch,
     };

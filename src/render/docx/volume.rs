@@ -63,7 +63,7 @@ pub fn render(volume: &Volume, folios: &[usize], ctx: &RenderContext) -> Result<
         if paras.is_empty() {
             return Err(Error::render(
                 "docx",
-                format!("{}: no paragraph", doc.title),
+                format!("{}: no paragraph", doc.title()),
             ));
         }
         let mark = bookmark(k);
@@ -89,7 +89,7 @@ pub fn render(volume: &Volume, folios: &[usize], ctx: &RenderContext) -> Result<
         }
     }
     let all = Document {
-        title: volume.title.clone(),
+        edition_title: Some(volume.title.clone()),
         script: volume.script(),
         blocks: volume
             .documents

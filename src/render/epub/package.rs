@@ -38,6 +38,10 @@ pub struct Book<'a> {
     pub identifier: uuid::Uuid,
     /// `dc:source` (the print edition) when the book carries a page list.
     pub source: Option<String>,
+    /// From the front matter: the speaker (creator), the meeting (description), the date.
+    pub author: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A content document with the print pages that begin in it (label, href).
@@ -74,8 +78,17 @@ pub fn build(
         contents.push((content, pages));
     }
     let pages = parts.iter().map(|p| p.pages.len()).sum::<usize>() > 0;
+    let front = crate::front_matter::of(doc);
+    let title = doc.title();
     let book = Book {
-        title: &doc.title,
+        author: front.speaker.map(|s| s.to_string()),
+        description: front.meeting.map(|s| s.to_string()),
+        date: front
+            .date
+            .and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d))
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc()),
+        title: &title,
         script: doc.script,
         toc_name: toc_name(doc),
         identifier: identifier(doc),
@@ -95,6 +108,15 @@ pub fn package(
     let mut b = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
     b.epub_version(EpubVersion::V30);
     b.set_title(book.title.to_string());
+    if let Some(a) = &book.author {
+        b.add_author(a.clone());
+    }
+    if let Some(d) = &book.description {
+        b.add_description(d.clone());
+    }
+    if let Some(day) = book.date {
+        b.set_publication_date(day);
+    }
     b.add_language(book.script.bcp47());
     b.set_generator(format!("baogao {}", env!("CARGO_PKG_VERSION")));
     b.set_toc_name(book.toc_name);
@@ -203,7 +225,10 @@ fn print_source(doc: &Document, ctx: &RenderContext) -> String {
     let pg = &ctx.style.page;
     format!(
         "{} (PDF, {} \u{00D7} {} mm, {})",
-        doc.title, pg.width_mm, pg.height_mm, ctx.style.name
+        doc.title(),
+        pg.width_mm,
+        pg.height_mm,
+        ctx.style.name
     )
 }
 
@@ -213,7 +238,7 @@ pub fn identifier(doc: &Document) -> uuid::Uuid {
     let mut h = Sha256::new();
     h.update(doc.script.bcp47().as_bytes());
     h.update([0]);
-    h.update(doc.title.as_bytes());
+    h.update(doc.title().as_bytes());
     h.update([0]);
     h.update(all_text(doc).as_bytes());
     let digest = h.finalize();

@@ -62,6 +62,9 @@ pub fn render(volume: &Volume, ctx: &RenderContext) -> Result<Vec<u8>> {
         toc_name: volume.cover().contents,
         identifier: volume_identifier(volume),
         source: None,
+        author: volume.issuer.clone(),
+        description: volume.subtitle.clone(),
+        date: None,
     };
     let stylesheet = css::stylesheet(ctx);
     package(&book, ctx, &stylesheet, contents)
@@ -74,7 +77,7 @@ fn cover_document(volume: &Volume) -> Document {
     blocks.extend(volume.subtitle.as_deref().map(line));
     blocks.extend(volume.issuer.as_deref().map(line));
     let mut doc = Document::new(blocks);
-    doc.title = volume.title.clone();
+    doc.edition_title = Some(volume.title.clone());
     doc.script = volume.script();
     doc
 }
