@@ -10,6 +10,7 @@
 //! ```
 pub mod batch;
 pub mod check_report;
+pub mod cjk;
 pub mod date;
 pub mod edition;
 pub mod error;
@@ -22,8 +23,8 @@ pub mod read;
 pub mod render;
 pub mod script_convert;
 pub mod style;
-pub mod summary;
 
+pub use batch::{build, Batch, Done, Observer, Outcome};
 use check_report::CheckReport;
 use edition::Format;
 pub use error::{Error, Result};
@@ -51,13 +52,32 @@ pub struct Options {
 pub struct Prepared {
     pub doc: Document,
     pub report: CheckReport,
+    /// The title the editions are named from ([`edition::name`]): cleaned and script-converted,
+    /// taken before any glyph substitution.
+    pub title: String,
 }
 
 /// Read one report, run every pass, attach its notes and check glyph coverage.
 pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> Result<Prepared> {
-    let (doc, input) = read::report(path)?;
+    let (doc, encoding) = read::report(path)?;
+    prepare_read(path, doc, encoding, opts, style, fonts)
+}
+
+/// [`prepare`] for a report already read (`doc` its raw lines, decoded from `encoding`).
+pub fn prepare_read(
+    path: &Path,
+    doc: Document,
+    encoding: String,
+    opts: &Options,
+    style: &Style,
+    fonts: &FontBook,
+) -> Result<Prepared> {
     let mut report = CheckReport {
-        input,
+        input: check_report::InputInfo {
+            path: path.display().to_string(),
+            encoding,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let doc = Clean.run(doc, &mut report)?;
@@ -68,8 +88,9 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
     .run(doc, &mut report)?;
     let notes = find_notes(path, opts, &mut report)?;
     let mut doc = match notes {
-        Some((file, notes_path)) => {
+        Some((mut file, notes_path)) => {
             let annex_title = read::notes::annex_title(&notes_path);
+            passes::clean::notes::entries(&mut file.entries);
             Attach {
                 entries: file.entries,
                 annex_title,
@@ -78,6 +99,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
         }
         None => doc,
     };
+    let title = doc.title.clone();
     let missing = fonts.missing(&doc, style);
     report.glyphs.missing = missing
         .iter()
@@ -91,7 +113,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
             warnings: report.strict_failures().map(|w| w.to_string()).collect(),
         });
     }
-    Ok(Prepared { doc, report })
+    Ok(Prepared { doc, report, title })
 }
 
 /// Warnings that follow from what the passes recorded (passes may also raise their own).
@@ -180,9 +202,9 @@ fn find_notes(
 /// `baogao check`: the report of one document.
 pub fn check(path: &Path, opts: &Options, style: &Style) -> Result<CheckReport> {
     // An unreadable report is refused before the fonts (tens of MB) are loaded.
-    read::report(path)?;
+    let (doc, encoding) = read::report(path)?;
     let fonts = FontBook::load(style)?;
-    Ok(prepare(path, opts, style, &fonts)?.report)
+    Ok(prepare_read(path, doc, encoding, opts, style, &fonts)?.report)
 }
 
 /// Where editions go and what they are called.
@@ -190,7 +212,7 @@ pub fn check(path: &Path, opts: &Options, style: &Style) -> Result<CheckReport> 
 pub struct Output {
     pub dir: PathBuf,
     pub formats: Vec<Format>,
-    /// File stem override (single report only).
+    /// File stem (`--name`, single report only; a batch sets each document's stem here).
     pub name: Option<String>,
 }
 
@@ -214,10 +236,11 @@ pub fn write_editions(
         fonts: &subsets,
         epoch: render::epoch_from_env(),
     };
-    let stem = out
-        .name
-        .clone()
-        .unwrap_or_else(|| edition::safe_stem(&prepared.doc.title));
+    let source = edition::name::Source {
+        title: prepared.title.clone(),
+        folder: None,
+    };
+    let stem = edition::name::stems(&[source], out.name.as_deref()).remove(0);
     Ok(out
         .formats
         .par_iter()

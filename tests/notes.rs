@@ -13,12 +13,21 @@ fn repo(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
 }
 
+/// Entries as the pipeline sees them: the readers' raw entries, then the clean pass's
+/// punctuation rule.
+fn cleaned(mut file: NotesFile) -> NotesFile {
+    baogao::passes::clean::notes::entries(&mut file.entries);
+    file
+}
+
 /// Read in a thread with a generous timeout: a hang fails the test instead of stalling it.
 fn read_guarded(bytes: Vec<u8>, name: &str) -> Result<NotesFile, String> {
     let (tx, rx) = mpsc::channel();
     let name = PathBuf::from(name);
     std::thread::spawn(move || {
-        let r = notes::read_bytes(&bytes, &name).map_err(|e| e.to_string());
+        let r = notes::read_bytes(&bytes, &name)
+            .map(cleaned)
+            .map_err(|e| e.to_string());
         let _ = tx.send(r);
     });
     rx.recv_timeout(Duration::from_secs(120))
@@ -37,7 +46,7 @@ fn pairs(entries: &[Entry]) -> Vec<(u32, String, String)> {
 }
 
 fn reference() -> Vec<Entry> {
-    let file = notes::read(&repo(BESIDE_REPORT)).unwrap();
+    let file = cleaned(notes::read(&repo(BESIDE_REPORT)).unwrap());
     assert_eq!(file.format, "doc");
     file.entries
 }

@@ -15,9 +15,11 @@
 //! 6. leading and trailing whitespace of each line is stripped (whitespace only: not a loss).
 use super::Pass;
 use crate::check_report::{CheckReport, Cleaning, Removed, Suspicious};
+use crate::cjk::{is_han, is_title_line};
 use crate::error::Result;
 use crate::model::{Block, Document};
 
+pub mod notes;
 pub mod pinyin;
 pub mod suspicious;
 
@@ -29,7 +31,7 @@ impl Pass for Clean {
     }
     fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
         let title_at = doc.blocks.iter().position(|b| match b {
-            Block::Raw { text, .. } => is_title_line(&strip_glosses(text)),
+            Block::Raw { text, .. } => opens_report(text),
             _ => false,
         });
         let mut blocks = Vec::with_capacity(doc.blocks.len());
@@ -53,19 +55,10 @@ impl Pass for Clean {
     }
 }
 
-/// The title line: the first short line ending in 报告 or 報告.
-pub fn is_title_line(line: &str) -> bool {
-    let t = line.trim();
-    t.chars().count() <= 40 && (t.ends_with("报告") || t.ends_with("報告"))
-}
-
-/// A Han (CJK ideograph) character, in any of the unified blocks or the compatibility block.
-pub fn is_han(c: char) -> bool {
-    matches!(c,
-        '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{3134F}')
+/// A raw line is the report's title line once its pinyin glosses are set aside (a batch uses
+/// this to tell reports from other `.txt` files in a folder).
+pub fn opens_report(raw: &str) -> bool {
+    is_title_line(&strip_glosses(raw))
 }
 
 /// A character of the line being cleaned, with its 1-based column in the raw line.
@@ -132,9 +125,9 @@ fn strip_glosses(raw: &str) -> String {
     s
 }
 
-/// The full-width form of a mark this pass converts (the same table the notes readers use).
+/// The full-width form of a mark this pass converts.
 fn full_width(c: char) -> char {
-    crate::read::notes::punct::wide(c).unwrap_or(c)
+    crate::cjk::full_width(c).unwrap_or(c)
 }
 
 /// Step 4. Returns how many marks changed.

@@ -16,9 +16,9 @@
 //!   `report.structure.attachment`.
 use super::Pass;
 use crate::check_report::{CheckReport, Heading};
+use crate::cjk::is_title_line;
 use crate::error::Result;
 use crate::model::{Block, Document, Inline, Lead};
-use crate::passes::clean::is_title_line;
 
 pub struct Structure;
 

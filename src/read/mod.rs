@@ -1,5 +1,4 @@
 //! Readers: bytes → text, report text → raw blocks, notes file → entries.
-use crate::check_report::InputInfo;
 use crate::error::{Error, Result};
 use crate::model::{Block, Document};
 use std::path::Path;
@@ -8,8 +7,9 @@ pub mod decode;
 pub mod discover;
 pub mod notes;
 
-/// Read a report file into raw blocks (one per source line, numbered from 1).
-pub fn report(path: &Path) -> Result<(Document, InputInfo)> {
+/// Read a report file into raw blocks (one per source line, numbered from 1), with the name of
+/// the encoding it was decoded from (`UTF-8`, `GB18030`, …).
+pub fn report(path: &Path) -> Result<(Document, String)> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
     let decoded = decode::decode(&bytes, path)?;
     let blocks = decoded
@@ -21,10 +21,5 @@ pub fn report(path: &Path) -> Result<(Document, InputInfo)> {
             text: line.to_string(),
         })
         .collect();
-    let info = InputInfo {
-        path: path.display().to_string(),
-        encoding: decoded.encoding,
-        ..Default::default()
-    };
-    Ok((Document::new(blocks), info))
+    Ok((Document::new(blocks), decoded.encoding))
 }
