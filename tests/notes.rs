@@ -390,3 +390,17 @@ fn refused_in_one_line(p: &Path, name: &str) {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn readers_hand_on_raw_entries_with_either_colon_and_this_pass_normalises_them() {
+    let text = "1.三保(三项):保运转,保工资\n2.双减\u{FF1A}减轻作业负担(校外培训)";
+    let path = std::path::Path::new("notes.txt");
+    let mut file = notes::read_bytes(text.as_bytes(), path).unwrap();
+    assert_eq!(file.entries[0].term, "三保(三项)");
+    assert_eq!(file.entries[0].text, "保运转,保工资");
+    assert_eq!(file.entries[1].term, "双减");
+    assert_eq!(baogao::passes::clean::notes::entries(&mut file.entries), 5);
+    assert_eq!(file.entries[0].term, "三保\u{FF08}三项\u{FF09}");
+    assert_eq!(file.entries[0].text, "保运转\u{FF0C}保工资");
+    assert_eq!(file.entries[1].text, "减轻作业负担\u{FF08}校外培训\u{FF09}");
+}

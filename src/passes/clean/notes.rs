@@ -68,18 +68,4 @@ mod tests {
         assert_eq!(one("增长", "增长1,000元").text, "增长1,000元");
         assert_eq!(one("三保(三项)", "保运转").term, "三保\u{FF08}三项\u{FF09}");
     }
-
-    #[test]
-    fn readers_hand_on_raw_entries_with_either_colon_and_this_pass_normalises_them() {
-        let text = "1.三保(三项):保运转,保工资\n2.双减\u{FF1A}减轻作业负担(校外培训)";
-        let path = std::path::Path::new("notes.txt");
-        let mut file = crate::read::notes::read_bytes(text.as_bytes(), path).unwrap();
-        assert_eq!(file.entries[0].term, "三保(三项)");
-        assert_eq!(file.entries[0].text, "保运转,保工资");
-        assert_eq!(file.entries[1].term, "双减");
-        assert_eq!(entries(&mut file.entries), 5);
-        assert_eq!(file.entries[0].term, "三保\u{FF08}三项\u{FF09}");
-        assert_eq!(file.entries[0].text, "保运转\u{FF0C}保工资");
-        assert_eq!(file.entries[1].text, "减轻作业负担\u{FF08}校外培训\u{FF09}");
-    }
 }
