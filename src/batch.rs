@@ -79,8 +79,7 @@ pub fn build(batch: &Batch, style: &Style, observer: &dyn Observer) -> Result<Ve
             .into_par_iter()
             .map(|d| d.prepare(&batch.opts, style, &fonts))
             .collect();
-        let sources: Vec<name::Source> = prepared.iter().map(|p| p.source()).collect();
-        let stems = name::stems(&sources, batch.out.name.as_deref());
+        let stems = stems(&prepared, batch.out.name.as_deref());
         prepared
             .into_par_iter()
             .zip(stems)
@@ -157,6 +156,21 @@ struct Prepared1 {
     time: Duration,
 }
 
+/// Each document's stem, by the one naming function; a failed document takes none.
+fn stems(docs: &[Prepared1], given: Option<&str>) -> Vec<String> {
+    let sources: Vec<name::Source> = docs
+        .iter()
+        .filter_map(|d| d.prepared.as_ref().ok().map(Prepared::name_source))
+        .collect();
+    let mut named = name::stems(&sources, given).into_iter();
+    docs.iter()
+        .map(|d| match d.prepared {
+            Ok(_) => named.next().unwrap_or_default(),
+            Err(_) => String::new(),
+        })
+        .collect()
+}
+
 impl Read {
     fn prepare(self, opts: &Options, style: &Style, fonts: &FontBook) -> Prepared1 {
         let start = Instant::now();
@@ -172,21 +186,6 @@ impl Read {
 }
 
 impl Prepared1 {
-    fn source(&self) -> name::Source {
-        name::Source {
-            title: self
-                .prepared
-                .as_ref()
-                .map(|p| p.title.clone())
-                .unwrap_or_default(),
-            folder: self
-                .path
-                .parent()
-                .and_then(|f| f.file_name())
-                .map(|f| f.to_string_lossy().into_owned()),
-        }
-    }
-
     fn write(self, stem: String, batch: &Batch, style: &Style, fonts: &FontBook) -> Outcome {
         let start = Instant::now();
         let result = self.prepared.and_then(|prepared| {

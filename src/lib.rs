@@ -57,6 +57,28 @@ pub struct Prepared {
     pub title: String,
 }
 
+impl Prepared {
+    /// What the editions are named from ([`edition::name::stems`]): the title (the report's file
+    /// name when it has none) and the report's folder.
+    pub fn name_source(&self) -> edition::name::Source {
+        let path = Path::new(&self.report.input.path);
+        let title = if self.title.trim().is_empty() {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        } else {
+            self.title.clone()
+        };
+        edition::name::Source {
+            title,
+            folder: path
+                .parent()
+                .and_then(|f| f.file_name())
+                .map(|f| f.to_string_lossy().into_owned()),
+        }
+    }
+}
+
 /// Read one report, run every pass, attach its notes and check glyph coverage.
 pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> Result<Prepared> {
     let (doc, encoding) = read::report(path)?;
@@ -236,11 +258,7 @@ pub fn write_editions(
         fonts: &subsets,
         epoch: render::epoch_from_env(),
     };
-    let source = edition::name::Source {
-        title: prepared.title.clone(),
-        folder: None,
-    };
-    let stem = edition::name::stems(&[source], out.name.as_deref()).remove(0);
+    let stem = edition::name::stems(&[prepared.name_source()], out.name.as_deref()).remove(0);
     Ok(out
         .formats
         .par_iter()
