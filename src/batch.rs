@@ -75,7 +75,7 @@ pub fn build(batch: &Batch, style: &Style, observer: &dyn Observer) -> Result<Ve
     temp::remove_stale(&batch.out.dir, started);
     let fonts = FontBook::load(style)?;
     Ok(pool.install(|| {
-        let prepared: Vec<Prepared1> = docs
+        let prepared: Vec<Passed> = docs
             .into_par_iter()
             .map(|d| d.prepare(&batch.opts, style, &fonts))
             .collect();
@@ -150,14 +150,14 @@ fn has_title(doc: &Document) -> bool {
 }
 
 /// A document after the passes (or its failure).
-struct Prepared1 {
+struct Passed {
     path: PathBuf,
     prepared: Result<Prepared>,
     time: Duration,
 }
 
 /// Each document's stem, by the one naming function; a failed document takes none.
-fn stems(docs: &[Prepared1], given: Option<&str>) -> Vec<String> {
+fn stems(docs: &[Passed], given: Option<&str>) -> Vec<String> {
     let sources: Vec<name::Source> = docs
         .iter()
         .filter_map(|d| d.prepared.as_ref().ok().map(Prepared::name_source))
@@ -172,12 +172,12 @@ fn stems(docs: &[Prepared1], given: Option<&str>) -> Vec<String> {
 }
 
 impl Read {
-    fn prepare(self, opts: &Options, style: &Style, fonts: &FontBook) -> Prepared1 {
+    fn prepare(self, opts: &Options, style: &Style, fonts: &FontBook) -> Passed {
         let start = Instant::now();
         let prepared = self
             .read
             .and_then(|(doc, enc)| prepare_read(&self.path, doc, enc, opts, style, fonts));
-        Prepared1 {
+        Passed {
             path: self.path,
             prepared,
             time: self.time + start.elapsed(),
@@ -185,7 +185,7 @@ impl Read {
     }
 }
 
-impl Prepared1 {
+impl Passed {
     fn write(self, stem: String, batch: &Batch, style: &Style, fonts: &FontBook) -> Outcome {
         let start = Instant::now();
         let result = self.prepared.and_then(|prepared| {
