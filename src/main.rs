@@ -45,6 +45,9 @@ enum Command {
         /// exit 4, nothing written.
         #[arg(long)]
         strict: bool,
+        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
+        #[arg(long)]
+        no_repair: bool,
         /// Documents processed at once (default: number of cores).
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
@@ -65,6 +68,9 @@ enum Command {
         script: ScriptChoice,
         #[arg(long)]
         strict: bool,
+        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
+        #[arg(long)]
+        no_repair: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -97,6 +103,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             style,
             script,
             strict,
+            no_repair,
             json,
         } => {
             let style = baogao::style::Style::load(&style)?;
@@ -104,6 +111,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 notes,
                 script,
                 strict,
+                no_repair,
             };
             let r = baogao::check(&report, &opts, &style)?;
             if json {
@@ -124,6 +132,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             style,
             script,
             strict,
+            no_repair,
             jobs,
             name,
         } => {
@@ -140,6 +149,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 notes,
                 script,
                 strict,
+                no_repair,
             };
             let out = Output {
                 dir: output,
