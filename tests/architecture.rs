@@ -26,19 +26,45 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Readers: bytes in, raw text and entries out. Never the passes or the check report.
     ("read", &["error", "model", "cjk", "script_convert"]),
     // Passes: the model in and out, each change counted in the check report. Never a reader.
+    // (The glyph check reads the fonts through the presentation plan.)
     (
         "passes",
-        &["error", "model", "check_report", "cjk", "script_convert"],
+        &[
+            "error",
+            "model",
+            "check_report",
+            "cjk",
+            "script_convert",
+            "fonts",
+            "present",
+            "style",
+        ],
     ),
-    ("fonts", &["error", "style", "model", "cjk"]),
+    // Fonts know faces and characters per role, not the model.
+    ("fonts", &["error", "style", "cjk"]),
+    // The presentation plan: every decision of how the model looks, taken once.
+    ("present", &["error", "style", "fonts", "model", "cjk"]),
     // Layout decides; it never draws (no pdf, no writer).
-    ("layout", &["error", "style", "fonts", "model", "cjk"]),
+    (
+        "layout",
+        &["error", "style", "fonts", "model", "present", "cjk"],
+    ),
     // pdf draws frames; it does not know the model.
     ("pdf", &["error", "style", "fonts", "layout", "date"]),
     (
         "render",
         &[
-            "error", "style", "fonts", "model", "layout", "pdf", "date", "edition", "cjk",
+            "error",
+            "style",
+            "fonts",
+            "model",
+            "present",
+            "layout",
+            "pdf",
+            "date",
+            "edition",
+            "cjk",
+            "script_convert",
         ],
     ),
     ("edition", &["error"]),
