@@ -11,7 +11,7 @@
 use crate::edition::{name, temp, Format};
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
-use crate::model::{Block, Document};
+use crate::read::Line;
 use crate::style::Style;
 use crate::{prepare_read, write_editions, Options, Output, Prepared};
 use rayon::prelude::*;
@@ -66,9 +66,10 @@ pub fn build(batch: &Batch, style: &Style, observer: &dyn Observer) -> Result<Ve
         .build()
         .map_err(|e| Error::Usage(format!("--jobs: {e}")))?;
     let docs = pool.install(|| read_all(&batch.reports, found))?;
-    if docs.len() > 1 && (batch.opts.notes.is_some() || batch.out.name.is_some()) {
+    let single_only = batch.opts.notes.is_some() || batch.out.name.is_some();
+    if docs.len() > 1 && (single_only || batch.opts.title.is_some()) {
         return Err(Error::Usage(
-            "--notes and --name go with a single report".into(),
+            "--notes, --name and --title go with a single report".into(),
         ));
     }
     observer.documents(docs.len());
@@ -102,7 +103,7 @@ struct Found {
 /// A document read once (or its failure), in input order.
 struct Read {
     path: PathBuf,
-    read: Result<(Document, String)>,
+    read: Result<(Vec<Line>, String)>,
     time: Duration,
 }
 
@@ -117,7 +118,7 @@ fn read_all(inputs: &[PathBuf], found: Vec<Found>) -> Result<Vec<Read>> {
             let read = crate::read::report(&f.path);
             let report = f.folder.is_none()
                 || match &read {
-                    Ok((doc, _)) => has_title(doc),
+                    Ok((lines, _)) => has_title(lines),
                     Err(_) => true,
                 };
             let r = Read {
@@ -142,11 +143,10 @@ fn read_all(inputs: &[PathBuf], found: Vec<Found>) -> Result<Vec<Read>> {
         .collect())
 }
 
-fn has_title(doc: &Document) -> bool {
-    doc.blocks.iter().any(|b| match b {
-        Block::Raw { text, .. } => crate::passes::clean::opens_report(text),
-        _ => false,
-    })
+fn has_title(lines: &[Line]) -> bool {
+    lines
+        .iter()
+        .any(|l| crate::passes::clean::opens_report(&l.text))
 }
 
 /// A document after the passes (or its failure).
@@ -176,7 +176,7 @@ impl Read {
         let start = Instant::now();
         let prepared = self
             .read
-            .and_then(|(doc, enc)| prepare_read(&self.path, doc, enc, opts, style, fonts));
+            .and_then(|(lines, enc)| prepare_read(&self.path, lines, enc, opts, style, fonts));
         Passed {
             path: self.path,
             prepared,

@@ -3,7 +3,7 @@
 //!
 //! Pipeline (pandoc's shape): readers → one [`model::Document`] → passes → writers.
 //! ```text
-//! report.txt ──decode──▶ raw lines ──clean──▶ structure ──script──▶ attach notes ──▶ glyph check
+//! report.txt ──decode──▶ lines ──clean──▶ structure (blocks) ──script──▶ attach notes ──▶ glyph check
 //!                                                                 ▲
 //! notes file (.doc/.docx/.xlsx/.xls/.ods/.csv/.txt) ──read────────┘
 //! document ──▶ presentation plan ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
@@ -15,6 +15,7 @@ pub mod date;
 pub mod edition;
 pub mod error;
 pub mod fonts;
+pub mod front_matter;
 pub mod layout;
 pub mod model;
 pub mod passes;
@@ -47,6 +48,8 @@ pub struct Options {
     pub script: ScriptChoice,
     /// Unmatched notes are an error.
     pub strict: bool,
+    /// Edition title (`--title`); default: the text's title line, else the file's stem.
+    pub title: Option<String>,
     /// Leave corrupted spans as found instead of repairing them from their bytes.
     pub no_repair: bool,
 }
@@ -84,14 +87,14 @@ impl Prepared {
 
 /// Read one report, run every pass, attach its notes and check glyph coverage.
 pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> Result<Prepared> {
-    let (doc, encoding) = read::report(path)?;
-    prepare_read(path, doc, encoding, opts, style, fonts)
+    let (lines, encoding) = read::report(path)?;
+    prepare_read(path, lines, encoding, opts, style, fonts)
 }
 
-/// [`prepare`] for a report already read (`doc` its raw lines, decoded from `encoding`).
+/// [`prepare`] for a report already read (its `lines`, decoded from `encoding`).
 pub fn prepare_read(
     path: &Path,
-    doc: Document,
+    lines: Vec<read::Line>,
     encoding: String,
     opts: &Options,
     style: &Style,
@@ -105,12 +108,14 @@ pub fn prepare_read(
         },
         ..Default::default()
     };
-    let doc = Clean.run_repairing(doc, &mut report, !opts.no_repair)?;
-    let doc = Structure.run(doc, &mut report)?;
+    let lines = Clean.run_repairing(lines, &mut report, !opts.no_repair)?;
+    let doc = Structure.run(lines, &mut report)?;
     let doc = ScriptPass {
         choice: opts.script,
     }
     .run(doc, &mut report)?;
+    let mut doc = doc;
+    passes::structure::title::edition_title(&mut doc, opts.title.as_deref(), path, &mut report);
     let notes = find_notes(path, opts, &mut report)?;
     let doc = match notes {
         Some((mut file, notes_path)) => {
@@ -122,10 +127,10 @@ pub fn prepare_read(
             }
             .run(doc, &mut report)?
         }
-        None => doc,
+        None => passes::structure::annex::attach_glossary(doc, opts.notes.is_some(), &mut report)?,
     };
     // Named before the glyph check: names never depend on the fonts.
-    let title = doc.title.clone();
+    let title = doc.title();
     let doc = Glyphs { fonts, style }.run(doc, &mut report)?;
     raise_warnings(&mut report);
     if opts.strict && report.strict_failures().next().is_some() {
@@ -145,6 +150,25 @@ fn raise_warnings(report: &mut CheckReport) {
             "dropped-lines",
             format!("{n} line(s) before the title dropped (listed under cleaning.preamble_lines)"),
             None,
+        );
+    }
+    if !report.cleaning.chrome_lines.is_empty() {
+        let n = report.cleaning.chrome_lines.len();
+        report.info(
+            "dropped-lines",
+            format!("{n} line(s) of web page chrome dropped (listed under cleaning.chrome_lines)"),
+            None,
+        );
+    }
+    let quotes: Vec<_> = report.cleaning.unpaired_quotes.clone();
+    for q in quotes {
+        report.warn(
+            "unpaired-quote",
+            format!(
+                "column {}: straight quote {} has no partner on its line; left as it is",
+                q.column, q.text
+            ),
+            Some(q.line),
         );
     }
     let repaired: Vec<_> = report.cleaning.repaired.clone();
@@ -231,9 +255,9 @@ fn find_notes(
 /// `baogao check`: the report of one document.
 pub fn check(path: &Path, opts: &Options, style: &Style) -> Result<CheckReport> {
     // An unreadable report is refused before the fonts (tens of MB) are loaded.
-    let (doc, encoding) = read::report(path)?;
+    let (lines, encoding) = read::report(path)?;
     let fonts = FontBook::load(style)?;
-    Ok(prepare_read(path, doc, encoding, opts, style, &fonts)?.report)
+    Ok(prepare_read(path, lines, encoding, opts, style, &fonts)?.report)
 }
 
 /// Where editions go and what they are called.

@@ -54,6 +54,11 @@ enum Command {
         /// File stem of the editions (default: the report's title). Only with a single report.
         #[arg(long, value_name = "STEM")]
         name: Option<String>,
+        /// Title of the editions when the text has no title line (default: the file's stem,
+        /// with a no-title warning); given, it also replaces the title line's text in the
+        /// editions' metadata and names. Only with a single report.
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
     },
     /// Read one report and its notes and say what cleaning, structure, notes and fonts found.
     #[command(after_help = EXIT_CODES)]
@@ -74,6 +79,9 @@ enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Title of the editions (see `build --title`).
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
     },
 }
 
@@ -105,12 +113,14 @@ fn run(cli: Cli) -> Result<u8, Error> {
             strict,
             no_repair,
             json,
+            title,
         } => {
             let style = baogao::style::Style::load(&style)?;
             let opts = Options {
                 notes,
                 script,
                 strict,
+                title,
                 no_repair,
             };
             let r = baogao::check(&report, &opts, &style)?;
@@ -135,6 +145,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             no_repair,
             jobs,
             name,
+            title,
         } => {
             let formats = formats
                 .iter()
@@ -149,6 +160,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 notes,
                 script,
                 strict,
+                title,
                 no_repair,
             };
             let out = Output {

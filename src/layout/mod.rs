@@ -54,9 +54,9 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets, plan: &Plan) -> Pa
         .blocks
         .iter()
         .enumerate()
-        .map(|(i, b)| {
+        .flat_map(|(i, b)| {
             let next_is_sub = matches!(doc.blocks.get(i + 1), Some(Block::Subtitle(_)));
-            set.block(b, next_is_sub)
+            set.paras(b, next_is_sub)
         })
         .collect();
     if let (true, Some(annex)) = (style.attachment.append, &doc.annex) {
@@ -199,16 +199,26 @@ impl Setter<'_> {
         out
     }
 
+    /// The paragraphs of one block: an annex in the text opens a new page with its label
+    /// top-left, then its title.
+    fn paras(&self, b: &Block, next_is_sub: bool) -> Vec<Para> {
+        let Block::Annex { label, title } = b else {
+            return vec![self.block(b, next_is_sub)];
+        };
+        let s = &self.style.sizes;
+        let pieces = self.inlines(label, self.plan.roles.annex_label, s.heading);
+        let mut l = para(pieces, 0.0, Align::Left, s.heading);
+        l.page_break_before = true;
+        l.keep_with_next = true;
+        l.blank_after = 1;
+        l.outline = Some((1, format!("{}{}", plain(label), plain(title))));
+        vec![l, self.block(b, next_is_sub)]
+    }
+
     fn block(&self, b: &Block, next_is_sub: bool) -> Para {
         let s = &self.style.sizes;
         let role = self.plan.roles.block(b);
         match b {
-            Block::Raw { text, .. } => para(
-                self.m.pieces(role, text, s.body),
-                self.indent(),
-                Align::Justify,
-                s.body,
-            ),
             Block::Title(c) | Block::Subtitle(c) => {
                 let size = if matches!(b, Block::Title(_)) {
                     s.title
@@ -245,6 +255,18 @@ impl Setter<'_> {
                 pieces.extend(self.inlines(content, role, s.body));
                 let mut p = para(pieces, self.indent(), Align::Justify, s.body);
                 p.outline = outline;
+                p
+            }
+            Block::Annex { title, .. } => {
+                // As the appended annex: title centred (the label is set before it, see `paras`).
+                let mut p = para(
+                    self.inlines(title, role, s.title),
+                    0.0,
+                    Align::Center,
+                    s.title,
+                );
+                p.keep_with_next = true;
+                p.blank_after = 1;
                 p
             }
             Block::Attachment { content, .. } => {

@@ -107,13 +107,19 @@ fn catalog(doc: &mut Document, meta: &Meta, outline: Option<ObjectId>) -> Result
 /// The Info dictionary: title, subject, producer and the render epoch's dates.
 fn info(doc: &mut Document, meta: &Meta) {
     let date = crate::date::pdf(meta.epoch);
-    let info = Dictionary::from_iter(vec![
-        ("Title", text(&meta.title)),
-        ("Subject", text(&meta.subject)),
+    let mut info = vec![("Title", text(&meta.title))];
+    if let Some(author) = &meta.author {
+        info.push(("Author", text(author)));
+    }
+    if let Some(subject) = &meta.subject {
+        info.push(("Subject", text(subject)));
+    }
+    info.extend([
         ("Producer", text("baogao")),
         ("CreationDate", Object::string_literal(date.clone())),
         ("ModDate", Object::string_literal(date)),
     ]);
+    let info = Dictionary::from_iter(info);
     let info_id = doc.add_object(info);
     doc.trailer.set("Info", Object::Reference(info_id));
 }

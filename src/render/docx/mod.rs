@@ -91,9 +91,10 @@ impl<'a> Builder<'a> {
                 Block::Attachment { content, .. } => {
                     self.para(styles::ATTACHMENT_NOTE, content, roles.body)
                 }
-                Block::Raw { text, .. } => {
-                    let c = [Inline::Text(text.clone())];
-                    self.para(styles::BODY, &c, roles.body)
+                Block::Annex { label, title } => {
+                    let p = self.para(styles::ANNEX_LABEL, label, roles.annex_label);
+                    docx = docx.add_paragraph(p);
+                    self.para(styles::ANNEX_TITLE, title, roles.annex_title)
                 }
             };
             docx = docx.add_paragraph(p);

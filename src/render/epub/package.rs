@@ -38,7 +38,21 @@ pub fn build(
 ) -> Result<Vec<u8>> {
     let mut b = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
     b.epub_version(EpubVersion::V30);
-    b.set_title(doc.title.clone());
+    b.set_title(doc.title());
+    let front = crate::front_matter::of(doc);
+    if let Some(speaker) = front.speaker {
+        b.add_author(speaker);
+    }
+    if let Some(meeting) = front.meeting {
+        b.add_description(meeting);
+    }
+    if let Some(day) = front
+        .date
+        .and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d))
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+    {
+        b.set_publication_date(day.and_utc());
+    }
     b.add_language(doc.script.bcp47());
     b.set_generator(format!("baogao {}", env!("CARGO_PKG_VERSION")));
     b.set_toc_name(toc_name(doc));
@@ -161,7 +175,10 @@ fn print_source(doc: &Document, ctx: &RenderContext) -> String {
     let pg = &ctx.style.page;
     format!(
         "{} (PDF, {} \u{00D7} {} mm, {})",
-        doc.title, pg.width_mm, pg.height_mm, ctx.style.name
+        doc.title(),
+        pg.width_mm,
+        pg.height_mm,
+        ctx.style.name
     )
 }
 
@@ -171,7 +188,7 @@ pub fn identifier(doc: &Document) -> uuid::Uuid {
     let mut h = Sha256::new();
     h.update(doc.script.bcp47().as_bytes());
     h.update([0]);
-    h.update(doc.title.as_bytes());
+    h.update(doc.title().as_bytes());
     h.update([0]);
     h.update(all_text(doc).as_bytes());
     let digest = h.finalize();

@@ -51,6 +51,9 @@ pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
         if matches!(block, Block::Heading { level: 1, .. }) {
             groups.push((PartKind::Section, Vec::new()));
         }
+        if matches!(block, Block::Annex { .. }) {
+            groups.push((PartKind::Annex, Vec::new()));
+        }
         groups.last_mut().expect("never empty").1.push((i, block));
     }
     let breaks = page_breaks(ctx);
@@ -74,7 +77,7 @@ pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
             w.block(b);
         }
         let title = match kind {
-            PartKind::Title if !doc.title.is_empty() => doc.title.clone(),
+            PartKind::Title if !doc.title().is_empty() => doc.title(),
             _ => blocks.first().map(|(_, b)| b.text()).unwrap_or_default(),
         };
         out.push(w.finish(kind, title));
@@ -258,16 +261,16 @@ impl<'a> PartWriter<'a> {
 
     fn block(&mut self, block: &Block) {
         match block {
-            Block::Raw { text, .. } => {
-                self.body.push_str("<p>");
-                self.text(text);
-                self.marks_due(true);
-                self.body.push_str("</p>\n");
-            }
             Block::Title(c) => self.element("h1", "title", None, c),
             Block::Subtitle(c) => self.element("p", "subtitle", None, c),
             Block::Salutation(c) => self.element("p", "salutation", None, c),
             Block::Attachment { content, .. } => self.element("p", "attachment", None, content),
+            Block::Annex { label, title } => {
+                if !label.is_empty() {
+                    self.element("p", "annex-label", None, label);
+                }
+                self.element("h2", "annex-title", None, title);
+            }
             Block::Heading { level, content } => {
                 let level = (*level).clamp(1, 4);
                 let id = match level {
@@ -369,9 +372,9 @@ impl<'a> PartWriter<'a> {
         }
         let lang = self.doc.script.bcp47();
         let head_title = if title.is_empty() {
-            self.doc.title.as_str()
+            self.doc.title()
         } else {
-            title.as_str()
+            title.clone()
         };
         let xhtml = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
@@ -379,7 +382,7 @@ impl<'a> PartWriter<'a> {
 <head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n\
 <link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n\
 <body>\n{}</body>\n</html>\n",
-            escape(head_title),
+            escape(&head_title),
             self.body
         );
         Part {
