@@ -18,6 +18,7 @@ pub mod fonts;
 pub mod front_matter;
 pub mod layout;
 pub mod model;
+pub mod pack;
 pub mod passes;
 pub mod pdf;
 pub mod present;

@@ -60,10 +60,34 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         title: Option<String>,
     },
-    /// Read one report and its notes and say what cleaning, structure, notes and fonts found.
+    /// Bind the documents a pack.toml manifest lists (one session's reports) into one volume:
+    /// cover, contents, each document on a right-hand page. A document that fails stops the
+    /// pack (exit 3), nothing written.
+    #[command(after_help = EXIT_CODES)]
+    Pack {
+        #[arg(value_name = "MANIFEST")]
+        manifest: PathBuf,
+        /// Output folder.
+        #[arg(short, long, value_name = "DIR", default_value = "out")]
+        output: PathBuf,
+        /// Editions to write.
+        #[arg(long, value_delimiter = ',', default_value = "pdf,epub,docx")]
+        formats: Vec<String>,
+        /// Script of the editions.
+        #[arg(long, value_enum, default_value_t = ScriptChoice::Keep)]
+        script: ScriptChoice,
+        /// Treat any warning of any document as an error: exit 4, nothing written.
+        #[arg(long)]
+        strict: bool,
+        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
+        #[arg(long)]
+        no_repair: bool,
+    },
+    /// Read one report and its notes (or every document of a pack.toml manifest) and say what
+    /// cleaning, structure, notes and fonts found.
     #[command(after_help = EXIT_CODES)]
     Check {
-        #[arg(value_name = "REPORT")]
+        #[arg(value_name = "REPORT|MANIFEST")]
         report: PathBuf,
         #[arg(long, value_name = "FILE")]
         notes: Option<PathBuf>,
@@ -115,6 +139,14 @@ fn run(cli: Cli) -> Result<u8, Error> {
             json,
             title,
         } => {
+            if baogao::pack::is_manifest(&report) {
+                let opts = baogao::pack::PackOptions {
+                    script,
+                    strict,
+                    no_repair,
+                };
+                return pack_check(&report, &opts, json);
+            }
             let style = baogao::style::Style::load(&style)?;
             let opts = Options {
                 notes,
@@ -134,6 +166,29 @@ fn run(cli: Cli) -> Result<u8, Error> {
             }
             Ok(0)
         }
+        Command::Pack {
+            manifest,
+            output,
+            formats,
+            script,
+            strict,
+            no_repair,
+        } => {
+            let formats = parse_formats(&formats)?;
+            let opts = baogao::pack::PackOptions {
+                script,
+                strict,
+                no_repair,
+            };
+            let packed = baogao::pack::build(&manifest, &opts, &output, &formats)?;
+            for w in &packed.warnings {
+                eprintln!("{w}");
+            }
+            for path in &packed.written {
+                eprintln!("{}: wrote {}", manifest.display(), path.display());
+            }
+            Ok(0)
+        }
         Command::Build {
             reports,
             notes,
@@ -147,14 +202,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             name,
             title,
         } => {
-            let formats = formats
-                .iter()
-                .map(|f| {
-                    Format::parse(f).ok_or_else(|| {
-                        Error::Usage(format!("--formats: unknown format '{f}' (pdf, epub, docx)"))
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let formats = parse_formats(&formats)?;
             let style = baogao::style::Style::load(&style)?;
             let opts = Options {
                 notes,
@@ -184,4 +232,43 @@ fn run(cli: Cli) -> Result<u8, Error> {
             Ok(baogao::batch::exit_code(&outcomes))
         }
     }
+}
+
+fn parse_formats(formats: &[String]) -> Result<Vec<Format>, Error> {
+    formats
+        .iter()
+        .map(|f| {
+            Format::parse(f).ok_or_else(|| {
+                Error::Usage(format!("--formats: unknown format '{f}' (pdf, epub, docx)"))
+            })
+        })
+        .collect()
+}
+
+/// `check MANIFEST`: every document's report, as JSON (the manifest's fields and `documents`)
+/// or as text (one block per document).
+fn pack_check(
+    manifest: &std::path::Path,
+    opts: &baogao::pack::PackOptions,
+    json: bool,
+) -> Result<u8, Error> {
+    let r = baogao::pack::check(manifest, opts)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&r).expect("report serialises")
+        );
+    } else {
+        println!(
+            "{}: {} ({} documents)",
+            manifest.display(),
+            r.title,
+            r.documents.len()
+        );
+        for d in &r.documents {
+            println!();
+            print!("{}", baogao::summary::check_text(d));
+        }
+    }
+    Ok(0)
 }

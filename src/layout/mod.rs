@@ -7,6 +7,7 @@ pub mod linebreak;
 pub mod metrics;
 pub mod page_starts;
 pub mod pages;
+pub mod volume;
 
 use crate::fonts::Subsets;
 use crate::model::{plain, Annex, Block, Document, Inline};
@@ -41,6 +42,52 @@ struct Para {
 
 /// Lay out `doc` in `style` with the faces of `fonts`, as `plan` presents it.
 pub fn layout(doc: &Document, style: &Style, fonts: &Subsets, plan: &Plan) -> Pages {
+    paginate(doc, style, fonts, plan).compose(1)
+}
+
+/// A document broken into lines and planned into pages, before its folios are known (the
+/// documents of a volume are paginated in parallel, then numbered).
+pub struct Paginated<'a> {
+    plans: Vec<flow::PagePlan>,
+    lines: Vec<BodyLine>,
+    area: footnotes::NoteArea,
+    g: pages::Geometry,
+    m: Metrics<'a>,
+    style: &'a Style,
+    plan: &'a Plan,
+    /// Where each page starts in the document's text (the EPUB's page list).
+    starts: Vec<Option<page_starts::PageStart>>,
+}
+
+impl Paginated<'_> {
+    /// How many pages the document takes.
+    pub fn pages(&self) -> usize {
+        self.plans.len()
+    }
+
+    /// The pages, the first carrying folio `first_folio`.
+    pub fn compose(&self, first_folio: usize) -> Pages {
+        let composer = pages::Composer {
+            area: &self.area,
+            g: &self.g,
+            style: self.style,
+            plan: self.plan,
+            m: &self.m,
+            first_folio,
+        };
+        let mut pages = composer.compose(&self.plans, &self.lines);
+        pages.starts = self.starts.clone();
+        pages
+    }
+}
+
+/// Break `doc` into lines and plan its pages.
+pub fn paginate<'a>(
+    doc: &Document,
+    style: &'a Style,
+    fonts: &'a Subsets,
+    plan: &'a Plan,
+) -> Paginated<'a> {
     let g = pages::Geometry::new(style);
     let tracking = g.pitch / style.sizes.body as f32 - 1.0;
     let m = Metrics::new(fonts, tracking);
@@ -94,16 +141,17 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets, plan: &Plan) -> Pa
         pitch: note_size as f32 * 1.5,
     };
     let plans = flow::paginate(&lines, &notes, &area, g.text_height);
-    let composer = pages::Composer {
-        area: &area,
-        g: &g,
+    let starts = origins.pages(&plans);
+    Paginated {
+        plans,
+        lines,
+        area,
+        g,
+        m,
         style,
         plan,
-        m: &m,
-    };
-    let mut pages = composer.compose(&plans, &lines);
-    pages.starts = origins.pages(&plans);
-    pages
+        starts,
+    }
 }
 
 /// A paragraph broken into body lines, with its blank lines around it.
