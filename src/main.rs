@@ -267,7 +267,7 @@ fn pack_check(
         );
         for d in &r.documents {
             println!();
-            print!("{}", baogao::summary::check_text(d));
+            print!("{}", cli::summary::check_text(d));
         }
     }
     Ok(0)
