@@ -10,6 +10,7 @@
 //! ```
 pub mod batch;
 pub mod check_report;
+pub mod cjk;
 pub mod date;
 pub mod edition;
 pub mod error;
@@ -25,8 +26,9 @@ pub mod read;
 pub mod render;
 pub mod script_convert;
 pub mod style;
-pub mod summary;
+pub mod warnings;
 
+pub use batch::{build, Batch, Done, Observer, Outcome};
 use check_report::CheckReport;
 use edition::Format;
 pub use error::{Error, Result};
@@ -58,13 +60,57 @@ pub struct Options {
 pub struct Prepared {
     pub doc: Document,
     pub report: CheckReport,
+    /// The title the editions are named from ([`edition::name`]): cleaned and script-converted,
+    /// taken before any glyph substitution.
+    pub title: String,
+}
+
+impl Prepared {
+    /// What the editions are named from ([`edition::name::stems`]): the title (the report's file
+    /// name when it has none) and the report's folder.
+    pub fn name_source(&self) -> edition::name::Source {
+        let path = Path::new(&self.report.input.path);
+        let title = if self.title.trim().is_empty() {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        } else {
+            self.title.clone()
+        };
+        edition::name::Source {
+            title,
+            folder: path
+                .parent()
+                .and_then(|f| f.file_name())
+                .map(|f| f.to_string_lossy().into_owned()),
+        }
+    }
 }
 
 /// Read one report, run every pass, attach its notes and check glyph coverage.
 pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> Result<Prepared> {
-    let (lines, input) = read::report(path)?;
+    let (lines, decoding) = read::report(path)?;
+    prepare_read(path, lines, decoding, opts, style, fonts)
+}
+
+/// [`prepare`] for a report already read (its `lines`, and how they were decoded).
+pub fn prepare_read(
+    path: &Path,
+    lines: Vec<read::Line>,
+    decoding: read::Decoding,
+    opts: &Options,
+    style: &Style,
+    fonts: &FontBook,
+) -> Result<Prepared> {
     let mut report = CheckReport {
-        input,
+        input: check_report::InputInfo {
+            path: path.display().to_string(),
+            encoding: decoding.encoding,
+            other_encoding_lines: decoding.other_lines,
+            other_encoding: decoding.other_encoding,
+            replacement_characters: decoding.replacements,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let lines = Clean.run_repairing(lines, &mut report, !opts.no_repair)?;
@@ -77,8 +123,9 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
     passes::structure::title::edition_title(&mut doc, opts.title.as_deref(), path, &mut report);
     let notes = find_notes(path, opts, &mut report)?;
     let doc = match notes {
-        Some((file, notes_path)) => {
+        Some((mut file, notes_path)) => {
             let annex_title = read::notes::annex_title(&notes_path);
+            passes::clean::notes::entries(&mut file.entries);
             Attach {
                 entries: file.entries,
                 annex_title,
@@ -87,77 +134,17 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
         }
         None => passes::structure::annex::attach_glossary(doc, opts.notes.is_some(), &mut report)?,
     };
+    // Named before the glyph check: names never depend on the fonts.
+    let title = doc.title();
     let doc = Glyphs { fonts, style }.run(doc, &mut report)?;
-    raise_warnings(&mut report);
+    warnings::raise(&mut report);
     if opts.strict && report.strict_failures().next().is_some() {
         return Err(Error::Strict {
             path: path.to_path_buf(),
             warnings: report.strict_failures().map(|w| w.to_string()).collect(),
         });
     }
-    Ok(Prepared { doc, report })
-}
-
-/// Warnings that follow from what the passes recorded (passes may also raise their own).
-fn raise_warnings(report: &mut CheckReport) {
-    passes::clean::controls::warn(report);
-    read::decode::warn(report);
-    if !report.cleaning.preamble_lines.is_empty() {
-        let n = report.cleaning.preamble_lines.len();
-        report.info(
-            "dropped-lines",
-            format!("{n} line(s) before the title dropped (listed under cleaning.preamble_lines)"),
-            None,
-        );
-    }
-    if !report.cleaning.chrome_lines.is_empty() {
-        let n = report.cleaning.chrome_lines.len();
-        report.info(
-            "dropped-lines",
-            format!("{n} line(s) of web page chrome dropped (listed under cleaning.chrome_lines)"),
-            None,
-        );
-    }
-    let quotes: Vec<_> = report.cleaning.unpaired_quotes.clone();
-    for q in quotes {
-        report.warn(
-            "unpaired-quote",
-            format!(
-                "column {}: straight quote {} has no partner on its line; left as it is",
-                q.column, q.text
-            ),
-            Some(q.line),
-        );
-    }
-    let repaired: Vec<_> = report.cleaning.repaired.clone();
-    for r in repaired {
-        report.info(
-            "repaired-text",
-            format!("column {}: {} \u{2192} {}", r.column, r.before, r.after),
-            Some(r.line),
-        );
-    }
-    let spans: Vec<_> = report.cleaning.suspicious.clone();
-    for s in spans {
-        report.warn(
-            "suspicious-text",
-            format!(
-                "column {}: corrupted text left as it is: {}",
-                s.column, s.text
-            ),
-            Some(s.line),
-        );
-    }
-    if !report.notes.unmatched.is_empty() {
-        let n = report.notes.unmatched.len();
-        let terms = report.notes.unmatched.join(", ");
-        let source = report.notes.source.clone().unwrap_or_default();
-        report.warn(
-            "unmatched-notes",
-            format!("{n} note(s) of {source} match nothing in the report: {terms}"),
-            None,
-        );
-    }
+    Ok(Prepared { doc, report, title })
 }
 
 /// The notes file: `--notes`, else the file the `附件：` line names beside the report.
@@ -219,9 +206,9 @@ fn find_notes(
 /// `baogao check`: the report of one document.
 pub fn check(path: &Path, opts: &Options, style: &Style) -> Result<CheckReport> {
     // An unreadable report is refused before the fonts (tens of MB) are loaded.
-    read::report(path)?;
+    let (lines, decoding) = read::report(path)?;
     let fonts = FontBook::load(style)?;
-    Ok(prepare(path, opts, style, &fonts)?.report)
+    Ok(prepare_read(path, lines, decoding, opts, style, &fonts)?.report)
 }
 
 /// Where editions go and what they are called.
@@ -229,7 +216,7 @@ pub fn check(path: &Path, opts: &Options, style: &Style) -> Result<CheckReport> 
 pub struct Output {
     pub dir: PathBuf,
     pub formats: Vec<Format>,
-    /// File stem override (single report only).
+    /// File stem (`--name`, single report only; a batch sets each document's stem here).
     pub name: Option<String>,
 }
 
@@ -262,10 +249,7 @@ pub fn write_editions(
         epoch: render::epoch_from_env(),
         layout: pages.as_ref(),
     };
-    let stem = out
-        .name
-        .clone()
-        .unwrap_or_else(|| edition::safe_stem(&prepared.doc.title()));
+    let stem = edition::name::stems(&[prepared.name_source()], out.name.as_deref()).remove(0);
     Ok(out
         .formats
         .par_iter()

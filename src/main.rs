@@ -1,4 +1,6 @@
 //! The `baogao` command: arguments → one library call → exit code.
+mod cli;
+
 use baogao::edition::Format;
 use baogao::passes::script::ScriptChoice;
 use baogao::{Error, Options, Output};
@@ -161,7 +163,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                     serde_json::to_string_pretty(&r).expect("report serialises")
                 );
             } else {
-                print!("{}", baogao::summary::check_text(&r));
+                print!("{}", cli::summary::check_text(&r));
             }
             Ok(0)
         }
@@ -215,13 +217,20 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 formats,
                 name,
             };
-            let batch = baogao::batch::Batch {
+            let batch = baogao::Batch {
                 reports,
                 opts,
                 out,
                 jobs,
             };
-            baogao::batch::run(&batch, &style)
+            cli::on_interrupt_remove_temp_files();
+            let progress = cli::progress::Progress::default();
+            let outcomes = baogao::build(&batch, &style, &progress)?;
+            progress.finish();
+            if outcomes.len() > 1 {
+                eprint!("{}", cli::summary::table(&outcomes));
+            }
+            Ok(baogao::batch::exit_code(&outcomes))
         }
     }
 }
@@ -259,7 +268,7 @@ fn pack_check(
         );
         for d in &r.documents {
             println!();
-            print!("{}", baogao::summary::check_text(d));
+            print!("{}", cli::summary::check_text(d));
         }
     }
     Ok(0)

@@ -13,12 +13,21 @@ fn repo(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
 }
 
+/// Entries as the pipeline sees them: the readers' raw entries, then the clean pass's
+/// punctuation rule.
+fn cleaned(mut file: NotesFile) -> NotesFile {
+    baogao::passes::clean::notes::entries(&mut file.entries);
+    file
+}
+
 /// Read in a thread with a generous timeout: a hang fails the test instead of stalling it.
 fn read_guarded(bytes: Vec<u8>, name: &str) -> Result<NotesFile, String> {
     let (tx, rx) = mpsc::channel();
     let name = PathBuf::from(name);
     std::thread::spawn(move || {
-        let r = notes::read_bytes(&bytes, &name).map_err(|e| e.to_string());
+        let r = notes::read_bytes(&bytes, &name)
+            .map(cleaned)
+            .map_err(|e| e.to_string());
         let _ = tx.send(r);
     });
     rx.recv_timeout(Duration::from_secs(120))
@@ -37,7 +46,7 @@ fn pairs(entries: &[Entry]) -> Vec<(u32, String, String)> {
 }
 
 fn reference() -> Vec<Entry> {
-    let file = notes::read(&repo(BESIDE_REPORT)).unwrap();
+    let file = cleaned(notes::read(&repo(BESIDE_REPORT)).unwrap());
     assert_eq!(file.format, "doc");
     file.entries
 }
@@ -380,4 +389,18 @@ fn refused_in_one_line(p: &Path, name: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn readers_hand_on_raw_entries_with_either_colon_and_this_pass_normalises_them() {
+    let text = "1.三保(三项):保运转,保工资\n2.双减\u{FF1A}减轻作业负担(校外培训)";
+    let path = std::path::Path::new("notes.txt");
+    let mut file = notes::read_bytes(text.as_bytes(), path).unwrap();
+    assert_eq!(file.entries[0].term, "三保(三项)");
+    assert_eq!(file.entries[0].text, "保运转,保工资");
+    assert_eq!(file.entries[1].term, "双减");
+    assert_eq!(baogao::passes::clean::notes::entries(&mut file.entries), 5);
+    assert_eq!(file.entries[0].term, "三保\u{FF08}三项\u{FF09}");
+    assert_eq!(file.entries[0].text, "保运转\u{FF0C}保工资");
+    assert_eq!(file.entries[1].text, "减轻作业负担\u{FF08}校外培训\u{FF09}");
 }

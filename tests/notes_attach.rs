@@ -26,9 +26,12 @@ const UNMATCHED: &str = "\u{201C}双减\u{201D}";
 /// The library's pipeline up to the notes, without the fonts' glyph check.
 fn prepare(notes: Option<&Path>, script: ScriptChoice) -> (Document, CheckReport, PathBuf) {
     let path = repo(REPORT);
-    let (doc, input) = read::report(&path).unwrap();
+    let (doc, encoding) = read::report(&path).unwrap();
     let mut report = CheckReport {
-        input,
+        input: baogao::check_report::InputInfo {
+            encoding: encoding.encoding,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let doc = Clean.run(doc, &mut report).unwrap();
@@ -45,7 +48,8 @@ fn prepare(notes: Option<&Path>, script: ScriptChoice) -> (Document, CheckReport
             read::discover::attachment(path.parent().unwrap(), &named).expect("discovered")
         }
     };
-    let file = read::notes::read(&notes_path).unwrap();
+    let mut file = read::notes::read(&notes_path).unwrap();
+    baogao::passes::clean::notes::entries(&mut file.entries);
     let doc = Attach {
         entries: file.entries,
         annex_title: read::notes::annex_title(&notes_path),

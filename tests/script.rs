@@ -11,9 +11,12 @@ use std::path::Path;
 
 fn wuyang(choice: ScriptChoice) -> (Document, Document, CheckReport) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("input/wuyang-2024/report.txt");
-    let (doc, input) = baogao::read::report(&path).unwrap();
+    let (doc, encoding) = baogao::read::report(&path).unwrap();
     let mut report = CheckReport {
-        input,
+        input: baogao::check_report::InputInfo {
+            encoding: encoding.encoding,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let doc = Clean.run(doc, &mut report).unwrap();

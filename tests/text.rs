@@ -20,9 +20,12 @@ fn wuyang() -> PathBuf {
 
 /// Read, clean and structure one report (the passes this part of the pipeline owns).
 fn text_of(path: &Path) -> (Document, CheckReport) {
-    let (doc, input) = baogao::read::report(path).expect("report reads");
+    let (doc, encoding) = baogao::read::report(path).expect("report reads");
     let mut report = CheckReport {
-        input,
+        input: baogao::check_report::InputInfo {
+            encoding: encoding.encoding,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let doc = Clean.run(doc, &mut report).expect("clean");
@@ -32,9 +35,12 @@ fn text_of(path: &Path) -> (Document, CheckReport) {
 
 /// [`text_of`] with `--no-repair`: corrupted spans are only flagged.
 fn text_of_unrepaired(path: &Path) -> (Document, CheckReport) {
-    let (doc, input) = baogao::read::report(path).expect("report reads");
+    let (doc, encoding) = baogao::read::report(path).expect("report reads");
     let mut report = CheckReport {
-        input,
+        input: baogao::check_report::InputInfo {
+            encoding: encoding.encoding,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let doc = Clean.run_repairing(doc, &mut report, false).expect("clean");

@@ -10,12 +10,15 @@ use baogao::passes::{attach::Attach, structure::Structure, Pass};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok((lines, input)) = baogao::read::report_bytes(data, std::path::Path::new("fuzz.txt"))
+    let Ok((lines, decoding)) = baogao::read::report_bytes(data, std::path::Path::new("fuzz.txt"))
     else {
         return;
     };
     let mut report = CheckReport {
-        input,
+        input: baogao::check_report::InputInfo {
+            encoding: decoding.encoding,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let Ok(lines) = Clean.run(lines, &mut report) else {

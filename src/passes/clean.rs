@@ -19,11 +19,13 @@
 //!    (`,。` → `。`, `,、` → `、`): it is removed and listed in `cleaning.removed`;
 //! 6. leading and trailing whitespace of each line is stripped (whitespace only: not a loss).
 use crate::check_report::{CheckReport, Cleaning, Removed, Suspicious};
+use crate::cjk::{is_han, is_title_line};
 use crate::error::Result;
 use crate::read::Line;
 
 pub mod controls;
 pub mod front;
+pub mod notes;
 pub mod pinyin;
 pub mod quotes;
 pub mod repair;
@@ -65,21 +67,6 @@ impl Clean {
             })
             .collect())
     }
-}
-
-/// The title line: the first short line ending in 报告 or 報告.
-pub fn is_title_line(line: &str) -> bool {
-    let t = line.trim();
-    t.chars().count() <= 40 && (t.ends_with("报告") || t.ends_with("報告"))
-}
-
-/// A Han (CJK ideograph) character, in any of the unified blocks or the compatibility block.
-pub fn is_han(c: char) -> bool {
-    matches!(c,
-        '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{3134F}')
 }
 
 /// A character of the line being cleaned, with its 1-based column in the raw line.
@@ -138,6 +125,12 @@ fn clean_line(
     text.trim().to_string()
 }
 
+/// A raw line is the report's title line once its pinyin glosses are set aside (a batch uses
+/// this to tell reports from other `.txt` files in a folder).
+pub fn opens_report(raw: &str) -> bool {
+    is_title_line(&strip_glosses(raw))
+}
+
 /// The line with its glosses removed (for finding the title before cleaning).
 pub(crate) fn strip_glosses(raw: &str) -> String {
     let chars: Vec<char> = raw.chars().collect();
@@ -155,9 +148,9 @@ pub(crate) fn strip_glosses(raw: &str) -> String {
     s
 }
 
-/// The full-width form of a mark this pass converts (the same table the notes readers use).
+/// The full-width form of a mark this pass converts.
 fn full_width(c: char) -> char {
-    crate::read::notes::punct::wide(c).unwrap_or(c)
+    crate::cjk::full_width(c).unwrap_or(c)
 }
 
 /// Step 4. Returns how many marks changed.

@@ -18,9 +18,9 @@
 //! - **Attachment**: a line `附件：…`; the file name after the colon goes to `file` and
 //!   `report.structure.attachment`.
 use crate::check_report::{CheckReport, Heading};
+use crate::cjk::is_title_line;
 use crate::error::Result;
 use crate::model::{Block, Document, Inline, Lead};
-use crate::passes::clean::is_title_line;
 use crate::read::Line;
 
 pub mod annex;

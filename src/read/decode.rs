@@ -18,7 +18,6 @@
 //! UTF-8 is taken as UTF-8; in a file that is mostly UTF-8, a line that is not valid UTF-8 but
 //! decodes as GB18030 without error into Chinese is taken as GB18030. Such lines are counted and
 //! `build` warns (`mixed-encoding`), since the file was pasted together from two sources.
-use crate::check_report::CheckReport;
 use crate::error::{Error, Result};
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8};
@@ -139,7 +138,7 @@ fn by_line(bytes: &[u8], base: &'static Encoding) -> ByLine {
 fn reads_as_chinese(s: &str) -> bool {
     let (mut cjk, mut other) = (0usize, 0usize);
     for c in s.chars().filter(|c| !c.is_ascii()) {
-        if crate::passes::clean::is_han(c)
+        if crate::cjk::is_han(c)
             || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' | '\u{2010}'..='\u{2027}')
         {
             cjk += 1;
@@ -148,35 +147,6 @@ fn reads_as_chinese(s: &str) -> bool {
         }
     }
     cjk > 0 && cjk >= 4 * other
-}
-
-/// Undecodable bytes above this many make `build` warn with their count (each one is also a
-/// suspicious span of its own). Zero: every lost byte is a doubt worth a line.
-const REPLACEMENTS_WARNED: usize = 0;
-
-/// Warnings about how the report was decoded: undecodable bytes (`suspicious-text`, with the
-/// count) and lines in a second encoding (`mixed-encoding`).
-pub fn warn(report: &mut CheckReport) {
-    let input = &report.input;
-    let (n, encoding) = (input.replacement_characters, input.encoding.clone());
-    let mixed = input
-        .other_encoding
-        .clone()
-        .map(|other| (input.other_encoding_lines, other));
-    if n > REPLACEMENTS_WARNED {
-        report.warn(
-            "suspicious-text",
-            format!("{n} undecodable byte sequence(s) in {encoding} became U+FFFD: the text there is lost"),
-            None,
-        );
-    }
-    if let Some((lines, other)) = mixed {
-        report.warn(
-            "mixed-encoding",
-            format!("the report mixes encodings: {lines} line(s) read as {other}, the rest as {encoding}; check those lines"),
-            None,
-        );
-    }
 }
 
 /// The encoding of BOM-less bytes.

@@ -92,7 +92,9 @@ fn is_title_head(line: &str) -> bool {
     let n = line.chars().count();
     n > 0
         && n <= SPLIT_TITLE_HEAD
-        && line.chars().all(|c| c.is_ascii_digit() || super::is_han(c))
+        && line
+            .chars()
+            .all(|c| c.is_ascii_digit() || crate::cjk::is_han(c))
         && line
             .chars()
             .next_back()

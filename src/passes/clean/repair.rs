@@ -77,7 +77,7 @@ impl Glosses {
             let chars: Vec<char> = line.chars().collect();
             for i in 1..chars.len() {
                 if let Some(n) = pinyin::gloss_at(&chars, i) {
-                    if super::is_han(chars[i - 1]) {
+                    if crate::cjk::is_han(chars[i - 1]) {
                         let reading: String = chars[i + 1..i + n - 1].iter().collect();
                         *counts
                             .entry(chars[i - 1])

@@ -11,7 +11,8 @@
 //! (`,` `;` `:` `!` and their full-width forms, `。` `、`, quotation marks and book-title marks).
 //! Parentheses and Latin letters are not boundaries, so the garbled pinyin around the damage stays
 //! inside. Overlapping spans merge. Columns are 1-based, in characters of the raw line.
-use crate::passes::clean::{is_han, pinyin};
+use crate::cjk::is_han;
+use crate::passes::clean::pinyin;
 
 /// Flagged characters this close (in characters) belong to one span.
 const JOIN: usize = 3;

@@ -12,13 +12,10 @@ mod compound;
 mod delimited;
 pub mod doc;
 pub mod docx;
-pub(crate) mod punct;
 mod sheet;
 mod sniff;
 mod table;
 mod text;
-
-pub use punct::normalize as normalize_punctuation;
 
 /// Largest notes file read at all (bytes on disk).
 pub const MAX_FILE: u64 = 64 << 20;
@@ -128,7 +125,7 @@ pub(crate) fn entry(number: u32, term: &str, text: &str) -> Entry {
         for line in s.split('\n').map(|l| l.trim_matches(text::is_blank)) {
             text::join(&mut out, line);
         }
-        punct::normalize(&out)
+        out
     };
     Entry {
         number,

@@ -1,6 +1,6 @@
 //! Human-readable messages: the check summary, one line per built document, the batch table.
-use crate::batch::Outcome;
-use crate::check_report::CheckReport;
+use baogao::check_report::CheckReport;
+use baogao::Outcome;
 use std::fmt::Write;
 
 pub fn check_text(r: &CheckReport) -> String {

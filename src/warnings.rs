@@ -1,0 +1,95 @@
+//! The warnings that follow from what reading and the passes recorded in the check report
+//! (passes may also raise their own as they go). Codes are listed in the README.
+use crate::check_report::CheckReport;
+use crate::passes;
+
+/// Warnings that follow from what the passes recorded (passes may also raise their own).
+pub fn raise(report: &mut CheckReport) {
+    passes::clean::controls::warn(report);
+    decoding(report);
+    if !report.cleaning.preamble_lines.is_empty() {
+        let n = report.cleaning.preamble_lines.len();
+        report.info(
+            "dropped-lines",
+            format!("{n} line(s) before the title dropped (listed under cleaning.preamble_lines)"),
+            None,
+        );
+    }
+    if !report.cleaning.chrome_lines.is_empty() {
+        let n = report.cleaning.chrome_lines.len();
+        report.info(
+            "dropped-lines",
+            format!("{n} line(s) of web page chrome dropped (listed under cleaning.chrome_lines)"),
+            None,
+        );
+    }
+    let quotes: Vec<_> = report.cleaning.unpaired_quotes.clone();
+    for q in quotes {
+        report.warn(
+            "unpaired-quote",
+            format!(
+                "column {}: straight quote {} has no partner on its line; left as it is",
+                q.column, q.text
+            ),
+            Some(q.line),
+        );
+    }
+    let repaired: Vec<_> = report.cleaning.repaired.clone();
+    for r in repaired {
+        report.info(
+            "repaired-text",
+            format!("column {}: {} \u{2192} {}", r.column, r.before, r.after),
+            Some(r.line),
+        );
+    }
+    let spans: Vec<_> = report.cleaning.suspicious.clone();
+    for s in spans {
+        report.warn(
+            "suspicious-text",
+            format!(
+                "column {}: corrupted text left as it is: {}",
+                s.column, s.text
+            ),
+            Some(s.line),
+        );
+    }
+    if !report.notes.unmatched.is_empty() {
+        let n = report.notes.unmatched.len();
+        let terms = report.notes.unmatched.join(", ");
+        let source = report.notes.source.clone().unwrap_or_default();
+        report.warn(
+            "unmatched-notes",
+            format!("{n} note(s) of {source} match nothing in the report: {terms}"),
+            None,
+        );
+    }
+}
+
+/// Undecodable bytes above this many make `build` warn with their count (each one is also a
+/// suspicious span of its own). Zero: every lost byte is a doubt worth a line.
+const REPLACEMENTS_WARNED: usize = 0;
+
+/// Warnings about how the report was decoded: undecodable bytes (`suspicious-text`, with the
+/// count) and lines in a second encoding (`mixed-encoding`).
+fn decoding(report: &mut CheckReport) {
+    let input = &report.input;
+    let (n, encoding) = (input.replacement_characters, input.encoding.clone());
+    let mixed = input
+        .other_encoding
+        .clone()
+        .map(|other| (input.other_encoding_lines, other));
+    if n > REPLACEMENTS_WARNED {
+        report.warn(
+            "suspicious-text",
+            format!("{n} undecodable byte sequence(s) in {encoding} became U+FFFD: the text there is lost"),
+            None,
+        );
+    }
+    if let Some((lines, other)) = mixed {
+        report.warn(
+            "mixed-encoding",
+            format!("the report mixes encodings: {lines} line(s) read as {other}, the rest as {encoding}; check those lines"),
+            None,
+        );
+    }
+}

@@ -1,0 +1,315 @@
+//! A build run on disk: edition names (one naming function for single and batch runs, unique
+//! within a run, never longer than a file name may be), temporary files (stale ones removed,
+//! interrupted runs leave none), and the checks made before any work (`--name`, `-o`), and a
+//! batch folder's unreadable report listed as failed. Every input is generated here.
+mod common;
+
+use common::run_with_deadline;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant, SystemTime};
+
+fn baogao(args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_baogao"));
+    cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
+    run_with_deadline(&mut cmd, Duration::from_secs(600))
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    v.sort();
+    v
+}
+
+/// A small report as a scraper leaves it: ASCII punctuation, pinyin glosses, a title line.
+fn report(title: &str) -> String {
+    format!(
+        "{title}\n\n各位代表:\n\n  現(xiàn)在,我代表縣人民政府,向大會報告工作。\n\n  \
+         一、2023年工作回顧\n\n  全年完成生產(chǎn)總值244.5億元,同比增長5.2%。\n"
+    )
+}
+
+fn write(path: &Path, text: &str) -> PathBuf {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+    path.to_path_buf()
+}
+
+/// The title with a pinyin gloss inside (`政(zhèng)府`), as raw text and as the editions' name.
+const GLOSSED: &str = "2024年某縣政(zhèng)府工作報告";
+const NAMED: &str = "2024年某縣政府工作報告";
+
+#[test]
+fn a_batch_and_a_single_run_give_the_same_names_and_bytes_for_a_glossed_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("reports");
+    let one = write(&folder.join("glossed.txt"), &report(GLOSSED));
+    write(
+        &folder.join("other.txt"),
+        &report("2024年另一縣政府工作報告"),
+    );
+    // A `.txt` that is not a report (no title line) is passed over in a folder.
+    write(&folder.join("readme.txt"), "这个文件夹里有两份报告。\n");
+
+    let single = tmp.path().join("single");
+    let o = baogao(&["build", s(&one), "-o", s(&single)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let batch = tmp.path().join("batch");
+    let o = baogao(&["build", s(&folder), "-o", s(&batch)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let ours: Vec<String> = ["docx", "epub", "pdf"]
+        .iter()
+        .map(|e| format!("{NAMED}.{e}"))
+        .collect();
+    assert_eq!(files(&single), ours);
+    let in_batch = files(&batch);
+    assert_eq!(in_batch.len(), 6, "{in_batch:?}");
+    for name in &ours {
+        assert!(in_batch.contains(name), "{name} not in {in_batch:?}");
+        assert_eq!(
+            std::fs::read(single.join(name)).unwrap(),
+            std::fs::read(batch.join(name)).unwrap(),
+            "{name}: batch differs from single"
+        );
+    }
+    assert!(in_batch.iter().all(|n| !n.contains("zh")), "{in_batch:?}");
+}
+
+#[test]
+fn a_character_no_font_has_is_kept_in_the_name() {
+    // U+30000 (CJK Extension G) is in none of the bundled fonts: drawn as U+3013, named as is.
+    let title = "2024年\u{30000}縣政府工作報告";
+    let tmp = tempfile::tempdir().unwrap();
+    let r = write(&tmp.path().join("r.txt"), &report(title));
+    let o = baogao(&["check", s(&r), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let missing: Vec<&str> = v["glyphs"]["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert!(missing.contains(&"U+30000"), "{missing:?}");
+    let out = tmp.path().join("out");
+    let o = baogao(&["build", s(&r), "-o", s(&out), "--formats", "epub"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(files(&out), [format!("{title}.epub")]);
+}
+
+#[test]
+fn same_titles_in_one_run_never_overwrite_each_other() {
+    let tmp = tempfile::tempdir().unwrap();
+    let title = "2024年某縣政府工作報告";
+    let folder = tmp.path().join("county");
+    for n in ["a", "b", "c"] {
+        write(&folder.join(format!("{n}.txt")), &report(title));
+    }
+    // A folder name long enough to push the name past 255 bytes: cut, with a hash.
+    let long = "縣".repeat(80);
+    write(&tmp.path().join(&long).join("d.txt"), &report(title));
+    let out = tmp.path().join("out");
+    let o = baogao(&[
+        "build",
+        s(&folder),
+        s(&tmp.path().join(&long)),
+        "-o",
+        s(&out),
+        "--formats",
+        "epub",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let names = files(&out);
+    assert_eq!(names.len(), 4, "4 reports, 4 editions: {names:?}");
+    assert!(names.contains(&format!("{title}.epub")));
+    assert!(names.contains(&format!("{title}_county.epub")));
+    assert!(names.contains(&format!("{title}_2.epub")));
+    for n in &names {
+        assert!(n.len() <= 255, "{} bytes: {n}", n.len());
+    }
+    let cut = names.iter().find(|n| n.contains('~')).expect("cut name");
+    assert!(cut.starts_with(title) && cut.ends_with(".epub"), "{cut}");
+    // Input order decides: the same run again gives the same names.
+    let again = tmp.path().join("again");
+    let o = baogao(&[
+        "build",
+        s(&folder),
+        s(&tmp.path().join(&long)),
+        "-o",
+        s(&again),
+        "--formats",
+        "epub",
+        "--jobs",
+        "1",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(files(&again), names);
+}
+
+#[test]
+fn name_must_be_a_file_stem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = write(&tmp.path().join("r.txt"), &report(NAMED));
+    let out = tmp.path().join("out");
+    let abs = tmp.path().join("elsewhere");
+    for bad in ["../../x", "a/b", s(&abs), "", "..", "a\\b"] {
+        let o = baogao(&["build", s(&r), "-o", s(&out), "--name", bad]);
+        assert_eq!(o.status.code(), Some(2), "--name {bad:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains("--name"), "{err}");
+    }
+    assert!(!out.exists() && !abs.exists(), "something was written");
+    assert_eq!(files(tmp.path()), ["r.txt"]);
+    let o = baogao(&[
+        "build",
+        s(&r),
+        "-o",
+        s(&out),
+        "--name",
+        "舞阳",
+        "--formats",
+        "epub",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(files(&out), ["舞阳.epub"]);
+}
+
+#[test]
+fn output_that_is_a_file_or_not_writable_is_refused_before_any_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(&tmp.path().join("out.pdf"), "not a folder");
+    // The report does not exist: the output folder is checked first, so its line is the one.
+    let absent = tmp.path().join("absent.txt");
+    let mut cases = vec![file.clone(), file.join("sub")];
+    if Path::new("/proc/self").exists() {
+        // Not writable, even by root.
+        cases.push(PathBuf::from("/proc/baogao-out"));
+    }
+    let ro = tmp.path().join("read-only");
+    std::fs::create_dir(&ro).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+        // Root writes through permissions; the case only holds for other users.
+        if std::fs::write(ro.join("probe"), b"").is_err() {
+            cases.push(ro.clone());
+        }
+    }
+    for out in &cases {
+        let o = baogao(&["build", s(&absent), "-o", s(out)]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}: {}",
+            out.display(),
+            stderr(&o)
+        );
+        let err = stderr(&o);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains("output folder"), "{err}");
+        assert!(!err.contains("absent.txt"), "{err}");
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder");
+}
+
+#[test]
+fn an_unreadable_report_in_a_batch_folder_is_listed_as_failed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("reports");
+    write(&folder.join("good.txt"), &report(NAMED));
+    // Not text at all (NUL bytes): it cannot be read, so it cannot be told not to be a report.
+    std::fs::write(folder.join("broken.txt"), [0u8, 1, 2, 0, 0xFF, 0xFE, 0]).unwrap();
+    let out = tmp.path().join("out");
+    let o = baogao(&["build", s(&folder), "-o", s(&out), "--formats", "epub"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    let row = err
+        .lines()
+        .find(|l| l.starts_with(s(&folder.join("broken.txt"))) && l.contains("\tfailed"))
+        .unwrap_or_else(|| panic!("broken.txt not in the closing table: {err}"));
+    assert!(row.contains("NUL"), "{row}");
+    assert_eq!(files(&out), [format!("{NAMED}.epub")]);
+}
+
+fn temp_files(dir: &Path) -> Vec<String> {
+    files(dir)
+        .into_iter()
+        .filter(|n| n.starts_with(".baogao-") && n.ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn temp_files_of_killed_runs_are_removed_and_others_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = write(&tmp.path().join("r.txt"), &report(NAMED));
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    // Left by a run whose process no longer exists (no pid is u32::MAX), an hour ago.
+    let stale = out.join(format!(".baogao-{}-Ab12Cd34.tmp", u32::MAX));
+    let f = std::fs::File::create(&stale).unwrap();
+    f.set_modified(SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+    drop(f);
+    // Not this program's pattern: left alone.
+    std::fs::write(out.join(".report.pdf.123.tmp"), b"x").unwrap();
+    std::fs::write(out.join("notes.tmp"), b"x").unwrap();
+    let o = baogao(&["build", s(&r), "-o", s(&out), "--formats", "epub"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        files(&out),
+        [
+            ".report.pdf.123.tmp".to_string(),
+            format!("{NAMED}.epub"),
+            "notes.tmp".to_string()
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupt_removes_the_runs_temp_files() {
+    for signal in ["TERM", "INT"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let r = write(&tmp.path().join("r.txt"), &report(NAMED));
+        let out = tmp.path().join("out");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_baogao"))
+            .args(["build", s(&r), "-o", s(&out)])
+            .env("BAOGAO_TEST_HOLD_TEMP_MS", "60000")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while temp_files(&out).is_empty() {
+            assert!(
+                start.elapsed() < Duration::from_secs(300),
+                "no temp file appeared"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "SIG{signal}");
+        assert_eq!(files(&out), Vec::<String>::new(), "SIG{signal} left files");
+    }
+}
