@@ -157,6 +157,8 @@ pub struct NotesInfo {
     pub entries: usize,
     pub matched: Vec<MatchedNote>,
     pub unmatched: Vec<String>,
+    /// Lines of the notes file that are not (part of) any entry.
+    pub skipped: Vec<crate::read::notes::Skipped>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -69,7 +69,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
     let notes = find_notes(path, opts, &mut report)?;
     let mut doc = match notes {
         Some((file, notes_path)) => {
-            let annex_title = read::notes::annex_title(&notes_path);
+            let annex_title = read::notes::title_of(&file, &notes_path);
             Attach {
                 entries: file.entries,
                 annex_title,
@@ -174,6 +174,7 @@ fn find_notes(
     let file = read::notes::read(&notes_path)?;
     report.notes.source = Some(notes_path.display().to_string());
     report.notes.format = Some(file.format.to_string());
+    read::notes::findings::record(&file, report);
     Ok(Some((file, notes_path)))
 }
 

@@ -1,8 +1,11 @@
 //! `.docx` main document (`word/document.xml`) through zip + quick-xml: paragraphs and tables.
-//! Field codes (`w:instrText`) and deleted text are dropped, field results kept; footnotes,
-//! headers and comments live in other parts and are not read.
+//! Field codes (`w:instrText`), deleted revisions (`w:del`, `w:moveFrom`) and hidden runs
+//! (`w:vanish` in the run's own properties) are dropped, field results and inserted revisions
+//! kept; Word's automatic numbering is put in front of its paragraph (see `docx_numbering`);
+//! footnotes, headers and comments live in other parts and are not read.
+use super::docx_numbering::{attr, Numbering};
 use super::{Part, MAX_PART};
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use std::io::{Cursor, Read};
 
 #[derive(Default)]
@@ -16,25 +19,67 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Part>, String> {
     let damaged = |e: String| format!("a damaged Word (.docx) document ({e})");
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
-    let part = archive
-        .by_name("word/document.xml")
-        .map_err(|e| damaged(e.to_string()))?;
+    let xml = part_text(&mut archive, "word/document.xml")?
+        .ok_or_else(|| damaged("no word/document.xml".into()))?;
+    let numbering = part_text(&mut archive, "word/numbering.xml")?.unwrap_or_default();
+    let styles = part_text(&mut archive, "word/styles.xml")?.unwrap_or_default();
+    let mut numbering = Numbering::new(&numbering, &styles);
+    numbered_parts(&xml, &mut numbering).map_err(damaged)
+}
+
+/// One part's text (`None` when the archive has no such part), bounded by [`MAX_PART`].
+fn part_text(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Option<String>, String> {
+    let part = match archive.by_name(name) {
+        Ok(p) => p,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(format!("a damaged Word (.docx) document ({e})")),
+    };
     let mut xml = String::new();
     part.take(MAX_PART + 1)
         .read_to_string(&mut xml)
-        .map_err(|e| damaged(format!("word/document.xml: {e}")))?;
+        .map_err(|e| format!("a damaged Word (.docx) document ({name}: {e})"))?;
     if xml.len() as u64 > MAX_PART {
         return Err(format!(
-            "a Word document whose text part inflates beyond {} MB: refused",
+            "a Word document whose part {name} inflates beyond {} MB: refused",
             MAX_PART >> 20
         ));
     }
-    parts(&xml).map_err(damaged)
+    Ok(Some(xml))
 }
 
-/// `word/document.xml` → paragraphs and tables.
+/// `word/document.xml` → paragraphs and tables, without numbering definitions.
 pub fn parts(xml: &str) -> Result<Vec<Part>, String> {
+    numbered_parts(xml, &mut Numbering::default())
+}
+
+/// A paragraph's own list and style (`w:pPr`), read before its runs.
+#[derive(Default)]
+struct ListProps {
+    num_id: Option<u32>,
+    level: Option<u8>,
+    style: Option<String>,
+}
+
+fn val<T: std::str::FromStr>(e: &BytesStart) -> Option<T> {
+    attr(e, b"w:val").and_then(|v| v.trim().parse().ok())
+}
+
+/// `w:vanish` (and other toggles) are on unless `w:val` says 0/false/off.
+fn toggle_on(e: &BytesStart) -> bool {
+    !matches!(attr(e, b"w:val").as_deref(), Some("0" | "false" | "off"))
+}
+
+/// `word/document.xml` → paragraphs and tables, each numbered paragraph with Word's number.
+fn numbered_parts(xml: &str, numbering: &mut Numbering) -> Result<Vec<Part>, String> {
     let mut reader = quick_xml::Reader::from_str(xml);
+    let mut list = ListProps::default();
+    // Inside a paragraph's properties (`w:pPr`), inside a run's properties (`w:rPr` of a run).
+    let mut in_ppr = 0usize;
+    let mut in_rpr = false;
+    let mut run_hidden = false;
     let mut parts = Vec::new();
     let mut tables: Vec<Table> = Vec::new();
     let mut para = String::new();
@@ -51,7 +96,12 @@ pub fn parts(xml: &str) -> Result<Vec<Part>, String> {
         match event {
             Event::Start(e) => match e.name().as_ref() {
                 b"w:t" => in_text = true,
-                b"mc:Fallback" | b"w:delText" | b"w:instrText" => hidden += 1,
+                b"mc:Fallback" | b"w:delText" | b"w:instrText" | b"w:del" | b"w:moveFrom" => {
+                    hidden += 1
+                }
+                b"w:pPr" => in_ppr += 1,
+                b"w:rPr" if in_ppr == 0 => in_rpr = true,
+                b"w:r" => run_hidden = false,
                 b"w:tbl" => tables.push(Table::default()),
                 b"w:tr" => {
                     if let Some(t) = tables.last_mut() {
@@ -63,25 +113,55 @@ pub fn parts(xml: &str) -> Result<Vec<Part>, String> {
                         t.cell.clear();
                     }
                 }
-                b"w:p" => para.clear(),
+                b"w:p" => {
+                    para.clear();
+                    list = ListProps::default();
+                }
                 _ => {}
             },
-            Event::Empty(e) if hidden == 0 => match e.name().as_ref() {
+            // A deleted paragraph mark or run properties: no effect on the text read.
+            Event::Empty(e) if in_ppr > 0 => match e.name().as_ref() {
+                b"w:numId" if !in_rpr => list.num_id = val(&e),
+                b"w:ilvl" if !in_rpr => list.level = val(&e),
+                b"w:pStyle" => list.style = attr(&e, b"w:val"),
+                _ => {}
+            },
+            Event::Empty(e) if in_rpr => {
+                if e.name().as_ref() == b"w:vanish" && toggle_on(&e) {
+                    run_hidden = true;
+                }
+            }
+            Event::Empty(e) if hidden == 0 && !run_hidden => match e.name().as_ref() {
                 b"w:tab" => para.push(' '),
                 b"w:br" | b"w:cr" => para.push('\n'),
                 b"w:p" => end_paragraph(String::new(), &mut tables, &mut parts),
                 _ => {}
             },
-            Event::Text(t) if in_text && hidden == 0 => {
+            Event::Empty(e) if e.name().as_ref() == b"w:p" => {
+                end_paragraph(String::new(), &mut tables, &mut parts)
+            }
+            Event::Text(t) if in_text && hidden == 0 && !run_hidden => {
                 para.push_str(&t.unescape().map_err(|e| e.to_string())?);
             }
-            Event::CData(t) if in_text && hidden == 0 => {
+            Event::CData(t) if in_text && hidden == 0 && !run_hidden => {
                 para.push_str(&String::from_utf8_lossy(&t));
             }
             Event::End(e) => match e.name().as_ref() {
                 b"w:t" => in_text = false,
-                b"mc:Fallback" | b"w:delText" | b"w:instrText" => hidden = hidden.saturating_sub(1),
-                b"w:p" => end_paragraph(std::mem::take(&mut para), &mut tables, &mut parts),
+                b"mc:Fallback" | b"w:delText" | b"w:instrText" | b"w:del" | b"w:moveFrom" => {
+                    hidden = hidden.saturating_sub(1)
+                }
+                b"w:pPr" => in_ppr = in_ppr.saturating_sub(1),
+                b"w:rPr" => in_rpr = false,
+                b"w:p" => {
+                    let mut text = std::mem::take(&mut para);
+                    if let Some(label) =
+                        numbering.label(list.num_id, list.level, list.style.as_deref())
+                    {
+                        text.insert_str(0, &label);
+                    }
+                    end_paragraph(text, &mut tables, &mut parts)
+                }
                 b"w:tc" => {
                     if let Some(t) = tables.last_mut() {
                         let text = t.cell.join("\n");
