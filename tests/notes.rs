@@ -93,7 +93,10 @@ fn the_text_file_keeps_its_title_line_as_skipped() {
     assert_eq!(skipped, vec!["\u{300A}政府工作报告\u{300B}有关注释"]);
     assert_eq!(file.skipped[0].kind, "title");
     assert_eq!(file.skipped[0].line, 1);
-    assert_eq!(file.title.as_deref(), Some("\u{300A}政府工作报告\u{300B}有关注释"));
+    assert_eq!(
+        file.title.as_deref(),
+        Some("\u{300A}政府工作报告\u{300B}有关注释")
+    );
 }
 
 /// All text of the parts, one paragraph or cell per line.

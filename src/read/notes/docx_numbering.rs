@@ -217,7 +217,13 @@ impl Numbering {
                 }
             }
         }
-        let start_of = |l: u8| num.overrides.get(&l).copied().or(levels.get(&l).map(|v| v.start)).unwrap_or(1);
+        let start_of = |l: u8| {
+            num.overrides
+                .get(&l)
+                .copied()
+                .or(levels.get(&l).map(|v| v.start))
+                .unwrap_or(1)
+        };
         let lv = level as usize;
         counters[lv] = Some(counters[lv].map_or(start_of(level), |c| c + 1));
         for deeper in counters.iter_mut().skip(lv + 1) {
@@ -256,8 +262,11 @@ fn format_number(value: i64, format: &str) -> String {
         }
         "decimalEnclosedParen" => format!("({v})"),
         "decimalEnclosedFullstop" => format!("{v}."),
-        "chineseCounting" | "chineseCountingThousand" | "ideographTraditional"
-        | "taiwaneseCounting" | "chineseLegalSimplified" => chinese(v),
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "ideographTraditional"
+        | "taiwaneseCounting"
+        | "chineseLegalSimplified" => chinese(v),
         "lowerLetter" | "upperLetter" if v >= 1 => {
             let base = if format == "lowerLetter" { b'a' } else { b'A' };
             let letter = (base + ((v - 1) % 26) as u8) as char;
@@ -278,8 +287,19 @@ fn format_number(value: i64, format: &str) -> String {
 
 fn roman(mut v: i64) -> String {
     let table = [
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
     ];
     let mut out = String::new();
     for (n, s) in table {
@@ -293,7 +313,10 @@ fn roman(mut v: i64) -> String {
 
 /// 1–99 in Chinese counting (`一` … `九十九`); larger values in digits.
 fn chinese(v: i64) -> String {
-    const DIGITS: [char; 10] = ['\u{3007}', '\u{4E00}', '\u{4E8C}', '\u{4E09}', '\u{56DB}', '\u{4E94}', '\u{516D}', '\u{4E03}', '\u{516B}', '\u{4E5D}'];
+    const DIGITS: [char; 10] = [
+        '\u{3007}', '\u{4E00}', '\u{4E8C}', '\u{4E09}', '\u{56DB}', '\u{4E94}', '\u{516D}',
+        '\u{4E03}', '\u{516B}', '\u{4E5D}',
+    ];
     const TEN: char = '\u{5341}';
     match v {
         0..=9 => DIGITS[v as usize].to_string(),
@@ -338,12 +361,24 @@ mod tests {
     fn counts_levels_styles_and_restarts() {
         let mut n = Numbering::new(NUMBERING, STYLES);
         assert_eq!(n.label(Some(1), Some(0), None).as_deref(), Some("1."));
-        assert_eq!(n.label(Some(1), Some(1), None).as_deref(), Some("\u{FF08}1\u{FF09}"));
-        assert_eq!(n.label(Some(1), Some(1), None).as_deref(), Some("\u{FF08}2\u{FF09}"));
+        assert_eq!(
+            n.label(Some(1), Some(1), None).as_deref(),
+            Some("\u{FF08}1\u{FF09}")
+        );
+        assert_eq!(
+            n.label(Some(1), Some(1), None).as_deref(),
+            Some("\u{FF08}2\u{FF09}")
+        );
         assert_eq!(n.label(None, None, Some("Mine")).as_deref(), Some("2."));
-        assert_eq!(n.label(Some(1), Some(1), None).as_deref(), Some("\u{FF08}1\u{FF09}"));
+        assert_eq!(
+            n.label(Some(1), Some(1), None).as_deref(),
+            Some("\u{FF08}1\u{FF09}")
+        );
         assert_eq!(n.label(Some(0), None, Some("Mine")), None);
-        assert_eq!(n.label(Some(3), Some(0), None).as_deref(), Some("\u{4E00}\u{3001}"));
+        assert_eq!(
+            n.label(Some(3), Some(0), None).as_deref(),
+            Some("\u{4E00}\u{3001}")
+        );
         // numId 2 restarts the abstract list at 1.
         assert_eq!(n.label(Some(2), Some(0), None).as_deref(), Some("1."));
         assert_eq!(n.label(Some(2), Some(0), None).as_deref(), Some("2."));

@@ -11,7 +11,11 @@ pub const LONG_FACTOR: usize = 10;
 /// Entries whose text is longer than [`LONG_FACTOR`] × the median (with at least 3 entries):
 /// their numbers, lengths in characters, and the median.
 pub fn long_entries(file: &NotesFile) -> Vec<(u32, usize, usize)> {
-    let mut lengths: Vec<usize> = file.entries.iter().map(|e| e.text.chars().count()).collect();
+    let mut lengths: Vec<usize> = file
+        .entries
+        .iter()
+        .map(|e| e.text.chars().count())
+        .collect();
     if lengths.len() < 3 {
         return Vec::new();
     }
@@ -42,7 +46,10 @@ pub fn record(file: &NotesFile, report: &mut CheckReport) {
         );
     }
     if !expected.is_empty() {
-        let lines: Vec<String> = expected.iter().map(|s| format!("{} ({})", s.text, s.kind)).collect();
+        let lines: Vec<String> = expected
+            .iter()
+            .map(|s| format!("{} ({})", s.text, s.kind))
+            .collect();
         report.info(
             "notes-lines-skipped",
             format!("not entries: {}", lines.join(", ")),

@@ -56,8 +56,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Part>, String> {
 
 /// The first `text/html` part of an MHTML archive, decoded (transfer encoding and charset).
 fn mhtml_page(bytes: &[u8]) -> Result<String, String> {
-    let mail = mailparse::parse_mail(bytes)
-        .map_err(|e| format!("a damaged web archive (MHTML): {e}"))?;
+    let mail =
+        mailparse::parse_mail(bytes).map_err(|e| format!("a damaged web archive (MHTML): {e}"))?;
     let mut stack = vec![&mail];
     while let Some(part) = stack.pop() {
         if part.ctype.mimetype.eq_ignore_ascii_case("text/html") {
@@ -74,7 +74,10 @@ fn mhtml_page(bytes: &[u8]) -> Result<String, String> {
 /// UTF-8 when valid, else the report decoder's guess (GB18030, Big5, …).
 fn decode(bytes: &[u8]) -> String {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return encoding.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+        return encoding
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
     }
     let head = head_text(bytes);
     if let Some(at) = head.find("charset=") {
@@ -98,7 +101,11 @@ fn decode(bytes: &[u8]) -> String {
             detector.feed(bytes, true);
             let guess = detector.guess(None, Utf8Detection::Deny);
             // GBK pages are decoded as their superset GB18030.
-            let encoding = if guess == encoding_rs::GBK { encoding_rs::GB18030 } else { guess };
+            let encoding = if guess == encoding_rs::GBK {
+                encoding_rs::GB18030
+            } else {
+                guess
+            };
             encoding.decode_without_bom_handling(bytes).0.into_owned()
         }
     }
@@ -120,6 +127,8 @@ struct Walk {
     para: String,
     /// Tables being read, innermost last.
     tables: Vec<Table>,
+    /// The number of a list item, waiting for the item's first text.
+    label: Option<String>,
 }
 
 #[derive(Default)]
@@ -140,8 +149,26 @@ const UNSHOWN: [&str; 8] = [
 
 /// Elements that end the paragraph before them and start a new one.
 const BLOCKS: [&str; 20] = [
-    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd",
-    "section", "article", "header", "footer", "address", "ul", "ol",
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "address",
+    "ul",
+    "ol",
 ];
 
 fn hidden(e: &ElementRef) -> bool {
@@ -226,8 +253,8 @@ impl Walk {
         if block {
             self.flush();
         }
-        if let Some(label) = label {
-            self.para.push_str(&label);
+        if label.is_some() {
+            self.label = label;
         }
         self.children(e);
         if block {
@@ -284,9 +311,12 @@ impl Walk {
 
     /// End the paragraph being read: into the current cell, or into the document.
     fn flush(&mut self) {
-        let text = collapse(&std::mem::take(&mut self.para)).replace(LINE_BREAK, "\n");
+        let mut text = collapse(&std::mem::take(&mut self.para)).replace(LINE_BREAK, "\n");
         if text.is_empty() {
             return;
+        }
+        if let Some(label) = self.label.take() {
+            text.insert_str(0, &label);
         }
         match self.tables.last_mut() {
             Some(t) => t.cell.push(text),
@@ -315,7 +345,9 @@ fn collapse(raw: &str) -> String {
             i += 1;
         }
         let run = &chars[start..i];
-        let latin = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c.is_ascii_punctuation());
+        let latin = |c: Option<&char>| {
+            c.is_some_and(|c| c.is_ascii_alphanumeric() || c.is_ascii_punctuation())
+        };
         let before = out.chars().last();
         let after = chars.get(i);
         if before.is_none() || after.is_none() {
@@ -355,7 +387,9 @@ mod tests {
     #[test]
     fn sniffing() {
         assert!(is_markup(b"\xEF\xBB\xBF<!DOCTYPE html><html>"));
-        assert!(is_markup(b"<html xmlns:o='urn:schemas-microsoft-com:office:office'>"));
+        assert!(is_markup(
+            b"<html xmlns:o='urn:schemas-microsoft-com:office:office'>"
+        ));
         assert!(is_markup(
             b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n--b"
         ));

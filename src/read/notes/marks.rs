@@ -88,14 +88,14 @@ fn digits(s: &str) -> Option<(u32, &str)> {
 
 /// Words that make a short line a heading of a notes file.
 const HEADING_WORDS: [&str; 8] = [
-    "\u{6CE8}\u{91CA}", // 注释
-    "\u{8A3B}\u{91CB}", // 註釋
+    "\u{6CE8}\u{91CA}",                 // 注释
+    "\u{8A3B}\u{91CB}",                 // 註釋
     "\u{540D}\u{8BCD}\u{89E3}\u{91CA}", // 名词解释
     "\u{540D}\u{8A5E}\u{89E3}\u{91CB}", // 名詞解釋
-    "\u{91CA}\u{4E49}", // 释义
-    "\u{8BCD}\u{6761}", // 词条
-    "\u{9644}\u{4EF6}", // 附件
-    "\u{9644}\u{5F55}", // 附录
+    "\u{91CA}\u{4E49}",                 // 释义
+    "\u{8BCD}\u{6761}",                 // 词条
+    "\u{9644}\u{4EF6}",                 // 附件
+    "\u{9644}\u{5F55}",                 // 附录
 ];
 
 /// Sentence punctuation: a line holding any is text, not a heading.
@@ -131,7 +131,9 @@ pub(crate) fn is_title(line: &str) -> bool {
 pub(crate) fn ends_sentence(body: &str) -> bool {
     let last = body
         .trim_end_matches(is_blank)
-        .trim_end_matches(['\u{201D}', '\u{2019}', '\u{FF09}', ')', '\u{300D}', '\u{300F}'])
+        .trim_end_matches([
+            '\u{201D}', '\u{2019}', '\u{FF09}', ')', '\u{300D}', '\u{300F}',
+        ])
         .chars()
         .last();
     matches!(
@@ -173,10 +175,16 @@ mod tests {
 
     #[test]
     fn bracketed_and_note_marks() {
-        assert_eq!(split_number("[1]\u{201C}三步走\u{201D}", 1), Some((1, "\u{201C}三步走\u{201D}")));
+        assert_eq!(
+            split_number("[1]\u{201C}三步走\u{201D}", 1),
+            Some((1, "\u{201C}三步走\u{201D}"))
+        );
         assert_eq!(split_number("\u{3010}2\u{3011}三保", 1), Some((2, "三保")));
         assert_eq!(split_number("\u{FF3B}3\u{FF3D} 三保", 1), Some((3, "三保")));
-        assert_eq!(split_number("\u{6CE8}4\u{FF1A}三保\u{FF1A}x", 1), Some((4, "三保\u{FF1A}x")));
+        assert_eq!(
+            split_number("\u{6CE8}4\u{FF1A}三保\u{FF1A}x", 1),
+            Some((4, "三保\u{FF1A}x"))
+        );
         assert_eq!(split_number("\u{6CE8}\u{2462}三保", 1), Some((3, "三保")));
         assert_eq!(split_number("\u{6CE8}\u{610F}事项", 1), None);
         assert_eq!(split_number("[a]", 1), None);

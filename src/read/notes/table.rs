@@ -65,7 +65,12 @@ fn guess(rows: &[&Vec<String>]) -> Option<Columns> {
 
 /// Rows numbered 1, 2, … in order.
 pub(crate) fn entries(rows: &[Vec<String>]) -> Result<Parsed, String> {
-    let rows: Vec<(usize, Vec<String>)> = rows.iter().cloned().enumerate().map(|(i, r)| (i + 1, r)).collect();
+    let rows: Vec<(usize, Vec<String>)> = rows
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, r)| (i + 1, r))
+        .collect();
     numbered_entries(&rows)
 }
 
