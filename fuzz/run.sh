@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Build the fuzz targets with libFuzzer coverage on the nightly toolchain and run one of them.
-# Usage: fuzz/run.sh TARGET SECONDS   (TARGET: doc | docx | decode)
+# Usage: fuzz/run.sh TARGET SECONDS   (TARGET: doc | docx | decode | html)
 # Equivalent to `cargo fuzz run TARGET fuzz/seeds/TARGET -- -max_total_time=SECONDS` when
 # cargo-fuzz is installed; this script needs only `rustup toolchain install nightly`.
 set -euo pipefail
 cd "$(dirname "$0")"
-target=${1:?doc, docx or decode}
+target=${1:?doc, docx, decode or html}
 seconds=${2:-600}
 triple=$(rustc -vV | sed -n 's/^host: //p')
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \

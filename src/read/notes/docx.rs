@@ -119,17 +119,16 @@ fn numbered_parts(xml: &str, numbering: &mut Numbering) -> Result<Vec<Part>, Str
                 }
                 _ => {}
             },
-            // A deleted paragraph mark or run properties: no effect on the text read.
+            // The paragraph's list and style.
             Event::Empty(e) if in_ppr > 0 => match e.name().as_ref() {
                 b"w:numId" if !in_rpr => list.num_id = val(&e),
                 b"w:ilvl" if !in_rpr => list.level = val(&e),
                 b"w:pStyle" => list.style = attr(&e, b"w:val"),
                 _ => {}
             },
-            Event::Empty(e) if in_rpr => {
-                if e.name().as_ref() == b"w:vanish" && toggle_on(&e) {
-                    run_hidden = true;
-                }
+            // Hidden text: the run's own `w:rPr/w:vanish` (a paragraph mark's is in `w:pPr`).
+            Event::Empty(e) if in_rpr && e.name().as_ref() == b"w:vanish" => {
+                run_hidden |= toggle_on(&e);
             }
             Event::Empty(e) if hidden == 0 && !run_hidden => match e.name().as_ref() {
                 b"w:tab" => para.push(' '),
