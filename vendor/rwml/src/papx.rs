@@ -1103,7 +1103,7 @@ fn apply_paragraph_style_to_modeled_properties(pap: &mut Pap, istd: u16) {
     pap.istd = istd;
     pap.ilfo = 0;
     pap.ilvl = 0;
-    pap.outlvl = (1..=9).contains(&istd).then_some((istd - 1) as u8);
+    pap.outlvl = (1..=9).contains(&istd).then(|| (istd - 1) as u8); // baogao patch 2 (PATCHES.md)
     pap.layout = ParagraphLayoutOverrides::default();
     pap.indent = ParagraphIndentOverrides::default();
     pap.spacing = ParagraphSpacingOverrides::default();
