@@ -105,6 +105,24 @@ pub struct Suspicious {
     pub flagged: Vec<usize>,
 }
 
+/// A corrupted span repaired from its bytes (docs/repair.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Repaired {
+    /// 1-based line of the raw file.
+    pub line: usize,
+    /// 1-based column, in characters of the raw line, of the first corrupted character.
+    pub column: usize,
+    /// The corrupted span as found.
+    pub before: String,
+    /// What it was before the damage, glosses removed.
+    pub after: String,
+    /// `gloss-shift` (a gloss inserted across a character boundary) or `cut` (the stream cut
+    /// after a lead byte).
+    pub method: String,
+    /// Characters of `after` not fully determined by the bytes (a cut's lost character).
+    pub inferred: String,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Cleaning {
     pub preamble_lines: Vec<String>,
@@ -112,6 +130,8 @@ pub struct Cleaning {
     pub punctuation_normalized: usize,
     pub duplicate_punctuation: usize,
     pub suspicious: Vec<Suspicious>,
+    /// Corrupted spans repaired from their bytes (docs/repair.md); not listed in `suspicious`.
+    pub repaired: Vec<Repaired>,
     /// Characters removed by cleaning, other than whole glosses and preamble lines (e.g. the
     /// first mark of a doubled pair), so nothing disappears unreported.
     pub removed: Vec<Removed>,

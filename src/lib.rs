@@ -45,6 +45,8 @@ pub struct Options {
     pub script: ScriptChoice,
     /// Unmatched notes are an error.
     pub strict: bool,
+    /// Leave corrupted spans as found instead of repairing them from their bytes.
+    pub no_repair: bool,
 }
 
 /// A document read and passed, ready for the writers, with its check report.
@@ -60,7 +62,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
         input,
         ..Default::default()
     };
-    let doc = Clean.run(doc, &mut report)?;
+    let doc = Clean.run_repairing(doc, &mut report, !opts.no_repair)?;
     let doc = Structure.run(doc, &mut report)?;
     let doc = ScriptPass {
         choice: opts.script,
@@ -102,6 +104,14 @@ fn raise_warnings(report: &mut CheckReport) {
             "dropped-lines",
             format!("{n} line(s) before the title dropped (listed under cleaning.preamble_lines)"),
             None,
+        );
+    }
+    let repaired: Vec<_> = report.cleaning.repaired.clone();
+    for r in repaired {
+        report.info(
+            "repaired-text",
+            format!("column {}: {} \u{2192} {}", r.column, r.before, r.after),
+            Some(r.line),
         );
     }
     let spans: Vec<_> = report.cleaning.suspicious.clone();

@@ -43,6 +43,9 @@ enum Command {
         /// exit 4, nothing written.
         #[arg(long)]
         strict: bool,
+        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
+        #[arg(long)]
+        no_repair: bool,
         /// Documents processed at once (default: number of cores).
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
@@ -63,6 +66,9 @@ enum Command {
         script: ScriptChoice,
         #[arg(long)]
         strict: bool,
+        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
+        #[arg(long)]
+        no_repair: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -95,6 +101,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             style,
             script,
             strict,
+            no_repair,
             json,
         } => {
             let style = baogao::style::Style::load(&style)?;
@@ -102,6 +109,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 notes,
                 script,
                 strict,
+                no_repair,
             };
             let r = baogao::check(&report, &opts, &style)?;
             if json {
@@ -122,6 +130,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             style,
             script,
             strict,
+            no_repair,
             jobs,
             name,
         } => {
@@ -138,6 +147,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 notes,
                 script,
                 strict,
+                no_repair,
             };
             let out = Output {
                 dir: output,

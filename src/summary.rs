@@ -23,6 +23,13 @@ pub fn check_text(r: &CheckReport) -> String {
     for p in &c.preamble_lines {
         let _ = writeln!(s, "  dropped before the title: {p}");
     }
+    for x in &c.repaired {
+        let _ = writeln!(
+            s,
+            "  repaired at line {}, column {}: {} \u{2192} {}",
+            x.line, x.column, x.before, x.after
+        );
+    }
     for x in &c.suspicious {
         let _ = writeln!(
             s,

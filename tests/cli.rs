@@ -223,3 +223,63 @@ fn warnings_are_listed_printed_and_refused_under_strict() {
         "strict wrote files"
     );
 }
+
+/// The Wuyang report's three corrupted spans: `check` says how each was repaired; `--no-repair`
+/// leaves them flagged, warned about, and their private-use characters missing (drawn as U+3013).
+#[test]
+fn check_reports_repairs_and_no_repair_keeps_the_spans_flagged() {
+    let report = input_dir().join("report.txt");
+    let o = baogao(&["check", s(&report)]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("repaired at line 19, column 334: 加強(qiáng)燃?xì)獍踩"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\u{2192} 加強燃氣安全排查整治\u{FF0C}擰緊群眾生活"),
+        "{text}"
+    );
+    assert!(!text.contains("suspicious"), "{text}");
+    // `build` says so on stderr (severity info: `--strict` does not refuse it).
+    let tmp = tempfile::tempdir().unwrap();
+    let o = baogao(&[
+        "build",
+        s(&report),
+        "-o",
+        s(tmp.path()),
+        "--formats",
+        "epub",
+    ]);
+    assert!(o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let infos: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("info[repaired-text]"))
+        .collect();
+    assert_eq!(infos.len(), 3, "{stderr}");
+    assert!(infos[2].contains("line 53: column 591:"), "{stderr}");
+
+    let o = baogao(&["check", s(&report), "--json", "--no-repair"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["cleaning"]["repaired"].as_array().unwrap().len(), 0);
+    let lines: Vec<u64> = v["cleaning"]["suspicious"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [19, 51, 53]);
+    assert_eq!(
+        v["glyphs"]["missing"],
+        serde_json::json!(["U+E082", "U+E2A6", "U+E383"])
+    );
+    let warned = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "suspicious-text")
+        .count();
+    assert_eq!(warned, 3);
+}

@@ -58,14 +58,32 @@ fn subsets_are_faithful_and_exact() {
     assert_faithful(&book, &subsets);
 }
 
-/// The real pipeline (read, clean, structure, script, attach) on the Wuyang report: `check`
-/// lists exactly the three private-use characters, and the subsets of the prepared document
+/// The real pipeline (read, clean, structure, script, attach) on the Wuyang report: its three
+/// corrupted spans repaired, no character is missing.
+#[test]
+fn the_repaired_wuyang_report_misses_no_glyph() {
+    let style = gongwen();
+    let report_txt = root().join("input/wuyang-2024/report.txt");
+    let report = baogao::check(&report_txt, &baogao::Options::default(), &style).unwrap();
+    assert_eq!(report.cleaning.repaired.len(), 3);
+    assert!(
+        report.glyphs.missing.is_empty(),
+        "{:?}",
+        report.glyphs.missing
+    );
+}
+
+/// The real pipeline with `--no-repair`: `check` lists exactly the three private-use characters
+/// of the corrupted spans, they are drawn as U+3013, and the subsets of the prepared document
 /// pass the same checks.
 #[test]
 fn the_pipeline_on_the_wuyang_report() {
     let style = gongwen();
     let report_txt = root().join("input/wuyang-2024/report.txt");
-    let opts = baogao::Options::default();
+    let opts = baogao::Options {
+        no_repair: true,
+        ..Default::default()
+    };
     let report = baogao::check(&report_txt, &opts, &style).unwrap();
     assert_eq!(report.glyphs.missing, ["U+E082", "U+E2A6", "U+E383"]);
     let book = FontBook::load(&style).unwrap();

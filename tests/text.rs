@@ -30,6 +30,18 @@ fn text_of(path: &Path) -> (Document, CheckReport) {
     (doc, report)
 }
 
+/// [`text_of`] with `--no-repair`: corrupted spans are only flagged.
+fn text_of_unrepaired(path: &Path) -> (Document, CheckReport) {
+    let (doc, input) = baogao::read::report(path).expect("report reads");
+    let mut report = CheckReport {
+        input,
+        ..Default::default()
+    };
+    let doc = Clean.run_repairing(doc, &mut report, false).expect("clean");
+    let doc = Structure.run(doc, &mut report).expect("structure");
+    (doc, report)
+}
+
 /// The text of every block, one string per block.
 fn body(doc: &Document) -> Vec<String> {
     doc.blocks.iter().map(Block::text).collect()
@@ -45,8 +57,38 @@ fn wuyang_cleaning_counts() {
     assert!(c.preamble_lines[0].starts_with("日本一道久久高清国产|"));
     assert_eq!(c.duplicate_punctuation, 0);
     assert!(c.removed.is_empty(), "{:?}", c.removed);
+    // The three corrupted spans are repaired from their bytes (docs/repair.md), none is left.
+    assert!(c.suspicious.is_empty(), "{:?}", c.suspicious);
+    let repaired: Vec<(usize, usize, &str, &str)> = c
+        .repaired
+        .iter()
+        .map(|r| (r.line, r.column, r.method.as_str(), r.inferred.as_str()))
+        .collect();
+    assert_eq!(
+        repaired,
+        [
+            (19, 334, "gloss-shift", ""),
+            (51, 411, "gloss-shift", ""),
+            (53, 591, "cut", "\u{3002}")
+        ]
+    );
+    assert!(
+        c.punctuation_normalized > 500,
+        "{}",
+        c.punctuation_normalized
+    );
+}
+
+/// `--no-repair`: the three spans stay as found, flagged at their raw columns.
+#[test]
+fn wuyang_without_repair_flags_the_three_spans() {
+    let (doc, report) = text_of_unrepaired(&wuyang());
+    let c = &report.cleaning;
+    assert!(c.repaired.is_empty());
+    assert_eq!(c.pinyin_glosses, 1468);
     let lines: Vec<usize> = c.suspicious.iter().map(|s| s.line).collect();
     assert_eq!(lines, [19, 51, 53]);
+    assert!(all_text(&doc).contains("燃?xì)獍踩\u{E082}"));
     // Each span holds its flagged characters at the reported raw columns.
     let raw = std::fs::read_to_string(wuyang()).unwrap();
     let raw_lines: Vec<Vec<char>> = raw.split('\n').map(|l| l.chars().collect()).collect();
@@ -74,18 +116,13 @@ fn wuyang_cleaning_counts() {
     assert!(c.suspicious[0].text.contains("燃?xì)獍踩\u{E082}"));
     assert!(c.suspicious[1].text.starts_with("堅持?jǐn)U"));
     assert!(c.suspicious[2].text.contains("?;\u{E2A6}A(chǔ)"));
-    assert!(
-        c.punctuation_normalized > 500,
-        "{}",
-        c.punctuation_normalized
-    );
 }
 
 #[test]
 fn wuyang_cleaned_text() {
     let (doc, _) = text_of(&wuyang());
     let text = all_text(&doc);
-    // No gloss and no ASCII clause mark survives outside the three suspicious spans.
+    // No gloss and no ASCII clause mark survives; the three repaired spans read as written.
     assert!(!text.contains("(xiàn)"));
     for s in [
         "現在\u{FF0C}我代表縣人民政府",
@@ -99,15 +136,16 @@ fn wuyang_cleaned_text() {
     ] {
         assert!(text.contains(s), "{s}");
     }
-    let outside_spans = text
-        .replace("?xì)", "")
-        .replace("?jǐn)U", "")
-        .replace("?;", "");
+    for s in [
+        "加強燃氣安全排查整治\u{FF0C}擰緊群眾生活",
+        "堅持擴增量穩存量提質量",
+        "設計建設\u{3002}基礎設施建設工程",
+    ] {
+        assert!(text.contains(s), "{s}");
+    }
+    assert!(!text.chars().any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c)));
     for mark in [',', ';', ':', '!', '?', '(', ')'] {
-        assert!(
-            !outside_spans.contains(mark),
-            "ASCII {mark} left in the body"
-        );
+        assert!(!text.contains(mark), "ASCII {mark} left in the body");
     }
 }
 
@@ -156,16 +194,31 @@ fn every_han_character_outside_the_preamble_survives() {
     let raw = std::fs::read_to_string(wuyang()).unwrap();
     let (doc, report) = text_of(&wuyang());
     let preamble = &report.cleaning.preamble_lines[0];
+    let raw = with_repairs(&raw, &report);
     let kept: Vec<&str> = raw.split('\n').filter(|l| l.trim() != preamble).collect();
     assert_eq!(kept.len() + 1, raw.split('\n').count());
     let body = kept.concat();
     assert_same_han(&all_text(&doc), &body, "model vs raw report");
 }
 
+/// The raw report with each repaired span replaced by what the check report says it became (the
+/// only characters repair changes).
+fn with_repairs(raw: &str, report: &CheckReport) -> String {
+    let mut lines: Vec<String> = raw.split('\n').map(str::to_string).collect();
+    for r in &report.cleaning.repaired {
+        let line = &mut lines[r.line - 1];
+        assert_eq!(line.matches(&r.before).count(), 1, "{r:?}");
+        *line = line.replace(&r.before, &r.after);
+    }
+    assert_eq!(report.cleaning.repaired.len(), 3);
+    lines.join("\n")
+}
+
 #[test]
 fn utf16le_and_big5_fixtures_decode_to_the_same_body() {
-    let (utf16, r16) = text_of(&manifest("tests/fixtures/report-utf16le.txt"));
-    let (big5, rb5) = text_of(&manifest("tests/fixtures/report-big5.txt"));
+    // Decoding only: the Big5 file lost the bytes a repair needs, so both are read unrepaired.
+    let (utf16, r16) = text_of_unrepaired(&manifest("tests/fixtures/report-utf16le.txt"));
+    let (big5, rb5) = text_of_unrepaired(&manifest("tests/fixtures/report-big5.txt"));
     assert_eq!(r16.input.encoding, "UTF-16LE");
     assert_eq!(rb5.input.encoding, "Big5");
     assert_eq!(r16.cleaning.pinyin_glosses, 1468);
@@ -329,6 +382,7 @@ fn nothing_but_preamble_glosses_and_whitespace_is_lost() {
     use baogao::passes::clean::pinyin::gloss_at;
     let raw = std::fs::read_to_string(wuyang()).unwrap();
     let (doc, report) = text_of(&wuyang());
+    let raw = with_repairs(&raw, &report);
     let preamble = &report.cleaning.preamble_lines[0];
     let mut expected = String::new();
     for line in raw.split('\n').filter(|l| l.trim() != preamble) {
@@ -369,13 +423,23 @@ fn check_json_on_wuyang_keeps_cleaning_and_structure() {
     assert_eq!(c["pinyin_glosses"], 1468);
     assert_eq!(c["preamble_lines"].as_array().unwrap().len(), 1);
     assert_eq!(c["duplicate_punctuation"], 0);
-    let lines: Vec<u64> = c["suspicious"]
+    assert_eq!(c["suspicious"].as_array().unwrap().len(), 0);
+    let lines: Vec<u64> = c["repaired"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["line"].as_u64().unwrap())
         .collect();
     assert_eq!(lines, [19, 51, 53]);
+    let r = &c["repaired"][2];
+    assert_eq!(r["method"], "cut");
+    assert_eq!(r["inferred"], "\u{3002}");
+    assert!(r["before"].as_str().unwrap().contains("?;\u{E2A6}A(chǔ)"));
+    assert!(r["after"]
+        .as_str()
+        .unwrap()
+        .contains("設計建設\u{3002}基礎設施建設工程"));
+    assert_eq!(r["column"], 591);
     let levels: Vec<u64> = json["structure"]["headings"]
         .as_array()
         .unwrap()

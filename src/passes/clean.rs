@@ -3,7 +3,9 @@
 //! In this order, on the `Block::Raw` lines:
 //! 1. lines before the title are dropped and kept in `cleaning.preamble_lines` (blank ones are
 //!    dropped silently);
-//! 2. suspicious spans are flagged first (see [`suspicious`]) and left untouched by steps 4 and 5;
+//! 2. suspicious spans whose bytes prove the original text are repaired ([`repair`]; not with
+//!    `--no-repair`); the others are flagged (see [`suspicious`]) and left untouched by steps 4
+//!    and 5;
 //! 3. pinyin glosses `(xiàn)` are removed everywhere — **also inside suspicious spans**: a gloss is
 //!    ASCII `(`, one toned syllable and `)`, which no corruption produces, and the Wuyang report's
 //!    1,468 glosses include one after a Latin `A` inside the span on line 53 (`A(chǔ)`). The span's
@@ -19,6 +21,8 @@ use crate::error::Result;
 use crate::model::{Block, Document};
 
 pub mod pinyin;
+pub mod repair;
+pub mod site_gbk;
 pub mod suspicious;
 
 pub struct Clean;
@@ -27,7 +31,20 @@ impl Pass for Clean {
     fn name(&self) -> &'static str {
         "clean"
     }
-    fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
+    fn run(&self, doc: Document, report: &mut CheckReport) -> Result<Document> {
+        self.run_repairing(doc, report, true)
+    }
+}
+
+impl Clean {
+    /// The pass, repairing corrupted spans first when `repair` (see [`repair`]).
+    pub fn run_repairing(
+        &self,
+        mut doc: Document,
+        report: &mut CheckReport,
+        repair: bool,
+    ) -> Result<Document> {
+        let glosses = repair.then(|| repair::Glosses::of_document(&doc));
         let title_at = doc.blocks.iter().position(|b| match b {
             Block::Raw { text, .. } => is_title_line(&strip_glosses(text)),
             _ => false,
@@ -42,7 +59,7 @@ impl Pass for Clean {
                         }
                         continue;
                     }
-                    let text = clean_line(line, &text, &mut report.cleaning);
+                    let text = clean_line(line, &text, glosses.as_ref(), &mut report.cleaning);
                     blocks.push(Block::Raw { line, text });
                 }
                 other => blocks.push(other),
@@ -78,18 +95,26 @@ struct Ch {
 }
 
 /// Steps 2–6 on one raw line.
-fn clean_line(line: usize, raw: &str, cleaning: &mut Cleaning) -> String {
-    let chars: Vec<char> = raw.chars().collect();
+fn clean_line(
+    line: usize,
+    raw: &str,
+    glosses: Option<&repair::Glosses>,
+    cleaning: &mut Cleaning,
+) -> String {
+    let (chars, cols) = match glosses {
+        Some(g) => repair::repair_line(line, raw, g, cleaning),
+        None => (raw.chars().collect(), (1..=raw.chars().count()).collect()),
+    };
     let spans = suspicious::spans(&chars);
     let mut protected = vec![false; chars.len()];
     for (start, end, flagged) in &spans {
         protected[*start..*end].iter_mut().for_each(|p| *p = true);
         cleaning.suspicious.push(Suspicious {
             line,
-            column: flagged.first().map_or(start + 1, |f| f + 1),
+            column: cols[flagged.first().copied().unwrap_or(*start)],
             text: chars[*start..*end].iter().collect(),
-            span_column: start + 1,
-            flagged: flagged.iter().map(|f| f + 1).collect(),
+            span_column: cols[*start],
+            flagged: flagged.iter().map(|f| cols[*f]).collect(),
         });
     }
     let mut out: Vec<Ch> = Vec::with_capacity(chars.len());
@@ -102,7 +127,7 @@ fn clean_line(line: usize, raw: &str, cleaning: &mut Cleaning) -> String {
         }
         out.push(Ch {
             c: chars[i],
-            col: i + 1,
+            col: cols[i],
             protected: protected[i],
         });
         i += 1;

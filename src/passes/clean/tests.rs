@@ -24,6 +24,14 @@ fn clean(lines: &[&str]) -> (Vec<String>, CheckReport) {
     (texts, report)
 }
 
+/// The pass with `--no-repair`: corrupted spans are only flagged.
+fn clean_unrepaired(lines: &[&str]) -> (Vec<String>, CheckReport) {
+    let mut report = CheckReport::default();
+    let doc = Clean.run_repairing(raw(lines), &mut report, false).unwrap();
+    let texts = doc.blocks.iter().map(|b| b.text()).collect();
+    (texts, report)
+}
+
 #[test]
 fn preamble_before_the_title_is_dropped_and_kept() {
     let (lines, report) = clean(&["廣告|廣告", "", "2024年某縣政府工作報告", "", "各位代表:"]);
@@ -42,7 +50,7 @@ fn title_found_through_its_glosses() {
 #[test]
 fn suspicious_spans_are_flagged_with_raw_columns_and_left_alone() {
     let line = "  甲(jiǎ),堅持?jǐn)U增量,乙";
-    let (lines, report) = clean(&["報告", line]);
+    let (lines, report) = clean_unrepaired(&["報告", line]);
     let s = &report.cleaning.suspicious;
     assert_eq!(s.len(), 1);
     assert_eq!((s[0].line, s[0].span_column, s[0].column), (2, 10, 12));
@@ -126,4 +134,31 @@ fn whitespace_around_lines_is_stripped() {
     let (lines, _) = clean(&["報告", "  \u{3000}現在,我代表  ", "   "]);
     assert_eq!(lines[1], format!("現在{COMMA}我代表"));
     assert_eq!(lines[2], "");
+}
+
+#[test]
+fn a_proven_repair_runs_before_gloss_removal_and_keeps_raw_columns() {
+    // 持擴 is B3D6 9455; D6 94 spell 謹 (jǐn): its gloss ate the lead byte of 擴, whose trail byte
+    // `U` was left. Nothing else of the line is glossed except 甲, so the bytes prove `持擴`.
+    let line = "  甲(jiǎ),堅持?jǐn)U增量,乙,增長,。";
+    let (lines, report) = clean(&["報告", line]);
+    assert!(report.cleaning.suspicious.is_empty());
+    let r = &report.cleaning.repaired;
+    assert_eq!(r.len(), 1);
+    assert_eq!((r[0].line, r[0].column), (2, 12));
+    assert_eq!(r[0].before, "堅持?jǐn)U增量");
+    assert_eq!(r[0].after, "堅持擴增量");
+    assert_eq!(r[0].method, "gloss-shift");
+    assert_eq!(report.cleaning.pinyin_glosses, 1);
+    assert_eq!(
+        lines[1],
+        format!("甲{COMMA}堅持擴增量{COMMA}乙{COMMA}增長{STOP}")
+    );
+    // The doubled comma after the repaired span is reported at its raw column.
+    assert_eq!(report.cleaning.removed[0].column, 25);
+    // Without repair the span stays flagged, as found.
+    let (lines, report) = clean_unrepaired(&["報告", line]);
+    assert!(report.cleaning.repaired.is_empty());
+    assert_eq!(report.cleaning.suspicious.len(), 1);
+    assert!(lines[1].contains("堅持?jǐn)U增量"));
 }
