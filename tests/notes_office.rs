@@ -285,3 +285,42 @@ fn check_json_lists_skipped_lines_and_warns() {
         .any(|w| w["code"] == "long-note" && w["message"].as_str().unwrap().contains("note 3"));
     assert!(long_warned, "{}", json["warnings"]);
 }
+
+/// Every notes fixture: no entry holds another's text, and the skipped lines are exactly the
+/// lines that are not entries: titles, headings and header rows — and, in the .doc with a
+/// table, the closing remark under it (a `text` line, warned about).
+#[test]
+fn every_fixture_no_merged_entries_and_only_headings_skipped() {
+    let names = [
+        "notes.txt",
+        "notes.csv",
+        "notes.docx",
+        "notes.xlsx",
+        "notes.xls",
+        "notes.ods",
+        "notes-table.doc",
+        "office/list.docx",
+        "office/list.doc",
+        "office/list.html",
+        "office/list.mht",
+    ];
+    for name in names {
+        let file = notes::read(&repo(&format!("tests/fixtures/notes/{name}")))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        none_merged(&file);
+        let text: Vec<&str> = file
+            .skipped
+            .iter()
+            .filter(|s| s.kind == "text")
+            .map(|s| s.text.as_str())
+            .collect();
+        let want: &[&str] = if name == "notes-table.doc" {
+            &["以上注释仅供参考\u{3002}"]
+        } else {
+            &[]
+        };
+        assert_eq!(text, want, "{name}");
+        let lines: Vec<usize> = file.skipped.iter().map(|s| s.line).collect();
+        assert!(lines.windows(2).all(|w| w[0] < w[1]), "{name}: {lines:?}");
+    }
+}
