@@ -79,6 +79,8 @@ fn numbered_parts(xml: &str, numbering: &mut Numbering) -> Result<Vec<Part>, Str
     // Inside a paragraph's properties (`w:pPr`), inside a run's properties (`w:rPr` of a run).
     let mut in_ppr = 0usize;
     let mut in_rpr = false;
+    // Inside a tracked formatting change (`w:pPrChange`, `w:rPrChange`): the old properties.
+    let mut in_change = 0usize;
     let mut run_hidden = false;
     let mut parts = Vec::new();
     let mut tables: Vec<Table> = Vec::new();
@@ -101,6 +103,7 @@ fn numbered_parts(xml: &str, numbering: &mut Numbering) -> Result<Vec<Part>, Str
                 }
                 b"w:pPr" => in_ppr += 1,
                 b"w:rPr" if in_ppr == 0 => in_rpr = true,
+                b"w:pPrChange" | b"w:rPrChange" => in_change += 1,
                 b"w:r" => run_hidden = false,
                 b"w:tbl" => tables.push(Table::default()),
                 b"w:tr" => {
@@ -119,10 +122,12 @@ fn numbered_parts(xml: &str, numbering: &mut Numbering) -> Result<Vec<Part>, Str
                 }
                 _ => {}
             },
+            // Properties before a tracked formatting change: not the document as it reads.
+            Event::Empty(_) if in_change > 0 => {}
             // The paragraph's list and style.
             Event::Empty(e) if in_ppr > 0 => match e.name().as_ref() {
-                b"w:numId" if !in_rpr => list.num_id = val(&e),
-                b"w:ilvl" if !in_rpr => list.level = val(&e),
+                b"w:numId" => list.num_id = val(&e),
+                b"w:ilvl" => list.level = val(&e),
                 b"w:pStyle" => list.style = attr(&e, b"w:val"),
                 _ => {}
             },
@@ -152,6 +157,7 @@ fn numbered_parts(xml: &str, numbering: &mut Numbering) -> Result<Vec<Part>, Str
                 }
                 b"w:pPr" => in_ppr = in_ppr.saturating_sub(1),
                 b"w:rPr" => in_rpr = false,
+                b"w:pPrChange" | b"w:rPrChange" => in_change = in_change.saturating_sub(1),
                 b"w:p" => {
                     let mut text = std::mem::take(&mut para);
                     if let Some(label) =
@@ -204,6 +210,18 @@ fn end_paragraph(text: String, tables: &mut [Table], parts: &mut Vec<Part>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn revisions_hidden_runs_and_old_formatting() {
+        let xml = r#"<w:document xmlns:w="x"><w:body>
+<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:pPrChange><w:pPr><w:numPr><w:numId w:val="0"/></w:numPr></w:pPr></w:pPrChange></w:pPr>
+<w:r><w:t>三保：保</w:t></w:r><w:del><w:r><w:delText>旧</w:delText></w:r></w:del><w:ins><w:r><w:t>运转</w:t></w:r></w:ins>
+<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r><w:r><w:rPr><w:vanish w:val="0"/><w:rPrChange><w:rPr><w:vanish/></w:rPr></w:rPrChange></w:rPr><w:t>。</w:t></w:r></w:p>
+</w:body></w:document>"#;
+        let numbering = r#"<w:numbering xmlns:w="x"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#;
+        let parts = numbered_parts(xml, &mut Numbering::new(numbering, "")).unwrap();
+        assert_eq!(parts, vec![Part::Paragraph("1.三保：保运转。".into())]);
+    }
 
     #[test]
     fn field_codes_dropped_results_kept_tables_apart() {
