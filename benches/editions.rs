@@ -127,7 +127,9 @@ fn main() {
     );
     let prepared = prepare(&report, &opts, &style, &fonts).unwrap();
     let t = time(|| {
-        fonts.subset(&prepared.doc, &style).unwrap();
+        fonts
+            .subset(&baogao::present::Plan::new(&prepared.doc, &style, &fonts).usage)
+            .unwrap();
     });
     println!("| subsets of all faces | {} |", ms(t));
     for f in Format::ALL {

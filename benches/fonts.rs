@@ -19,13 +19,15 @@ fn main() {
         let t0 = Instant::now();
         let book = FontBook::load(&style).expect("fonts load");
         let t1 = Instant::now();
-        let missing = book.missing(&doc, &style);
+        let missing = baogao::passes::glyphs::missing(&doc, &style, &book);
         let t2 = Instant::now();
-        let subsets = book.subset(&doc, &style).expect("subsets");
+        let subsets = book
+            .subset(&baogao::present::Plan::new(&doc, &style, &book).usage)
+            .expect("subsets");
         let t3 = Instant::now();
         assert_eq!(missing.len(), 3);
         let t4 = Instant::now();
-        std::hint::black_box(baogao::fonts::usage(&doc, &style));
+        std::hint::black_box(baogao::present::Plan::new(&doc, &style, &book));
         usage.push(t4.elapsed());
         load.push(t1 - t0);
         cover.push(t2 - t1);
@@ -54,7 +56,7 @@ fn main() {
         ("subset (4 faces, parallel)", &mut subset),
         ("total", &mut total),
         (
-            "usage() once (coverage and subset each call it)",
+            "the presentation plan once (glyph check and subset each make one)",
             &mut usage,
         ),
     ] {

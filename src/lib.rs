@@ -6,7 +6,7 @@
 //! report.txt ──decode──▶ raw lines ──clean──▶ structure ──script──▶ attach notes ──▶ glyph check
 //!                                                                 ▲
 //! notes file (.doc/.docx/.xlsx/.xls/.ods/.csv/.txt) ──read────────┘
-//! document ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
+//! document ──▶ presentation plan ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
 //! ```
 pub mod batch;
 pub mod check_report;
@@ -18,6 +18,7 @@ pub mod layout;
 pub mod model;
 pub mod passes;
 pub mod pdf;
+pub mod present;
 pub mod read;
 pub mod render;
 pub mod script_convert;
@@ -30,8 +31,8 @@ pub use error::{Error, Result};
 use fonts::FontBook;
 use model::Document;
 use passes::{
-    attach::Attach, clean::Clean, script::ScriptChoice, script::ScriptPass, structure::Structure,
-    Pass,
+    attach::Attach, clean::Clean, glyphs::Glyphs, script::ScriptChoice, script::ScriptPass,
+    structure::Structure, Pass,
 };
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -69,7 +70,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
     }
     .run(doc, &mut report)?;
     let notes = find_notes(path, opts, &mut report)?;
-    let mut doc = match notes {
+    let doc = match notes {
         Some((file, notes_path)) => {
             let annex_title = read::notes::title_of(&file, &notes_path);
             Attach {
@@ -80,12 +81,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
         }
         None => doc,
     };
-    let missing = fonts.missing(&doc, style);
-    report.glyphs.missing = missing
-        .iter()
-        .map(|c| format!("U+{:04X}", *c as u32))
-        .collect();
-    fonts::mark_missing(&mut doc, &missing);
+    let doc = Glyphs { fonts, style }.run(doc, &mut report)?;
     raise_warnings(&mut report);
     if opts.strict && report.strict_failures().next().is_some() {
         return Err(Error::Strict {
@@ -219,11 +215,20 @@ pub fn write_editions(
     fonts: &FontBook,
     out: &Output,
 ) -> Result<Vec<Written>> {
-    let subsets = fonts.subset(&prepared.doc, style)?;
+    let plan = present::Plan::new(&prepared.doc, style, fonts);
+    let subsets = fonts.subset(&plan.usage)?;
+    // The print layout, once: the PDF draws it, the EPUB marks its page breaks.
+    let paged = out
+        .formats
+        .iter()
+        .any(|f| matches!(f, Format::Pdf | Format::Epub));
+    let pages = paged.then(|| layout::layout(&prepared.doc, style, &subsets, &plan));
     let ctx = render::RenderContext {
         style,
         fonts: &subsets,
+        plan: &plan,
         epoch: render::epoch_from_env(),
+        layout: pages.as_ref(),
     };
     let stem = out
         .name

@@ -115,6 +115,8 @@ pub enum MarkForm {
     Circled,
 }
 
+/// How note numbers run. Only `continuous` is accepted (see [`crate::present::marks`]):
+/// `per-page` is parsed so that it can be refused with a reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Numbering {
@@ -190,6 +192,9 @@ impl Style {
         let s = &self.sizes;
         if [s.title, s.body, s.heading, s.note, s.folio].contains(&0) {
             return bad("sizes: every size must be at least 1 pt");
+        }
+        if self.notes.numbering == Numbering::PerPage {
+            return bad("notes.numbering: per-page is not supported (the PDF and the DOCX paginate differently, so numbers restarting per page would differ between editions); use continuous");
         }
         if self.fonts.fallback.is_empty() {
             return bad("fonts.fallback: name at least one role");
@@ -280,5 +285,15 @@ mod tests {
     fn zero_size_is_refused() {
         let text = shipped("gongwen.toml").replace("body = 16", "body = 0");
         assert!(Style::parse(&text, Path::new("g.toml")).is_err());
+    }
+
+    #[test]
+    fn per_page_numbering_is_refused_with_its_reason() {
+        let text = shipped("gongwen.toml")
+            .replace("numbering = \"continuous\"", "numbering = \"per-page\"");
+        let err = Style::parse(&text, Path::new("g.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("per-page is not supported"), "{err}");
     }
 }

@@ -283,3 +283,29 @@ fn check_reports_repairs_and_no_repair_keeps_the_spans_flagged() {
         .count();
     assert_eq!(warned, 3);
 }
+
+/// The EPUB's page list comes from the print layout even when no PDF is written: the EPUB of
+/// `--formats epub` is the EPUB of a full run, byte for byte, page list included.
+#[test]
+fn epub_alone_still_carries_the_print_page_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = input_dir().join("report.txt");
+    let (all, alone) = (tmp.path().join("all"), tmp.path().join("alone"));
+    let o = baogao(&["build", s(&report), "-o", s(&all)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = baogao(&["build", s(&report), "-o", s(&alone), "--formats", "epub"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(files(&alone), [format!("{TITLE}.epub")]);
+    let epub = std::fs::read(alone.join(format!("{TITLE}.epub"))).unwrap();
+    assert!(epub == std::fs::read(all.join(format!("{TITLE}.epub"))).unwrap());
+    let mut nav = String::new();
+    use std::io::Read;
+    zip::ZipArchive::new(std::io::Cursor::new(&epub))
+        .unwrap()
+        .by_name("OEBPS/nav.xhtml")
+        .unwrap()
+        .read_to_string(&mut nav)
+        .unwrap();
+    assert!(nav.contains(r#"epub:type = "page-list""#), "{nav}");
+    assert!(nav.contains("#page-1\">1</a>"));
+}

@@ -4,6 +4,7 @@
 use baogao::edition::Format;
 use baogao::fonts::FontBook;
 use baogao::model::{all_text, plain, Annex, Block, Document, Entry, Inline, Lead, Note, Script};
+use baogao::present::Plan;
 use baogao::render::{render, RenderContext, FIXED_EPOCH};
 use baogao::style::Style;
 use quick_xml::events::Event;
@@ -41,14 +42,25 @@ fn book() -> &'static FontBook {
     BOOK.get_or_init(|| FontBook::load(&style()).unwrap())
 }
 
+/// The EPUB of `doc`, with the print layout for its page list (as the library renders it).
 fn render_epub(doc: &Document, style: &Style, epoch: i64) -> Vec<u8> {
-    let subsets = book().subset(doc, style).unwrap();
+    render_pair(doc, style, epoch).0
+}
+
+/// The EPUB and the PDF of `doc` from one layout.
+fn render_pair(doc: &Document, style: &Style, epoch: i64) -> (Vec<u8>, Vec<u8>) {
+    let plan = Plan::new(doc, style, book());
+    let subsets = book().subset(&plan.usage).unwrap();
+    let pages = baogao::layout::layout(doc, style, &subsets, &plan);
     let ctx = RenderContext {
         style,
         fonts: &subsets,
+        plan: &plan,
         epoch,
+        layout: Some(&pages),
     };
-    render(Format::Epub, doc, &ctx).unwrap()
+    let epub = render(Format::Epub, doc, &ctx).unwrap();
+    (epub, render(Format::Pdf, doc, &ctx).unwrap())
 }
 
 /// The Wuyang report prepared by the library and its EPUB, rendered once per test binary.
@@ -367,8 +379,13 @@ fn nav_lists_the_three_level1_headings_without_marks() {
         .collect();
     assert_eq!(level1.len(), 3);
     let nav = file(epub, "OEBPS/nav.xhtml");
+    // The table of contents only (the landmarks and page-list navs follow it).
+    let toc = format!(
+        "{}</body></html>",
+        &nav[..nav.find(r#"<nav epub:type = "landmarks""#).unwrap()]
+    );
     let mut links = Vec::new();
-    each_element(&nav, |name, attrs, text| {
+    each_element(&toc, |name, attrs, text| {
         if name == "a" && !attrs.contains_key("epub:type") {
             links.push(text.trim().to_string());
         }
@@ -467,7 +484,7 @@ fn markup_characters_in_notes_and_text_survive() {
     });
     assert_eq!(
         aside,
-        "2. \u{201C}互联网+监管\u{201D}\u{FF1A}依托A&B <监管> \"在线\" 'x' +1\u{3002}"
+        "2 \u{201C}互联网+监管\u{201D}\u{FF1A}依托A&B <监管> \"在线\" 'x' +1\u{3002}"
     );
     assert!(body_text(section1).contains("\u{FF0C}A&B <c> \"q\" 'q'\u{3002}"));
     if let Some(problems) = epubcheck(&epub, "hand-built.epub") {
@@ -661,4 +678,231 @@ fn every_content_document_fits_a_phone() {
     assert!(std::fs::metadata(&shot)
         .map(|m| m.len() > 10_000)
         .unwrap_or(false));
+}
+
+// ---------------------------------------------------------------------------------------------
+// accessibility: Ace by DAISY
+
+/// The full path of `name` on PATH.
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Run Ace by DAISY on `epub` with the system Chromium; return its violations as
+/// (impact, rule, document) triples.
+fn ace(epub: &[u8], name: &str) -> Option<Vec<(String, String, String)>> {
+    if !(common::tool("ace-cli") && common::tool("chromium")) {
+        return None;
+    }
+    let path = artifacts().join(name);
+    std::fs::write(&path, epub).unwrap();
+    let out_dir = artifacts().join(format!("ace-{name}"));
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let out = common::run_with_deadline(
+        Command::new("ace-cli")
+            .args(["--silent", "--force", "--outdir"])
+            .arg(&out_dir)
+            .arg(&path)
+            .env("PUPPETEER_EXECUTABLE_PATH", which("chromium").unwrap()),
+        Duration::from_secs(600),
+    );
+    let report = std::fs::read(out_dir.join("report.json")).unwrap_or_else(|e| {
+        panic!(
+            "Ace wrote no report ({e}), exit {}: {}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let report: serde_json::Value = serde_json::from_slice(&report).unwrap();
+    let mut found = Vec::new();
+    for doc in report["assertions"].as_array().unwrap() {
+        let url = doc["earl:testSubject"]["url"].as_str().unwrap_or("");
+        for a in doc["assertions"].as_array().into_iter().flatten() {
+            found.push((
+                a["earl:test"]["earl:impact"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                a["earl:test"]["dct:title"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                url.to_string(),
+            ));
+        }
+    }
+    Some(found)
+}
+
+#[test]
+fn every_epub_has_no_critical_or_serious_accessibility_violation() {
+    let compact = Style::load("compact").unwrap();
+    let (doc, epub) = real();
+    let editions = [
+        ("wuyang-gongwen.epub", epub.clone()),
+        (
+            "wuyang-compact.epub",
+            render_epub(doc, &compact, FIXED_EPOCH),
+        ),
+        (
+            "hand-built.epub",
+            render_epub(&hand_built(), &style(), FIXED_EPOCH),
+        ),
+    ];
+    let results: Vec<_> = std::thread::scope(|s| {
+        let runs: Vec<_> = editions
+            .iter()
+            .map(|(name, bytes)| s.spawn(move || (name, ace(bytes, name))))
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    for (name, found) in results {
+        let Some(found) = found else { return };
+        eprintln!("Ace on {name}: {} violations {found:?}", found.len());
+        let grave: Vec<_> = found
+            .iter()
+            .filter(|(impact, _, _)| impact == "critical" || impact == "serious")
+            .collect();
+        assert!(grave.is_empty(), "{name}: {grave:#?}");
+    }
+}
+
+#[test]
+fn package_declares_accessibility_and_its_language() {
+    let (_, epub) = real();
+    let opf = file(epub, "OEBPS/content.opf");
+    assert!(
+        opf.contains(r#"unique-identifier="epub-id-1" xml:lang="zh-Hant">"#),
+        "{opf}"
+    );
+    for (property, value) in [
+        ("schema:accessMode", "textual"),
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityFeature", "readingOrder"),
+        ("schema:accessibilityHazard", "none"),
+        (
+            "dcterms:conformsTo",
+            "EPUB Accessibility 1.1 - WCAG 2.1 Level AA",
+        ),
+    ] {
+        let meta = format!(r#"<meta property="{property}">{value}</meta>"#);
+        assert!(opf.contains(&meta), "{meta} missing");
+    }
+    assert!(opf.contains(r#"<meta property="schema:accessibilitySummary">"#));
+    let nav = file(epub, "OEBPS/nav.xhtml");
+    assert!(nav.contains(r#"lang="zh-Hant" xml:lang="zh-Hant""#));
+    assert!(nav.contains(r#"role="doc-toc" aria-label="#));
+    assert!(nav.contains(r#"<nav epub:type = "landmarks" aria-label="#));
+}
+
+// ---------------------------------------------------------------------------------------------
+// the print edition's page numbers
+
+/// The first `n` characters (whitespace dropped) of `xhtml` after `from`, tags skipped.
+fn text_after(xhtml: &str, from: usize, n: usize) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in xhtml[from..].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag && !c.is_whitespace() => out.push(c),
+            _ => {}
+        }
+        if out.chars().count() == n {
+            break;
+        }
+    }
+    out
+}
+
+#[test]
+fn page_markers_sit_where_the_pdf_pages_begin() {
+    let (doc, _) = real();
+    let (epub, pdf) = render_pair(doc, &style(), FIXED_EPOCH);
+    let pdf_pages = lopdf::Document::load_mem(&pdf).unwrap().get_pages().len();
+    assert!(pdf_pages > 20, "{pdf_pages} pages");
+    // The page list: one entry per PDF page, labelled as the folio prints it, in order.
+    let nav = file(&epub, "OEBPS/nav.xhtml");
+    let list = &nav[nav.find(r#"epub:type = "page-list""#).expect("page list")..];
+    let list = &list[..list.find("</nav>").unwrap()];
+    assert!(list.contains(r#"role="doc-pagelist""#));
+    let mut labels = Vec::new();
+    each_element(list, |name, attrs, text| {
+        if name == "a" {
+            labels.push((attrs["href"].clone(), text.to_string()));
+        }
+    });
+    assert_eq!(labels.len(), pdf_pages);
+    let docs: BTreeMap<String, String> = content_documents(&epub).into_iter().collect();
+    for (i, (href, label)) in labels.iter().enumerate() {
+        assert_eq!(label, &(i + 1).to_string());
+        let (file_name, id) = href.split_once('#').unwrap();
+        assert_eq!(id, format!("page-{label}"));
+        let marker = format!(
+            r#"<span epub:type="pagebreak" role="doc-pagebreak" id="page-{label}" aria-label="{label}"/>"#
+        );
+        assert_eq!(docs[file_name].matches(&marker).count(), 1, "{marker}");
+    }
+    // Five pages: the first characters after the marker are the first body characters of the
+    // PDF page (pdftotext), note marks included (page 9 opens with one); page 24 is the annex.
+    if !common::tool("pdftotext") {
+        return;
+    }
+    let path = artifacts().join("pages.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    for page in [1, 2, 9, 15, 24] {
+        let out = Command::new("pdftotext")
+            .args(["-f", &page.to_string(), "-l", &page.to_string()])
+            .arg(&path)
+            .arg("-")
+            .output()
+            .unwrap();
+        let printed: String = String::from_utf8_lossy(&out.stdout)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(8)
+            .collect();
+        let (file_name, _) = labels[page - 1].0.split_once('#').unwrap();
+        let xhtml = &docs[file_name];
+        let at = xhtml.find(&format!(r#"id="page-{page}""#)).unwrap();
+        let marked = text_after(xhtml, at + xhtml[at..].find("/>").unwrap() + 2, 8);
+        assert_eq!(marked, printed, "page {page}");
+    }
+}
+
+#[test]
+fn package_names_the_print_edition_and_page_features() {
+    let (_, epub) = real();
+    let opf = file(epub, "OEBPS/content.opf");
+    assert!(
+        opf.contains("<dc:source id=\"epub-source\">2024\u{5E74}"),
+        "{opf}"
+    );
+    assert!(opf.contains("(PDF, 210 \u{00D7} 297 mm, gongwen)</dc:source>"));
+    assert!(
+        opf.contains(r##"<meta refines="#epub-source" property="source-of">pagination</meta>"##)
+    );
+    assert!(opf.contains(r#"<meta property="schema:accessibilityFeature">printPageNumbers</meta>"#));
+    // Without the print layout: no page list, no page claims.
+    let doc = hand_built();
+    let s = style();
+    let plan = Plan::new(&doc, &s, book());
+    let subsets = book().subset(&plan.usage).unwrap();
+    let ctx = RenderContext {
+        style: &s,
+        fonts: &subsets,
+        plan: &plan,
+        epoch: FIXED_EPOCH,
+        layout: None,
+    };
+    let bare = render(Format::Epub, &doc, &ctx).unwrap();
+    assert!(!file(&bare, "OEBPS/nav.xhtml").contains("page-list"));
+    let opf = file(&bare, "OEBPS/content.opf");
+    assert!(!opf.contains("printPageNumbers") && !opf.contains("dc:source"));
 }

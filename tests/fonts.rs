@@ -1,6 +1,8 @@
 //! Fonts on the Wuyang report: coverage, the missing list, and subsets checked with rusttype and
 //! ttf-parser against the full fonts.
-use baogao::fonts::{self, FontBook, Subsets, GETA};
+use baogao::fonts::{FontBook, Subsets, GETA};
+use baogao::passes::glyphs;
+use baogao::present::{circled, marks, Plan};
 use baogao::style::{MarkForm, Role, Style};
 use baogao::Error;
 use std::collections::BTreeSet;
@@ -21,7 +23,7 @@ fn full(book: &FontBook, role: Role) -> Vec<u8> {
 fn wuyang_misses_exactly_the_three_private_use_characters() {
     let style = gongwen();
     let book = FontBook::load(&style).unwrap();
-    let missing = book.missing(&wuyang(), &style);
+    let missing = glyphs::missing(&wuyang(), &style, &book);
     assert_eq!(missing, vec!['\u{E082}', '\u{E2A6}', '\u{E383}']);
 }
 
@@ -31,8 +33,8 @@ fn mark_missing_draws_geta() {
     let book = FontBook::load(&style).unwrap();
     let mut doc = wuyang();
     let before = baogao::model::all_text(&doc);
-    let missing = book.missing(&doc, &style);
-    fonts::mark_missing(&mut doc, &missing);
+    let missing = glyphs::missing(&doc, &style, &book);
+    glyphs::replace(&mut doc, &missing);
     let after = baogao::model::all_text(&doc);
     assert_eq!(before.chars().count(), after.chars().count());
     let gone = before.chars().filter(|c| missing.contains(c)).count();
@@ -41,7 +43,7 @@ fn mark_missing_draws_geta() {
         after.chars().filter(|&c| c == GETA).count(),
         before.chars().filter(|&c| c == GETA).count() + gone
     );
-    assert!(book.missing(&doc, &style).is_empty());
+    assert!(glyphs::missing(&doc, &style, &book).is_empty());
 }
 
 /// Every subset parses with rusttype 0.8 (genpdf's reader) and ttf-parser, holds the tables
@@ -52,7 +54,7 @@ fn subsets_are_faithful_and_exact() {
     let style = gongwen();
     let book = FontBook::load(&style).unwrap();
     let doc = wuyang();
-    let subsets = book.subset(&doc, &style).unwrap();
+    let subsets = book.subset(&Plan::new(&doc, &style, &book).usage).unwrap();
     let used: BTreeSet<Role> = subsets.faces.keys().copied().collect();
     assert_eq!(used, Role::ALL.into_iter().collect(), "all four roles draw");
     assert_faithful(&book, &subsets);
@@ -89,10 +91,12 @@ fn the_pipeline_on_the_wuyang_report() {
     let book = FontBook::load(&style).unwrap();
     let prepared = baogao::prepare(&report_txt, &opts, &style, &book).unwrap();
     assert!(
-        book.missing(&prepared.doc, &style).is_empty(),
+        glyphs::missing(&prepared.doc, &style, &book).is_empty(),
         "marked with U+3013"
     );
-    let subsets = book.subset(&prepared.doc, &style).unwrap();
+    let subsets = book
+        .subset(&Plan::new(&prepared.doc, &style, &book).usage)
+        .unwrap();
     assert!(subsets.faces[&Role::Song].chars.contains(&GETA));
     assert!(subsets.faces[&Role::Song].data.len() < 700_000);
     for f in subsets.faces.values() {
@@ -153,9 +157,9 @@ fn every_drawn_character_has_a_face_except_the_missing() {
     let style = gongwen();
     let book = FontBook::load(&style).unwrap();
     let doc = wuyang();
-    let subsets = book.subset(&doc, &style).unwrap();
-    let missing = book.missing(&doc, &style);
-    let usage = fonts::usage(&doc, &style);
+    let subsets = book.subset(&Plan::new(&doc, &style, &book).usage).unwrap();
+    let missing = glyphs::missing(&doc, &style, &book);
+    let usage = Plan::new(&doc, &style, &book).usage;
     for (&role, chars) in &usage.by_role {
         for &c in chars {
             let found = subsets.resolve(role, c);
@@ -185,7 +189,9 @@ fn has_elsewhere(s: &Subsets, c: char) -> bool {
 fn body_subset_is_small_and_faces_are_named() {
     let style = gongwen();
     let book = FontBook::load(&style).unwrap();
-    let subsets = book.subset(&wuyang(), &style).unwrap();
+    let subsets = book
+        .subset(&Plan::new(&wuyang(), &style, &book).usage)
+        .unwrap();
     let song = &subsets.faces[&Role::Song];
     eprintln!("Noto Serif SC Regular subset: {} bytes", song.data.len());
     assert!(song.data.len() < 700_000, "{}", song.data.len());
@@ -225,10 +231,10 @@ fn subsets_are_deterministic_and_distinct() {
     let style = gongwen();
     let book = FontBook::load(&style).unwrap();
     let doc = wuyang();
-    let a = book.subset(&doc, &style).unwrap();
+    let a = book.subset(&Plan::new(&doc, &style, &book).usage).unwrap();
     let b = FontBook::load(&style)
         .unwrap()
-        .subset(&doc, &style)
+        .subset(&Plan::new(&doc, &style, &book).usage)
         .unwrap();
     for role in Role::ALL {
         assert_eq!(a.faces[&role].data, b.faces[&role].data, "{role:?}");
@@ -244,7 +250,9 @@ fn roles_sharing_a_file_share_one_subset() {
         .replace("NotoSerifSC-Bold.ttf", "NotoSerifSC-Regular.ttf");
     let style = Style::parse(&text, &root().join("styles/shared.toml")).unwrap();
     let book = FontBook::load(&style).unwrap();
-    let s = book.subset(&wuyang(), &style).unwrap();
+    let s = book
+        .subset(&Plan::new(&wuyang(), &style, &book).usage)
+        .unwrap();
     let (song, bold) = (&s.faces[&Role::Song], &s.faces[&Role::SongBold]);
     assert!(std::sync::Arc::ptr_eq(&song.data, &bold.data));
     assert_eq!(song.chars, bold.chars);
@@ -306,8 +314,9 @@ fn a_file_that_is_no_font_is_a_font_error_naming_the_file() {
 #[test]
 fn usage_follows_the_roles_folios_and_marks() {
     let mut style = gongwen();
+    let book = FontBook::load(&style).unwrap();
     let doc = wuyang();
-    let u = fonts::usage(&doc, &style);
+    let u = Plan::new(&doc, &style, &book).usage;
     let title = &u.by_role[&style.roles.title];
     assert!(doc.title.chars().all(|c| title.contains(&c)));
     let folio = &u.by_role[&style.roles.folio];
@@ -321,7 +330,7 @@ fn usage_follows_the_roles_folios_and_marks() {
     assert!(u.by_role[&Role::Kai].contains(&'('));
     assert!(!u.by_role[&Role::Song].contains(&'\u{2460}'));
     style.notes.mark = MarkForm::Circled;
-    let u = fonts::usage(&doc, &style);
+    let u = Plan::new(&doc, &style, &book).usage;
     let song = &u.by_role[&Role::Song];
     assert!(song.contains(&'\u{2460}') && song.contains(&'\u{246B}'));
     assert!(!song.contains(&'\u{246C}'), "only 12 notes");
@@ -329,7 +338,7 @@ fn usage_follows_the_roles_folios_and_marks() {
         !u.by_role[&Role::Kai].contains(&'\u{2460}'),
         "no marks in leads"
     );
-    assert_eq!(fonts::circled(21), Some('\u{3251}'));
-    assert_eq!(fonts::circled(50), Some('\u{32BF}'));
-    assert_eq!(fonts::note_mark(51, MarkForm::Circled), "51");
+    assert_eq!(circled(21), Some('\u{3251}'));
+    assert_eq!(circled(50), Some('\u{32BF}'));
+    assert_eq!(marks::mark(51, MarkForm::Circled, |_| true), "51");
 }

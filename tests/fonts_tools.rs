@@ -11,7 +11,8 @@ mod wuyang;
 fn subsets() -> Subsets {
     let style = Style::load("gongwen").unwrap();
     let book = FontBook::load(&style).unwrap();
-    book.subset(&wuyang::wuyang(), &style).unwrap()
+    book.subset(&baogao::present::Plan::new(&wuyang::wuyang(), &style, &book).usage)
+        .unwrap()
 }
 
 /// Is `tool` here? Missing is a failure under CI=true, otherwise a note.

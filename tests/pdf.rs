@@ -4,6 +4,7 @@ mod common;
 mod pdf_support;
 use baogao::edition::Format;
 use baogao::layout::linebreak::no_start;
+use baogao::present::{footnote_text, Plan};
 use baogao::render::{render, RenderContext, FIXED_EPOCH};
 use baogao::style::Style;
 use pdf_support::*;
@@ -22,13 +23,16 @@ fn built() -> &'static Built {
     B.get_or_init(|| {
         let style = Style::load("gongwen").unwrap();
         let (doc, fonts) = wuyang(&style);
+        let plan = Plan::for_subsets(&doc, &style, &fonts);
         let ctx = RenderContext {
             style: &style,
             fonts: &fonts,
+            plan: &plan,
             epoch: FIXED_EPOCH,
+            layout: None,
         };
         let pdf = render(Format::Pdf, &doc, &ctx).unwrap();
-        let pages = baogao::layout::layout(&doc, &style, &fonts);
+        let pages = baogao::layout::layout(&doc, &style, &fonts, &plan);
         let dir = tempfile::tempdir().unwrap();
         write_tmp(dir.path(), "wuyang.pdf", &pdf);
         // Keep a copy to look at: BAOGAO_TEST_OUT=/some/dir.
@@ -103,7 +107,7 @@ fn every_han_character_and_note_survives() {
         want.push_str(&b.text());
     }
     for n in &doc.notes {
-        want.push_str(&n.text);
+        want.push_str(&footnote_text(&n.term, &n.text));
     }
     let annex = doc.annex.as_ref().unwrap();
     want.push_str(&annex.label);
@@ -195,7 +199,10 @@ fn each_note_starts_on_the_page_of_its_mark() {
         let before: String = before.into_iter().rev().collect();
         let mark = format!("{before}{}", note.number);
         let mark_page = page_text.iter().position(|t| t.contains(&mark));
-        let head: String = squash(&note.text).chars().take(6).collect();
+        let head: String = squash(&footnote_text(&note.term, &note.text))
+            .chars()
+            .take(6)
+            .collect();
         let start = format!("{}{head}", note.number);
         let note_page = page_text.iter().position(|t| t.contains(&start));
         assert!(
@@ -213,10 +220,13 @@ fn file_is_at_most_one_megabyte_and_reruns_are_identical() {
     assert!(b.pdf.len() <= 1_000_000, "{} bytes", b.pdf.len());
     let style = Style::load("gongwen").unwrap();
     let (_, fonts) = wuyang(&style);
+    let plan = Plan::for_subsets(&b.doc, &style, &fonts);
     let ctx = RenderContext {
         style: &style,
         fonts: &fonts,
+        plan: &plan,
         epoch: FIXED_EPOCH,
+        layout: None,
     };
     let again = render(Format::Pdf, &b.doc, &ctx).unwrap();
     assert!(again == b.pdf, "second render differs");

@@ -1,14 +1,12 @@
 //! Fonts: the style's faces loaded once, coverage of every character the editions draw (with
 //! the style's fallback order), and one subset per face actually used, shared by all writers.
+//! What each role draws comes from the presentation plan ([`crate::present`]) as a [`Usage`];
+//! nothing here reads the document.
 mod load;
 mod pack;
 mod subset;
-mod usage;
-
-pub use usage::{circled, heading_role, note_mark, usage, FOLIO_DASH};
 
 use crate::error::Result;
-use crate::model::Document;
 use crate::style::{Role, Style};
 use load::FontFile;
 use rayon::prelude::*;
@@ -76,18 +74,21 @@ impl FontBook {
         &self.files[self.roles[&role]].path
     }
 
-    /// Characters of `doc` that no font covers (sorted): each character the editions draw from
-    /// the document's text is looked up in its role's face, then along the style's fallback order.
-    pub fn missing(&self, doc: &Document, style: &Style) -> Vec<char> {
-        let usage = usage(doc, style);
-        let mut own: Vec<char> = crate::model::all_text(doc).chars().collect();
-        own.extend(doc.title.chars());
-        own.sort_unstable();
-        own.dedup();
+    /// Does the full face of `role` draw `c`?
+    pub fn covers(&self, role: Role, c: char) -> bool {
+        self.files[self.roles[&role]]
+            .face()
+            .glyph_index(c)
+            .is_some_and(|g| g.0 != 0)
+    }
+
+    /// Characters of `usage` that neither their role's face nor any face of the fallback order
+    /// draws (sorted).
+    pub fn uncovered(&self, usage: &Usage) -> Vec<char> {
         let cover = self.coverage();
         let mut missing = BTreeSet::new();
         for (&role, chars) in &usage.by_role {
-            for &c in chars.iter().filter(|c| own.binary_search(c).is_ok()) {
+            for &c in chars {
                 if cover.resolve(role, c).is_none() {
                     missing.insert(c);
                 }
@@ -96,11 +97,10 @@ impl FontBook {
         missing.into_iter().collect()
     }
 
-    /// Subset every face `doc` uses: each character of [`usage`] goes to the first face that
-    /// covers it (its role's, then the fallback order); each file with characters is subset once,
-    /// in parallel. Roles sharing a file share one subset.
-    pub fn subset(&self, doc: &Document, style: &Style) -> Result<Subsets> {
-        let usage = usage(doc, style);
+    /// Subset every face `usage` needs: each character goes to the first face that covers it
+    /// (its role's, then the fallback order); each file with characters is subset once, in
+    /// parallel. Roles sharing a file share one subset.
+    pub fn subset(&self, usage: &Usage) -> Result<Subsets> {
         let cover = self.coverage();
         let mut per_file: BTreeMap<usize, BTreeSet<char>> = BTreeMap::new();
         for (&role, chars) in &usage.by_role {
@@ -191,14 +191,17 @@ impl Subsets {
     }
 }
 
-/// Replace every character in `missing` by U+3013 throughout the document.
-pub fn mark_missing(doc: &mut Document, missing: &[char]) {
-    if missing.is_empty() {
-        return;
+impl Usage {
+    /// Note that `role` draws every (non-control) character of `text`.
+    pub fn add(&mut self, role: Role, text: &str) {
+        // Distinct characters first: a report has tens of thousands of characters but only a
+        // thousand or two distinct ones.
+        let mut chars: Vec<char> = text.chars().filter(|c| !c.is_control()).collect();
+        if chars.is_empty() {
+            return;
+        }
+        chars.sort_unstable();
+        chars.dedup();
+        self.by_role.entry(role).or_default().extend(chars);
     }
-    crate::model::map_text(doc, &mut |t| {
-        t.chars()
-            .map(|c| if missing.contains(&c) { GETA } else { c })
-            .collect()
-    });
 }

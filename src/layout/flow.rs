@@ -40,25 +40,25 @@ pub fn paginate(
     area: &NoteArea,
     block: f32,
 ) -> Vec<PagePlan> {
-    let mut pages = Vec::new();
-    let mut cur = PagePlan::default();
-    let mut y = 0.0f32;
-    let mut spill: VecDeque<NoteLine> = VecDeque::new();
-    // A note referenced twice is set once, at its first reference.
-    let mut seen: BTreeSet<u32> = BTreeSet::new();
-    let min_body = lines.iter().map(|l| l.pitch).fold(0.0, f32::max);
-
+    let mut p = Paginator {
+        pages: Vec::new(),
+        cur: PagePlan::default(),
+        y: 0.0,
+        spill: VecDeque::new(),
+        seen: BTreeSet::new(),
+        area,
+        block,
+        min_body: lines.iter().map(|l| l.pitch).fold(0.0, f32::max),
+    };
     let mut i = 0;
     while i < lines.len() {
-        let fresh = cur.body.is_empty();
+        let fresh = p.cur.body.is_empty();
         if lines[i].blank && fresh {
             i += 1;
             continue;
         }
         if lines[i].page_break_before && !fresh {
-            new_page(
-                &mut pages, &mut cur, &mut y, &mut spill, area, block, min_body,
-            );
+            p.new_page();
             continue;
         }
         // The group: this line, any lines it is kept with, and the line after them.
@@ -66,88 +66,117 @@ pub fn paginate(
         while lines[j].keep_with_next && j + 1 < lines.len() {
             j += 1;
         }
-        let group = &lines[i..=j];
+        if p.place(i, &lines[i..=j], notes) {
+            i = j + 1;
+        } else {
+            p.new_page();
+        }
+    }
+    while !p.spill.is_empty() || !p.cur.body.is_empty() || !p.cur.notes.is_empty() {
+        p.new_page();
+    }
+    p.pages
+}
+
+/// The pages so far and the one being filled.
+struct Paginator<'a> {
+    pages: Vec<PagePlan>,
+    cur: PagePlan,
+    /// Height of body lines on the current page.
+    y: f32,
+    /// Note lines waiting for the next page.
+    spill: VecDeque<NoteLine>,
+    /// Notes already set: a note referenced twice is set once, at its first reference.
+    seen: BTreeSet<u32>,
+    area: &'a NoteArea,
+    block: f32,
+    /// The tallest body line: continued notes leave room for one.
+    min_body: f32,
+}
+
+impl Paginator<'_> {
+    /// Put `group` (starting at line `first`) on the current page with the first lines of the
+    /// notes it marks, if they fit (or the page is empty); false when a new page is needed.
+    fn place(
+        &mut self,
+        first: usize,
+        group: &[BodyLine],
+        notes: &BTreeMap<u32, Vec<Line>>,
+    ) -> bool {
+        let area = self.area;
+        let fresh = self.cur.body.is_empty();
         let body_need: f32 = group.iter().map(|l| l.pitch).sum();
         let mut fresh_notes: Vec<u32> = Vec::new();
         for n in group.iter().flat_map(|l| l.notes.iter()) {
-            if !seen.contains(n) && !fresh_notes.contains(n) {
+            if !self.seen.contains(n) && !fresh_notes.contains(n) {
                 fresh_notes.push(*n);
             }
         }
-        let new_notes: Vec<NoteLine> = fresh_notes
-            .iter()
-            .flat_map(|n| {
-                notes
-                    .get(n)
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                    .map(|(k, line)| NoteLine {
-                        number: *n,
-                        first: k == 0,
-                        line: line.clone(),
-                    })
-            })
-            .collect();
-        let room = block - y - body_need;
-        let have = cur.notes.len();
-        let fits_all = area.height(have + spill.len() + new_notes.len()) <= room + 0.01;
+        let new_notes = note_lines(&fresh_notes, notes);
+        let room = self.block - self.y - body_need;
+        let have = self.cur.notes.len();
+        let fits_all = area.height(have + self.spill.len() + new_notes.len()) <= room + 0.01;
         // Lines of the new notes that must be on this page: all but the last note's tail.
         let last_len = new_notes
             .last()
             .map(|l| new_notes.iter().filter(|m| m.number == l.number).count())
             .unwrap_or(1);
         let must = new_notes.len().saturating_sub(last_len.saturating_sub(1));
-        let fits_start =
-            spill.is_empty() && area.height(have + must) <= room + 0.01 && !new_notes.is_empty();
-        if fits_all || fits_start || fresh {
-            for (k, l) in group.iter().enumerate() {
-                cur.body.push((i + k, y));
-                y += l.pitch;
-            }
-            if fits_all && spill.is_empty() {
-                cur.notes.extend(new_notes);
-            } else {
-                spill.extend(new_notes);
-                let mut k = have;
-                while !spill.is_empty() && area.height(k + 1) <= block - y + 0.01 {
-                    cur.notes.push(spill.pop_front().unwrap());
-                    k += 1;
-                }
-            }
-            seen.extend(fresh_notes);
-            i = j + 1;
+        let fits_start = self.spill.is_empty()
+            && area.height(have + must) <= room + 0.01
+            && !new_notes.is_empty();
+        if !(fits_all || fits_start || fresh) {
+            return false;
+        }
+        for (k, l) in group.iter().enumerate() {
+            self.cur.body.push((first + k, self.y));
+            self.y += l.pitch;
+        }
+        if fits_all && self.spill.is_empty() {
+            self.cur.notes.extend(new_notes);
         } else {
-            new_page(
-                &mut pages, &mut cur, &mut y, &mut spill, area, block, min_body,
-            );
+            self.spill.extend(new_notes);
+            let mut k = have;
+            while !self.spill.is_empty() && area.height(k + 1) <= self.block - self.y + 0.01 {
+                self.cur.notes.push(self.spill.pop_front().unwrap());
+                k += 1;
+            }
+        }
+        self.seen.extend(fresh_notes);
+        true
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(std::mem::take(&mut self.cur));
+        self.y = 0.0;
+        // Continued notes first, leaving room for at least one body line.
+        let mut k = 0;
+        while !self.spill.is_empty() && self.area.height(k + 1) <= self.block - self.min_body + 0.01
+        {
+            self.cur.notes.push(self.spill.pop_front().unwrap());
+            k += 1;
         }
     }
-    while !spill.is_empty() || !cur.body.is_empty() || !cur.notes.is_empty() {
-        new_page(
-            &mut pages, &mut cur, &mut y, &mut spill, area, block, min_body,
-        );
-    }
-    pages
 }
 
-fn new_page(
-    pages: &mut Vec<PagePlan>,
-    cur: &mut PagePlan,
-    y: &mut f32,
-    spill: &mut VecDeque<NoteLine>,
-    area: &NoteArea,
-    block: f32,
-    min_body: f32,
-) {
-    pages.push(std::mem::take(cur));
-    *y = 0.0;
-    // Continued notes first, leaving room for at least one body line.
-    let mut k = 0;
-    while !spill.is_empty() && area.height(k + 1) <= block - min_body + 0.01 {
-        cur.notes.push(spill.pop_front().unwrap());
-        k += 1;
-    }
+/// The lines of `numbers`' notes, in order, each marked with its note and whether it is the
+/// note's first.
+fn note_lines(numbers: &[u32], notes: &BTreeMap<u32, Vec<Line>>) -> Vec<NoteLine> {
+    numbers
+        .iter()
+        .flat_map(|n| {
+            notes
+                .get(n)
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(|(k, line)| NoteLine {
+                    number: *n,
+                    first: k == 0,
+                    line: line.clone(),
+                })
+        })
+        .collect()
 }
 
 #[cfg(test)]

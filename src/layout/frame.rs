@@ -34,13 +34,8 @@ pub enum FrameItem {
         y: f32,
         glyphs: Vec<Glyph>,
     },
-    /// A horizontal rule.
-    Rule {
-        x0: f32,
-        x1: f32,
-        y: f32,
-        thickness: f32,
-    },
+    /// A horizontal rule (drawn in the PDF's default line width: genpdf 0.2 sets no other).
+    Rule { x0: f32, x1: f32, y: f32 },
     /// A clickable area leading to a spot in the document.
     Link { rect: Rect, target: Spot },
 }
@@ -66,6 +61,8 @@ pub struct OutlineEntry {
 pub struct Pages {
     pub frames: Vec<Frame>,
     pub outline: Vec<OutlineEntry>,
+    /// Where each page's body text begins (`None`: a page of carried-over notes only).
+    pub starts: Vec<Option<super::page_starts::PageStart>>,
 }
 
 impl Pages {

@@ -183,55 +183,65 @@ pub fn break_lines(pieces: &[Piece], width: f32, indent: f32, justify: bool) -> 
     if pieces.is_empty() {
         return Vec::new();
     }
+    let spans = fill(pieces, width, indent);
+    let n = spans.len();
+    spans
+        .into_iter()
+        .enumerate()
+        .map(|(li, (a, b))| {
+            let x0 = if li == 0 { indent } else { 0.0 };
+            let last = li + 1 == n;
+            set_line(pieces, a..b, x0, width, justify && !last, !last)
+        })
+        .collect()
+}
+
+/// How much the last text piece before `last` (note marks skipped) gives back at a line end:
+/// the blank half of a full-width mark.
+fn end_trim(pieces: &[Piece], last: usize) -> f32 {
+    let mut j = last;
+    while pieces[j].note.is_some() && j > 0 {
+        j -= 1;
+    }
+    let p = &pieces[j];
+    if pieces[last].note.is_none() && blank_right(p.ch) && p.advance >= p.size as f32 * 0.9 {
+        p.size as f32 / 2.0
+    } else {
+        0.0
+    }
+}
+
+/// First-fit filling: the `(start, end)` piece ranges of the lines. Chunks between break
+/// opportunities go on while they fit (a line-end mark squeezed first); a chunk wider than a
+/// whole line is broken where it overflows.
+fn fill(pieces: &[Piece], width: f32, indent: f32) -> Vec<(usize, usize)> {
     let brk = break_before(pieces);
-    // Widths. Adjacent marks are not squeezed to 1.5 em: the glyphs would overlap their
-    // neighbours' boxes and text extraction splits the line there (docs/pdf-layout.md).
+    // Adjacent marks are not squeezed to 1.5 em: the glyphs would overlap their neighbours'
+    // boxes and text extraction splits the line there (docs/pdf-layout.md).
     let w: Vec<f32> = pieces.iter().map(|p| p.advance).collect();
-    let dx = vec![0.0f32; pieces.len()];
-    // Chunks between break opportunities.
     let mut bounds: Vec<usize> = (1..pieces.len()).filter(|&i| brk[i]).collect();
     bounds.push(pieces.len());
-    let end_trim = |last: usize| -> f32 {
-        // The last text piece of a line loses the blank half of a full-width mark.
-        let mut j = last;
-        while pieces[j].note.is_some() && j > 0 {
-            j -= 1;
-        }
-        let p = &pieces[j];
-        if pieces[last].note.is_none()
-            && blank_right(p.ch)
-            && p.advance >= p.size as f32 * 0.9
-            && (w[j] - p.advance).abs() < 0.01
-        {
-            p.size as f32 / 2.0
-        } else {
-            0.0
-        }
-    };
     let mut lines: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     let mut x = indent;
     let mut chunk_start = 0;
     for &b in &bounds {
         let cw: f32 = w[chunk_start..b].iter().sum();
-        let fit = cw - end_trim(b - 1);
+        let fit = cw - end_trim(pieces, b - 1);
         if x + fit > width + 0.01 {
             if chunk_start > start {
                 lines.push((start, chunk_start));
                 x = 0.0;
                 start = chunk_start;
             }
-            // A chunk wider than a whole line: break it where it overflows.
             let mut cx = x;
-            let mut i = chunk_start;
-            while i < b {
-                if cx + w[i] > width + 0.01 && i > start {
+            for (i, wi) in w.iter().enumerate().take(b).skip(chunk_start) {
+                if cx + wi > width + 0.01 && i > start {
                     lines.push((start, i));
                     start = i;
                     cx = 0.0;
                 }
-                cx += w[i];
-                i += 1;
+                cx += wi;
             }
             x = cx;
         } else {
@@ -240,58 +250,64 @@ pub fn break_lines(pieces: &[Piece], width: f32, indent: f32, justify: bool) -> 
         chunk_start = b;
     }
     lines.push((start, pieces.len()));
-
-    let n = lines.len();
     lines
-        .into_iter()
-        .enumerate()
-        .map(|(li, (a, b))| {
-            let x0 = if li == 0 { indent } else { 0.0 };
-            let mut widths: Vec<f32> = w[a..b].to_vec();
-            if li + 1 < n {
-                let t = end_trim(b - 1);
-                let mut j = b - 1;
-                while pieces[j].note.is_some() && j > a {
-                    j -= 1;
-                }
-                widths[j - a] -= t;
+}
+
+/// Place the pieces of `range` from `x0`: the line-end mark squeezed when `trim`, the leftover
+/// spread between characters when `justify` (never inside `——`, Latin or digit runs, or before
+/// a note mark).
+fn set_line(
+    pieces: &[Piece],
+    range: std::ops::Range<usize>,
+    x0: f32,
+    width: f32,
+    justify: bool,
+    trim: bool,
+) -> Line {
+    let (a, b) = (range.start, range.end);
+    let mut widths: Vec<f32> = pieces[a..b].iter().map(|p| p.advance).collect();
+    if trim {
+        let t = end_trim(pieces, b - 1);
+        let mut j = b - 1;
+        while pieces[j].note.is_some() && j > a {
+            j -= 1;
+        }
+        widths[j - a] -= t;
+    }
+    let used: f32 = widths.iter().sum();
+    let mut gaps = vec![0.0f32; b - a];
+    if justify {
+        let slack = width - x0 - used;
+        let eligible: Vec<usize> = (a + 1..b)
+            .filter(|&i| {
+                let (p, q) = (&pieces[i - 1], &pieces[i]);
+                q.note.is_none()
+                    && !(inseparable(p.ch) && p.ch == q.ch)
+                    && !(western(p.ch) && western(q.ch))
+                    && !(p.ch.is_ascii_digit() && q.ch == '.')
+                    && !(p.ch == '.' && q.ch.is_ascii_digit())
+            })
+            .collect();
+        if slack > 0.0 && !eligible.is_empty() {
+            let each = slack / eligible.len() as f32;
+            for i in eligible {
+                gaps[i - a] = each;
             }
-            let used: f32 = widths.iter().sum();
-            let mut gaps = vec![0.0f32; b - a];
-            if justify && li + 1 < n {
-                let slack = width - x0 - used;
-                let eligible: Vec<usize> = (a + 1..b)
-                    .filter(|&i| {
-                        let (p, q) = (&pieces[i - 1], &pieces[i]);
-                        q.note.is_none()
-                            && !(inseparable(p.ch) && p.ch == q.ch)
-                            && !(western(p.ch) && western(q.ch))
-                            && !(p.ch.is_ascii_digit() && q.ch == '.')
-                            && !(p.ch == '.' && q.ch.is_ascii_digit())
-                    })
-                    .collect();
-                if slack > 0.0 && !eligible.is_empty() {
-                    let each = slack / eligible.len() as f32;
-                    for i in eligible {
-                        gaps[i - a] = each;
-                    }
-                }
-            }
-            let mut placed = Vec::with_capacity(b - a);
-            let mut x = x0;
-            for i in a..b {
-                x += gaps[i - a];
-                placed.push(Placed {
-                    piece: pieces[i].clone(),
-                    x,
-                    width: widths[i - a],
-                    dx: dx[i],
-                });
-                x += widths[i - a];
-            }
-            Line { placed, end: x }
-        })
-        .collect()
+        }
+    }
+    let mut placed = Vec::with_capacity(b - a);
+    let mut x = x0;
+    for i in a..b {
+        x += gaps[i - a];
+        placed.push(Placed {
+            piece: pieces[i].clone(),
+            x,
+            width: widths[i - a],
+            dx: 0.0,
+        });
+        x += widths[i - a];
+    }
+    Line { placed, end: x }
 }
 
 #[cfg(test)]

@@ -5,11 +5,13 @@ pub mod footnotes;
 pub mod frame;
 pub mod linebreak;
 pub mod metrics;
+pub mod page_starts;
 pub mod pages;
 
 use crate::fonts::Subsets;
-use crate::model::{plain, Block, Document, Inline};
-use crate::style::{MarkForm, Role, Style};
+use crate::model::{plain, Annex, Block, Document, Inline};
+use crate::present::Plan;
+use crate::style::{Role, Style};
 use flow::BodyLine;
 use frame::Pages;
 use linebreak::{break_lines, Piece};
@@ -37,43 +39,37 @@ struct Para {
     outline: Option<(u8, String)>,
 }
 
-/// Lay out `doc` in `style` with the faces of `fonts`.
-pub fn layout(doc: &Document, style: &Style, fonts: &Subsets) -> Pages {
+/// Lay out `doc` in `style` with the faces of `fonts`, as `plan` presents it.
+pub fn layout(doc: &Document, style: &Style, fonts: &Subsets, plan: &Plan) -> Pages {
     let g = pages::Geometry::new(style);
-    let body = style.sizes.body;
-    let tracking = g.pitch / body as f32 - 1.0;
+    let tracking = g.pitch / style.sizes.body as f32 - 1.0;
     let m = Metrics::new(fonts, tracking);
-    let paras = paragraphs(doc, style, &m, &g);
-
+    let set = Setter {
+        m: &m,
+        plan,
+        style,
+        g: &g,
+    };
+    let mut paras: Vec<Para> = doc
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let next_is_sub = matches!(doc.blocks.get(i + 1), Some(Block::Subtitle(_)));
+            set.block(b, next_is_sub)
+        })
+        .collect();
+    if let (true, Some(annex)) = (style.attachment.append, &doc.annex) {
+        paras.extend(set.annex(annex));
+    }
+    let places = page_starts::places(doc, style);
+    debug_assert_eq!(paras.len(), places.len());
+    let mut origins = page_starts::Origins::default();
     let mut lines: Vec<BodyLine> = Vec::new();
-    for p in &paras {
-        for _ in 0..p.blank_before {
-            lines.push(blank(&g));
-        }
-        let broken = break_lines(&p.pieces, g.text_width, p.indent, p.align == Align::Justify);
-        for (k, mut line) in broken.into_iter().enumerate() {
-            if p.align == Align::Center {
-                let shift = (g.text_width - line.end) / 2.0;
-                for pl in &mut line.placed {
-                    pl.x += shift;
-                }
-                line.end += shift;
-            }
-            let notes = line.placed.iter().filter_map(|pl| pl.piece.note).collect();
-            lines.push(BodyLine {
-                line,
-                pitch: g.line_pitch.max(p.size * 1.2),
-                size: p.size,
-                keep_with_next: p.keep_with_next,
-                page_break_before: p.page_break_before && k == 0,
-                blank: false,
-                outline: if k == 0 { p.outline.clone() } else { None },
-                notes,
-            });
-        }
-        for _ in 0..p.blank_after {
-            lines.push(blank(&g));
-        }
+    for (p, &place) in paras.iter().zip(&places) {
+        let own = body_lines(p, &g);
+        origins.paragraph(place, &own);
+        lines.extend(own);
     }
 
     let note_size = style.sizes.note;
@@ -81,14 +77,14 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets) -> Pages {
         .notes
         .iter()
         .map(|n| {
-            let ls = footnotes::note_lines(
-                &m,
-                style.roles.note,
-                note_size,
-                n.number,
-                &n.text,
-                g.text_width,
-            );
+            let label = footnotes::Label {
+                mark: plan.mark(n.number),
+                role: plan.roles.mark,
+                number: n.number,
+            };
+            let text = plan.footnote(n.number).unwrap_or_default();
+            let ls =
+                footnotes::note_lines(&m, &label, plan.roles.note, note_size, text, g.text_width);
             (n.number, ls)
         })
         .collect();
@@ -98,7 +94,44 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets) -> Pages {
         pitch: note_size as f32 * 1.5,
     };
     let plans = flow::paginate(&lines, &notes, &area, g.text_height);
-    pages::compose(&plans, &lines, &area, &g, style, &m)
+    let composer = pages::Composer {
+        area: &area,
+        g: &g,
+        style,
+        plan,
+        m: &m,
+    };
+    let mut pages = composer.compose(&plans, &lines);
+    pages.starts = origins.pages(&plans);
+    pages
+}
+
+/// A paragraph broken into body lines, with its blank lines around it.
+fn body_lines(p: &Para, g: &pages::Geometry) -> Vec<BodyLine> {
+    let mut lines: Vec<BodyLine> = (0..p.blank_before).map(|_| blank(g)).collect();
+    let broken = break_lines(&p.pieces, g.text_width, p.indent, p.align == Align::Justify);
+    for (k, mut line) in broken.into_iter().enumerate() {
+        if p.align == Align::Center {
+            let shift = (g.text_width - line.end) / 2.0;
+            for pl in &mut line.placed {
+                pl.x += shift;
+            }
+            line.end += shift;
+        }
+        let notes = line.placed.iter().filter_map(|pl| pl.piece.note).collect();
+        lines.push(BodyLine {
+            line,
+            pitch: g.line_pitch.max(p.size * 1.2),
+            size: p.size,
+            keep_with_next: p.keep_with_next,
+            page_break_before: p.page_break_before && k == 0,
+            blank: false,
+            outline: if k == 0 { p.outline.clone() } else { None },
+            notes,
+        });
+    }
+    lines.extend((0..p.blank_after).map(|_| blank(g)));
+    lines
 }
 
 fn blank(g: &pages::Geometry) -> BodyLine {
@@ -117,51 +150,16 @@ fn blank(g: &pages::Geometry) -> BodyLine {
     }
 }
 
-/// Inlines → pieces: text in `role`, note references as raised marks.
-fn inline_pieces(
-    m: &Metrics,
-    style: &Style,
-    inlines: &[Inline],
-    role: Role,
-    size: u8,
-) -> Vec<Piece> {
-    let mut out = Vec::new();
-    for i in inlines {
-        match i {
-            Inline::Text(t) => out.extend(m.pieces(role, t, size)),
-            Inline::NoteRef(n) => {
-                let mark_size = ((size as f32) * 0.6).round().max(1.0) as u8;
-                let text = match style.notes.mark {
-                    MarkForm::Circled if (1..=20).contains(n) => {
-                        char::from_u32(0x2460 + n - 1).unwrap_or('?').to_string()
-                    }
-                    _ => n.to_string(),
-                };
-                for c in text.chars() {
-                    let mut p = m.piece(role, c, mark_size);
-                    p.rise = size as f32 * 0.4;
-                    p.note = Some(*n);
-                    out.push(p);
-                }
-            }
-        }
-    }
-    out
+/// Blocks → paragraphs ready for breaking, in the plan's roles.
+struct Setter<'a> {
+    m: &'a Metrics<'a>,
+    plan: &'a Plan,
+    style: &'a Style,
+    g: &'a pages::Geometry,
 }
 
-fn heading_role(style: &Style, level: u8) -> Role {
-    match level {
-        1 => style.roles.heading1,
-        2 => style.roles.heading2,
-        3 => style.roles.heading3,
-        _ => style.roles.heading4,
-    }
-}
-
-fn paragraphs(doc: &Document, style: &Style, m: &Metrics, g: &pages::Geometry) -> Vec<Para> {
-    let s = &style.sizes;
-    let indent = 2.0 * g.pitch;
-    let para = |pieces, indent, align, size: u8| Para {
+fn para(pieces: Vec<Piece>, indent: f32, align: Align, size: u8) -> Para {
+    Para {
         pieces,
         indent,
         align,
@@ -171,52 +169,63 @@ fn paragraphs(doc: &Document, style: &Style, m: &Metrics, g: &pages::Geometry) -
         blank_before: 0,
         blank_after: 0,
         outline: None,
-    };
-    let mut out = Vec::new();
-    for (bi, b) in doc.blocks.iter().enumerate() {
-        let next_is_sub = matches!(doc.blocks.get(bi + 1), Some(Block::Subtitle(_)));
-        let p = match b {
+    }
+}
+
+impl Setter<'_> {
+    /// Two characters of first-line indent.
+    fn indent(&self) -> f32 {
+        2.0 * self.g.pitch
+    }
+
+    /// Inlines → pieces: text in `role`, note references as their planned marks, raised, in
+    /// the mark role.
+    fn inlines(&self, inlines: &[Inline], role: Role, size: u8) -> Vec<Piece> {
+        let mut out = Vec::new();
+        for i in inlines {
+            match i {
+                Inline::Text(t) => out.extend(self.m.pieces(role, t, size)),
+                Inline::NoteRef(n) => {
+                    let mark_size = ((size as f32) * 0.6).round().max(1.0) as u8;
+                    for c in self.plan.mark(*n).chars() {
+                        let mut p = self.m.piece(self.plan.roles.mark, c, mark_size);
+                        p.rise = size as f32 * 0.4;
+                        p.note = Some(*n);
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn block(&self, b: &Block, next_is_sub: bool) -> Para {
+        let s = &self.style.sizes;
+        let role = self.plan.roles.block(b);
+        match b {
             Block::Raw { text, .. } => para(
-                m.pieces(style.roles.body, text, s.body),
-                indent,
+                self.m.pieces(role, text, s.body),
+                self.indent(),
                 Align::Justify,
                 s.body,
             ),
-            Block::Title(c) => {
-                let mut p = para(
-                    inline_pieces(m, style, c, style.roles.title, s.title),
-                    0.0,
-                    Align::Center,
-                    s.title,
-                );
+            Block::Title(c) | Block::Subtitle(c) => {
+                let size = if matches!(b, Block::Title(_)) {
+                    s.title
+                } else {
+                    s.body
+                };
+                let mut p = para(self.inlines(c, role, size), 0.0, Align::Center, size);
                 p.keep_with_next = true;
                 p.blank_after = usize::from(!next_is_sub);
                 p
             }
-            Block::Subtitle(c) => {
-                let mut p = para(
-                    inline_pieces(m, style, c, style.roles.subtitle, s.body),
-                    0.0,
-                    Align::Center,
-                    s.body,
-                );
-                p.keep_with_next = true;
-                p.blank_after = usize::from(!next_is_sub);
-                p
+            Block::Salutation(c) => {
+                para(self.inlines(c, role, s.body), 0.0, Align::Justify, s.body)
             }
-            Block::Salutation(c) => para(
-                inline_pieces(m, style, c, style.roles.salutation, s.body),
-                0.0,
-                Align::Justify,
-                s.body,
-            ),
             Block::Heading { level, content } => {
-                let mut p = para(
-                    inline_pieces(m, style, content, heading_role(style, *level), s.heading),
-                    indent,
-                    Align::Justify,
-                    s.heading,
-                );
+                let pieces = self.inlines(content, role, s.heading);
+                let mut p = para(pieces, self.indent(), Align::Justify, s.heading);
                 p.keep_with_next = true;
                 if *level <= 2 {
                     p.outline = Some((*level, plain(content)));
@@ -227,66 +236,51 @@ fn paragraphs(doc: &Document, style: &Style, m: &Metrics, g: &pages::Geometry) -
                 let mut pieces = Vec::new();
                 let mut outline = None;
                 if let Some(l) = lead {
-                    pieces.extend(inline_pieces(
-                        m,
-                        style,
-                        &l.content,
-                        heading_role(style, l.level),
-                        s.body,
-                    ));
+                    let lead_role = self.plan.roles.heading(l.level);
+                    pieces.extend(self.inlines(&l.content, lead_role, s.body));
                     if l.level <= 2 {
                         outline = Some((l.level, plain(&l.content)));
                     }
                 }
-                pieces.extend(inline_pieces(m, style, content, style.roles.body, s.body));
-                let mut p = para(pieces, indent, Align::Justify, s.body);
+                pieces.extend(self.inlines(content, role, s.body));
+                let mut p = para(pieces, self.indent(), Align::Justify, s.body);
                 p.outline = outline;
                 p
             }
             Block::Attachment { content, .. } => {
-                let mut p = para(
-                    inline_pieces(m, style, content, style.roles.body, s.body),
-                    indent,
-                    Align::Justify,
-                    s.body,
-                );
+                let pieces = self.inlines(content, role, s.body);
+                let mut p = para(pieces, self.indent(), Align::Justify, s.body);
                 p.blank_before = 1;
                 p
             }
-        };
-        out.push(p);
-    }
-    if let (true, Some(annex)) = (style.attachment.append, &doc.annex) {
-        // GB/T 9704 §7.3.7: new page, label top-left in hei, title centred on the third line.
-        let mut label = para(
-            m.pieces(style.roles.attachment_label, &annex.label, s.heading),
-            0.0,
-            Align::Left,
-            s.heading,
-        );
-        label.page_break_before = true;
-        label.keep_with_next = true;
-        label.blank_after = 1;
-        label.outline = Some((1, annex.label.clone()));
-        out.push(label);
-        let mut title = para(
-            m.pieces(style.roles.attachment_title, &annex.title, s.title),
-            0.0,
-            Align::Center,
-            s.title,
-        );
-        title.keep_with_next = true;
-        title.blank_after = 1;
-        out.push(title);
-        for e in &annex.entries {
-            let mut pieces = m.pieces(style.roles.body, &format!("{}. ", e.number), s.body);
-            if !e.term.is_empty() {
-                pieces.extend(m.pieces(style.roles.attachment_label, &e.term, s.body));
-                pieces.push(m.piece(style.roles.body, '\u{FF1A}', s.body));
-            }
-            pieces.extend(m.pieces(style.roles.body, &e.text, s.body));
-            out.push(para(pieces, indent, Align::Justify, s.body));
         }
     }
-    out
+
+    /// GB/T 9704 §7.3.7: new page, label top-left in hei, title centred on the third line,
+    /// then the entries as the plan spans them.
+    fn annex(&self, annex: &Annex) -> Vec<Para> {
+        let (s, r, m) = (&self.style.sizes, &self.plan.roles, self.m);
+        // Label and title: kept with what follows, a blank line after.
+        let heading = |role, text: &str, align, size| {
+            let mut p = para(m.pieces(role, text, size), 0.0, align, size);
+            p.keep_with_next = true;
+            p.blank_after = 1;
+            p
+        };
+        let mut label = heading(r.annex_label, &annex.label, Align::Left, s.heading);
+        label.page_break_before = true;
+        label.outline = Some((1, annex.label.clone()));
+        let title = heading(r.annex_title, &annex.title, Align::Center, s.title);
+        let mut out = vec![label, title];
+        for e in &annex.entries {
+            let pieces = self
+                .plan
+                .annex_entry(e)
+                .iter()
+                .flat_map(|span| m.pieces(span.role, &span.text, s.body))
+                .collect();
+            out.push(para(pieces, self.indent(), Align::Justify, s.body));
+        }
+        out
+    }
 }

@@ -6,7 +6,8 @@ use super::footnotes::NoteArea;
 use super::frame::{Frame, FrameItem, Glyph, OutlineEntry, Pages, Rect, Spot, MM};
 use super::linebreak::Line;
 use super::metrics::Metrics;
-use crate::style::Style;
+use crate::present::Plan;
+use crate::style::{Role, Style};
 use std::collections::BTreeMap;
 
 /// The page in points.
@@ -91,7 +92,7 @@ fn runs(line: &Line, left: f32, base: f32, items: &mut Vec<FrameItem>) {
     }
 }
 
-/// Rectangles of each note's mark on a line.
+/// Rectangles of each note's mark on a body line.
 fn marks(line: &Line, left: f32, base: f32) -> BTreeMap<u32, Rect> {
     let mut out: BTreeMap<u32, Rect> = BTreeMap::new();
     for pl in &line.placed {
@@ -109,29 +110,63 @@ fn marks(line: &Line, left: f32, base: f32) -> BTreeMap<u32, Rect> {
     out
 }
 
-pub fn compose(
-    plans: &[PagePlan],
-    lines: &[BodyLine],
-    area: &NoteArea,
-    g: &Geometry,
-    style: &Style,
-    m: &Metrics,
-) -> Pages {
-    let mut frames = Vec::with_capacity(plans.len());
-    let mut outline = Vec::new();
-    // note → (page, rect) of its mark in the text and of its number in the note area.
-    let mut mark_at: BTreeMap<u32, (usize, Rect)> = BTreeMap::new();
-    let mut note_at: BTreeMap<u32, (usize, Rect)> = BTreeMap::new();
-    for (pi, plan) in plans.iter().enumerate() {
-        let left = g.left(pi);
-        let mut items = Vec::new();
+/// Where each note's mark and label landed: note → (page, rect).
+#[derive(Default)]
+struct Anchors {
+    marks: BTreeMap<u32, (usize, Rect)>,
+    labels: BTreeMap<u32, (usize, Rect)>,
+}
+
+/// Planned pages → frames.
+pub struct Composer<'a> {
+    pub area: &'a NoteArea,
+    pub g: &'a Geometry,
+    pub style: &'a Style,
+    pub plan: &'a Plan,
+    pub m: &'a Metrics<'a>,
+}
+
+impl Composer<'_> {
+    pub fn compose(&self, plans: &[PagePlan], lines: &[BodyLine]) -> Pages {
+        let mut frames = Vec::with_capacity(plans.len());
+        let mut outline = Vec::new();
+        let mut at = Anchors::default();
+        for (pi, plan) in plans.iter().enumerate() {
+            let mut items = Vec::new();
+            self.body(pi, plan, lines, &mut items, &mut at, &mut outline);
+            self.notes(pi, plan, &mut items, &mut at);
+            self.folio(pi, &mut items);
+            frames.push(Frame {
+                width: self.g.width,
+                height: self.g.height,
+                items,
+            });
+        }
+        link(&mut frames, &at);
+        Pages {
+            frames,
+            outline,
+            starts: Vec::new(),
+        }
+    }
+
+    fn body(
+        &self,
+        pi: usize,
+        plan: &PagePlan,
+        lines: &[BodyLine],
+        items: &mut Vec<FrameItem>,
+        at: &mut Anchors,
+        outline: &mut Vec<OutlineEntry>,
+    ) {
+        let left = self.g.left(pi);
         for &(li, y) in &plan.body {
             let l = &lines[li];
-            let top = g.top + y;
+            let top = self.g.top + y;
             let base = baseline(top, l.pitch, l.size);
-            runs(&l.line, left, base, &mut items);
+            runs(&l.line, left, base, items);
             for (n, r) in marks(&l.line, left, base) {
-                mark_at.entry(n).or_insert((pi, r));
+                at.marks.entry(n).or_insert((pi, r));
             }
             if let Some((level, title)) = &l.outline {
                 outline.push(OutlineEntry {
@@ -141,55 +176,63 @@ pub fn compose(
                 });
             }
         }
-        if !plan.notes.is_empty() {
-            let h = area.height(plan.notes.len());
-            let note_top = g.top + g.text_height - h;
-            let rule_y = note_top + area.separator / 2.0;
-            items.push(FrameItem::Rule {
-                x0: left,
-                x1: left + g.text_width / 4.0,
-                y: rule_y,
-                thickness: 0.5,
-            });
-            let size = style.sizes.note as f32;
-            for (k, nl) in plan.notes.iter().enumerate() {
-                let top = note_top + area.separator + k as f32 * area.pitch;
-                let base = baseline(top, area.pitch, size);
-                runs(&nl.line, left, base, &mut items);
-                if nl.first {
-                    let end = nl
-                        .line
-                        .placed
-                        .iter()
-                        .take_while(|p| p.piece.ch.is_ascii_digit())
-                        .map(|p| p.x + p.width)
-                        .fold(0.0, f32::max);
-                    note_at.entry(nl.number).or_insert((
-                        pi,
-                        Rect {
-                            x0: left,
-                            y0: top,
-                            x1: left + end.max(size / 2.0),
-                            y1: top + area.pitch,
-                        },
-                    ));
-                }
+    }
+
+    /// The note rule and the note lines at the foot of page `pi`.
+    fn notes(&self, pi: usize, plan: &PagePlan, items: &mut Vec<FrameItem>, at: &mut Anchors) {
+        if plan.notes.is_empty() {
+            return;
+        }
+        let (g, area) = (self.g, self.area);
+        let left = g.left(pi);
+        let h = area.height(plan.notes.len());
+        let note_top = g.top + g.text_height - h;
+        items.push(FrameItem::Rule {
+            x0: left,
+            x1: left + g.text_width / 4.0,
+            y: note_top + area.separator / 2.0,
+        });
+        let size = self.style.sizes.note as f32;
+        for (k, nl) in plan.notes.iter().enumerate() {
+            let top = note_top + area.separator + k as f32 * area.pitch;
+            runs(&nl.line, left, baseline(top, area.pitch, size), items);
+            if nl.first {
+                // The label's pieces carry the note's number.
+                let end = nl
+                    .line
+                    .placed
+                    .iter()
+                    .take_while(|p| p.piece.note.is_some())
+                    .map(|p| p.x + p.width)
+                    .fold(0.0, f32::max);
+                let rect = Rect {
+                    x0: left,
+                    y0: top,
+                    x1: left + end.max(size / 2.0),
+                    y1: top + area.pitch,
+                };
+                at.labels.entry(nl.number).or_insert((pi, rect));
             }
         }
-        // Folio `— N —`: odd pages right, even pages left, one character in.
-        let folio = format!("\u{2014} {} \u{2014}", pi + 1);
-        let fsize = style.sizes.folio;
-        let fw = m.width(style.roles.folio, &folio, fsize);
-        let fx = if pi % 2 == 0 || !g.mirrored {
+    }
+
+    /// The folio: odd pages right, even pages left, one character in.
+    fn folio(&self, pi: usize, items: &mut Vec<FrameItem>) {
+        let (g, m) = (self.g, self.m);
+        let role = self.plan.roles.folio;
+        let folio = crate::present::folio(pi + 1);
+        let fsize = self.style.sizes.folio;
+        let left = g.left(pi);
+        let fw = m.width(role, &folio, fsize);
+        let mut x = if pi.is_multiple_of(2) || !g.mirrored {
             left + g.text_width - fsize as f32 - fw
         } else {
             left + fsize as f32
         };
         let fbase = g.top + g.text_height + g.folio_gap + 0.88 * fsize as f32;
-        let mut x = fx;
-        let mut glyph_runs: Vec<(crate::style::Role, Vec<Glyph>)> = Vec::new();
+        let mut glyph_runs: Vec<(Role, Vec<Glyph>)> = Vec::new();
         for c in folio.chars() {
-            let face = m.face_for(style.roles.folio, c);
+            let face = m.face_for(role, c);
             if !c.is_whitespace() {
                 match glyph_runs.last_mut() {
                     Some((f, v)) if *f == face => v.push(Glyph { ch: c, x }),
@@ -206,15 +249,13 @@ pub fn compose(
                 glyphs,
             });
         }
-        frames.push(Frame {
-            width: g.width,
-            height: g.height,
-            items,
-        });
     }
-    // Links both ways between each mark and its note.
-    for (n, (mp, mr)) in &mark_at {
-        if let Some((np, nr)) = note_at.get(n) {
+}
+
+/// Links both ways between each mark and its note.
+fn link(frames: &mut [Frame], at: &Anchors) {
+    for (n, (mp, mr)) in &at.marks {
+        if let Some((np, nr)) = at.labels.get(n) {
             frames[*mp].items.push(FrameItem::Link {
                 rect: *mr,
                 target: Spot {
@@ -231,5 +272,4 @@ pub fn compose(
             });
         }
     }
-    Pages { frames, outline }
 }

@@ -201,9 +201,6 @@ fn clean_title(title: &str) -> String {
 }
 
 impl Pass for Attach {
-    fn name(&self) -> &'static str {
-        "attach"
-    }
     fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
         let script = doc.script;
         let entries: Vec<Entry> = self

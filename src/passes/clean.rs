@@ -28,9 +28,6 @@ pub mod suspicious;
 pub struct Clean;
 
 impl Pass for Clean {
-    fn name(&self) -> &'static str {
-        "clean"
-    }
     fn run(&self, doc: Document, report: &mut CheckReport) -> Result<Document> {
         self.run_repairing(doc, report, true)
     }

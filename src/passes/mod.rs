@@ -6,10 +6,10 @@ use crate::model::Document;
 
 pub mod attach;
 pub mod clean;
+pub mod glyphs;
 pub mod script;
 pub mod structure;
 
 pub trait Pass {
-    fn name(&self) -> &'static str;
     fn run(&self, doc: Document, report: &mut CheckReport) -> Result<Document>;
 }

@@ -49,9 +49,6 @@ fn body_text(doc: &Document) -> String {
 }
 
 impl Pass for ScriptPass {
-    fn name(&self) -> &'static str {
-        "script"
-    }
     fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
         let found = detect(&body_text(&doc));
         let wanted = match self.choice {

@@ -30,9 +30,6 @@ const FULL_STOP: char = '\u{3002}';
 const SENTENCE_MARKS: [char; 5] = ['\u{3002}', '\u{FF01}', '\u{FF1F}', '\u{FF1B}', '\u{FF0C}'];
 
 impl Pass for Structure {
-    fn name(&self) -> &'static str {
-        "structure"
-    }
     fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
         let mut blocks = Vec::with_capacity(doc.blocks.len());
         // Subtitles may follow the title until the first other block.

@@ -36,7 +36,25 @@ pub fn finish(
             Object::Null,
         ])
     };
-    // Links.
+    links(&mut doc, pages, &page_ids, &dest)?;
+    let outline = outline(&mut doc, &pages.outline, &dest);
+    catalog(&mut doc, meta, outline)?;
+    info(&mut doc, meta);
+    doc.trailer.remove(b"ID");
+    doc.prune_objects();
+    doc.delete_zero_length_streams();
+    doc.renumber_objects();
+    compress(&mut doc)?;
+    identified(&mut doc, raw.len())
+}
+
+/// Link annotations for every [`FrameItem::Link`], page by page.
+fn links(
+    doc: &mut Document,
+    pages: &Pages,
+    page_ids: &[ObjectId],
+    dest: &dyn Fn(&Spot) -> Object,
+) -> Result<()> {
     for (pi, frame) in pages.frames.iter().enumerate() {
         let mut annots = Vec::new();
         for item in &frame.items {
@@ -65,9 +83,11 @@ pub fn finish(
             page.set("Annots", Object::Array(annots));
         }
     }
-    // Outline.
-    let outline = outline(&mut doc, &pages.outline, &dest);
-    // Catalog.
+    Ok(())
+}
+
+/// The catalog: no output intent or XMP packet, the language, the outline when there is one.
+fn catalog(doc: &mut Document, meta: &Meta, outline: Option<ObjectId>) -> Result<()> {
     let catalog = doc.catalog_mut().map_err(fail)?;
     catalog.remove(b"OutputIntents");
     catalog.remove(b"Metadata");
@@ -81,7 +101,11 @@ pub fn finish(
             catalog.remove(b"Outlines");
         }
     }
-    // Info.
+    Ok(())
+}
+
+/// The Info dictionary: title, subject, producer and the render epoch's dates.
+fn info(doc: &mut Document, meta: &Meta) {
     let date = crate::date::pdf(meta.epoch);
     let info = Dictionary::from_iter(vec![
         ("Title", text(&meta.title)),
@@ -92,16 +116,14 @@ pub fn finish(
     ]);
     let info_id = doc.add_object(info);
     doc.trailer.set("Info", Object::Reference(info_id));
-    doc.trailer.remove(b"ID");
-    doc.prune_objects();
-    doc.delete_zero_length_streams();
-    doc.renumber_objects();
-    compress(&mut doc)?;
-    // The file's identifier: a hash of the file with the identifier zeroed, written into the
-    // zeros afterwards (one serialisation, not two).
+}
+
+/// The file's bytes with its identifier: a hash of the file with the identifier zeroed,
+/// written into the zeros afterwards (one serialisation, not two).
+fn identified(doc: &mut Document, size_hint: usize) -> Result<Vec<u8>> {
     let zero = || Object::String(vec![0; 16], StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![zero(), zero()]));
-    let mut out = Vec::with_capacity(raw.len());
+    let mut out = Vec::with_capacity(size_hint);
     doc.save_to(&mut out).map_err(fail)?;
     let id = Sha256::digest(&out);
     let hex: String = id[..16].iter().map(|b| format!("{b:02X}")).collect();
@@ -292,38 +314,10 @@ fn outline(
             _ => tops.push((id, e, Vec::new())),
         }
     }
-    type Item<'a> = (
-        ObjectId,
-        &'a OutlineEntry,
-        usize,
-        Option<ObjectId>,
-        Option<ObjectId>,
-    );
-    let link = |list: &[Item], parent: ObjectId, doc: &mut Document| {
-        for (k, (id, e, _, first, last)) in list.iter().enumerate() {
-            let mut d = Dictionary::from_iter(vec![
-                ("Title", text(&e.title)),
-                ("Parent", Object::Reference(parent)),
-                ("Dest", dest(&e.target)),
-            ]);
-            if k > 0 {
-                d.set("Prev", Object::Reference(list[k - 1].0));
-            }
-            if k + 1 < list.len() {
-                d.set("Next", Object::Reference(list[k + 1].0));
-            }
-            if let (Some(f), Some(l)) = (first, last) {
-                d.set("First", Object::Reference(*f));
-                d.set("Last", Object::Reference(*l));
-                d.set("Count", Object::Integer(-(list[k].2 as i64)));
-            }
-            doc.set_object(*id, d);
-        }
-    };
     let mut total = 0;
     for (id, _, kids) in &tops {
         let list: Vec<_> = kids.iter().map(|(k, e)| (*k, *e, 0, None, None)).collect();
-        link(&list, *id, doc);
+        link_items(doc, &list, *id, dest);
         total += 1 + kids.len();
     }
     let list: Vec<_> = tops
@@ -338,7 +332,7 @@ fn outline(
             )
         })
         .collect();
-    link(&list, root, doc);
+    link_items(doc, &list, root, dest);
     doc.set_object(
         root,
         Dictionary::from_iter(vec![
@@ -349,6 +343,38 @@ fn outline(
         ]),
     );
     Some(root)
+}
+
+/// An outline item: its id, entry, number of children, first and last child.
+type Item<'a> = (
+    ObjectId,
+    &'a OutlineEntry,
+    usize,
+    Option<ObjectId>,
+    Option<ObjectId>,
+);
+
+/// Write the outline items of `list`, siblings under `parent`, linked to each other.
+fn link_items(doc: &mut Document, list: &[Item], parent: ObjectId, dest: &dyn Fn(&Spot) -> Object) {
+    for (k, (id, e, _, first, last)) in list.iter().enumerate() {
+        let mut d = Dictionary::from_iter(vec![
+            ("Title", text(&e.title)),
+            ("Parent", Object::Reference(parent)),
+            ("Dest", dest(&e.target)),
+        ]);
+        if k > 0 {
+            d.set("Prev", Object::Reference(list[k - 1].0));
+        }
+        if k + 1 < list.len() {
+            d.set("Next", Object::Reference(list[k + 1].0));
+        }
+        if let (Some(f), Some(l)) = (first, last) {
+            d.set("First", Object::Reference(*f));
+            d.set("Last", Object::Reference(*l));
+            d.set("Count", Object::Integer(-(list[k].2 as i64)));
+        }
+        doc.set_object(*id, d);
+    }
 }
 
 #[cfg(test)]

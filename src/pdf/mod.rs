@@ -42,8 +42,36 @@ pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<
     let Some(first) = pages.frames.first() else {
         return Err(fail("nothing to draw"));
     };
-    // Only faces the pages use are embedded; each fills the regular slot of its own family and
-    // the other three slots hold builtin placeholders (never embedded, removed when finishing).
+    let (mut cache, families) = families(pages, faces)?;
+    let size = |f: &crate::layout::frame::Frame| genpdf::Size::new(mm(f.width), mm(f.height));
+    // No conformance claim: printpdf's default (PDF/X-3) would embed an ICC profile and an XMP
+    // packet with random ids, only for the finishing pass to remove them.
+    let plain = printpdf::PdfConformance::Custom(printpdf::CustomPdfConformance::default());
+    let mut r = genpdf::render::Renderer::new(size(first), title)
+        .map_err(fail)?
+        .with_conformance(plain);
+    for f in &pages.frames[1..] {
+        r.add_page(size(f));
+    }
+    cache.load_pdf_fonts(&r).map_err(fail)?;
+    for (pi, frame) in pages.frames.iter().enumerate() {
+        let page = r.get_page(pi).ok_or_else(|| fail("page missing"))?;
+        let area = page.first_layer().area();
+        for item in &frame.items {
+            draw_item(&area, &cache, &families, item)?;
+        }
+    }
+    let mut out = Vec::new();
+    r.write(&mut out).map_err(fail)?;
+    Ok(out)
+}
+
+type Families = BTreeMap<Role, FontFamily<genpdf::fonts::Font>>;
+
+/// The font cache with one family per face the pages use. Only those faces are embedded; each
+/// fills the regular slot of its own family and the other three slots hold builtin
+/// placeholders (never embedded, removed when finishing).
+fn families(pages: &Pages, faces: &BTreeMap<Role, Face>) -> Result<(FontCache, Families)> {
     let used: BTreeSet<Role> = pages
         .frames
         .iter()
@@ -54,7 +82,7 @@ pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<
         })
         .collect();
     let mut cache: Option<FontCache> = None;
-    let mut families: BTreeMap<Role, FontFamily<genpdf::fonts::Font>> = BTreeMap::new();
+    let mut families = Families::new();
     for role in &used {
         let face = faces
             .get(role)
@@ -79,61 +107,49 @@ pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<
         };
         families.insert(*role, fam);
     }
-    let mut cache = cache.ok_or_else(|| fail("no glyphs to draw"))?;
+    let cache = cache.ok_or_else(|| fail("no glyphs to draw"))?;
+    Ok((cache, families))
+}
 
-    let size = |f: &crate::layout::frame::Frame| genpdf::Size::new(mm(f.width), mm(f.height));
-    // No conformance claim: printpdf's default (PDF/X-3) would embed an ICC profile and an XMP
-    // packet with random ids, only for the finishing pass to remove them.
-    let plain = printpdf::PdfConformance::Custom(printpdf::CustomPdfConformance::default());
-    let mut r = genpdf::render::Renderer::new(size(first), title)
-        .map_err(fail)?
-        .with_conformance(plain);
-    for f in &pages.frames[1..] {
-        r.add_page(size(f));
-    }
-    cache.load_pdf_fonts(&r).map_err(fail)?;
-    for (pi, frame) in pages.frames.iter().enumerate() {
-        let page = r.get_page(pi).ok_or_else(|| fail("page missing"))?;
-        let area = page.first_layer().area();
-        for item in &frame.items {
-            match item {
-                FrameItem::Glyphs {
-                    face,
-                    size,
-                    y,
-                    glyphs,
-                } => {
-                    let fam = families[face];
-                    let style = genpdf::style::Style::new()
-                        .with_font_family(fam)
-                        .with_font_size(*size);
-                    let h = style.font(&cache).glyph_height(*size);
-                    let top = mm(*y) - h;
-                    let Some(first) = glyphs.first() else {
-                        continue;
-                    };
-                    let placed: Vec<(char, Mm)> =
-                        glyphs.iter().map(|g| (g.ch, mm(g.x - first.x))).collect();
-                    area.print_glyphs(&cache, Position::new(mm(first.x), top), style, &placed)
-                        .map_err(fail)?;
-                }
-                // genpdf 0.2 draws lines in the PDF default width (1 pt); the thickness is not
-                // settable through its API.
-                FrameItem::Rule { x0, x1, y, .. } => {
-                    area.draw_line(
-                        vec![
-                            Position::new(mm(*x0), mm(*y)),
-                            Position::new(mm(*x1), mm(*y)),
-                        ],
-                        genpdf::style::Style::new(),
-                    );
-                }
-                // Links are annotations: added when finishing.
-                FrameItem::Link { .. } => {}
-            }
+/// Draw one frame item on a page's area.
+fn draw_item(
+    area: &genpdf::render::Area<'_>,
+    cache: &FontCache,
+    families: &Families,
+    item: &FrameItem,
+) -> Result<()> {
+    match item {
+        FrameItem::Glyphs {
+            face,
+            size,
+            y,
+            glyphs,
+        } => {
+            let style = genpdf::style::Style::new()
+                .with_font_family(families[face])
+                .with_font_size(*size);
+            let h = style.font(cache).glyph_height(*size);
+            let top = mm(*y) - h;
+            let Some(first) = glyphs.first() else {
+                return Ok(());
+            };
+            let placed: Vec<(char, Mm)> =
+                glyphs.iter().map(|g| (g.ch, mm(g.x - first.x))).collect();
+            area.print_glyphs(cache, Position::new(mm(first.x), top), style, &placed)
+                .map_err(fail)?;
         }
+        // genpdf 0.2 draws lines in the PDF default width (1 pt).
+        FrameItem::Rule { x0, x1, y } => {
+            area.draw_line(
+                vec![
+                    Position::new(mm(*x0), mm(*y)),
+                    Position::new(mm(*x1), mm(*y)),
+                ],
+                genpdf::style::Style::new(),
+            );
+        }
+        // Links are annotations: added when finishing.
+        FrameItem::Link { .. } => {}
     }
-    let mut out = Vec::new();
-    r.write(&mut out).map_err(fail)?;
-    Ok(out)
+    Ok(())
 }

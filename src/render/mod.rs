@@ -5,6 +5,7 @@ use crate::edition::Format;
 use crate::error::Result;
 use crate::fonts::Subsets;
 use crate::model::Document;
+use crate::present::Plan;
 use crate::style::Style;
 
 pub mod docx;
@@ -15,9 +16,15 @@ pub mod pdf;
 pub struct RenderContext<'a> {
     pub style: &'a Style,
     pub fonts: &'a Subsets,
+    /// The presentation plan: marks, footnote text, font roles, folios.
+    pub plan: &'a Plan,
     /// Seconds since the Unix epoch for every date the edition carries: `SOURCE_DATE_EPOCH` when
     /// set, else [`FIXED_EPOCH`], so reruns give identical bytes.
     pub epoch: i64,
+    /// The print layout, computed once per run when the PDF or the EPUB is written: the PDF
+    /// draws it, the EPUB marks where its pages begin (its page list). `None`: the PDF lays
+    /// out for itself and the EPUB has no page list.
+    pub layout: Option<&'a crate::layout::frame::Pages>,
 }
 
 /// 2000-01-01T00:00:00Z.

@@ -4,7 +4,14 @@ use crate::error::Result;
 use crate::model::{Block, Document};
 
 pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
-    let pages = crate::layout::layout(doc, ctx.style, ctx.fonts);
+    let owned;
+    let pages = match ctx.layout {
+        Some(pages) => pages,
+        None => {
+            owned = crate::layout::layout(doc, ctx.style, ctx.fonts, ctx.plan);
+            &owned
+        }
+    };
     let meta = crate::pdf::Meta {
         title: doc.title.clone(),
         // The date/speaker line under the title, else the title.
@@ -19,5 +26,5 @@ pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
         lang: doc.script.bcp47().to_string(),
         epoch: ctx.epoch,
     };
-    crate::pdf::write(&pages, &ctx.fonts.faces, &meta)
+    crate::pdf::write(pages, &ctx.fonts.faces, &meta)
 }

@@ -16,7 +16,9 @@ pub fn wuyang(style: &Style) -> (Document, Subsets) {
     let book = baogao::fonts::FontBook::load(style).unwrap();
     let path = root().join("input/wuyang-2024/report.txt");
     let prepared = baogao::prepare(&path, &baogao::Options::default(), style, &book).unwrap();
-    let subsets = book.subset(&prepared.doc, style).unwrap();
+    let subsets = book
+        .subset(&baogao::present::Plan::new(&prepared.doc, style, &book).usage)
+        .unwrap();
     (prepared.doc, subsets)
 }
 

@@ -124,7 +124,7 @@ pub fn font_table(families: &[EmbeddedFamily], script: Script) -> String {
     for fam in families {
         x.push_str(&format!(
             r#"<w:font w:name="{}"><w:charset w:val="{charset}"/><w:family w:val="auto"/><w:pitch w:val="variable"/>"#,
-            super::parts::escape(&fam.name)
+            quick_xml::escape::escape(&fam.name)
         ));
         for p in &fam.parts {
             let tag = if p.bold { "embedBold" } else { "embedRegular" };

@@ -5,9 +5,8 @@
 //! Nothing here depends on the other writers or on layout.
 use super::RenderContext;
 use crate::error::Result;
-use crate::fonts::heading_role;
 use crate::model::{Block, Document, Inline};
-use crate::style::{MarkForm, Role};
+use crate::style::Role;
 use docx_rs::{
     AlignmentType, DocGrid, DocGridType, Docx, Footer, Footnote, PageMargin, PageNum, Paragraph,
     Run, SpecialIndentType,
@@ -18,6 +17,7 @@ pub mod fonts;
 pub mod package;
 pub mod parts;
 pub mod styles;
+pub mod theme;
 
 use styles::{chars_twips, family, run_fonts};
 
@@ -61,22 +61,23 @@ impl<'a> Builder<'a> {
 
     fn build(mut self) -> Docx {
         let layout = self.ctx.style;
-        let roles = &layout.roles;
-        let mut docx = Docx::new().styles(styles::styles(layout, self.ctx.fonts));
+        let roles = &self.ctx.plan.roles;
+        let mut docx = Docx::new().styles(styles::styles(layout, self.ctx.fonts, roles));
         for block in &self.doc.blocks {
             let p = match block {
                 Block::Title(c) => self.para(styles::TITLE, c, roles.title),
                 Block::Subtitle(c) => self.para(styles::SUBTITLE, c, roles.subtitle),
                 Block::Salutation(c) => self.para(styles::SALUTATION, c, roles.salutation),
-                Block::Heading { level, content } => self.para(
-                    &styles::heading(*level),
-                    content,
-                    heading_role(layout, *level),
-                ),
+                Block::Heading { level, content } => {
+                    self.para(&styles::heading(*level), content, roles.heading(*level))
+                }
                 Block::Paragraph { lead, content } => {
                     let mut p = self.paragraph(styles::BODY);
                     if let Some(lead) = lead {
-                        let role = heading_role(layout, lead.level);
+                        // The paragraph takes its lead's outline level (as the heading
+                        // styles do), so Word's navigation pane lists every run-in heading.
+                        p = p.outline_lvl(styles::outline_level(lead.level));
+                        let role = roles.heading(lead.level);
                         let cs = styles::lead(lead.level);
                         for r in self.runs(&lead.content, role, Some(&cs)) {
                             p = p.add_run(r);
@@ -100,14 +101,20 @@ impl<'a> Builder<'a> {
         if layout.attachment.append {
             if let Some(annex) = &self.doc.annex {
                 let label = [Inline::Text(annex.label.clone())];
-                let p = self.para(styles::ANNEX_LABEL, &label, roles.attachment_label);
+                let p = self.para(styles::ANNEX_LABEL, &label, roles.annex_label);
                 docx = docx.add_paragraph(p);
                 let title = [Inline::Text(annex.title.clone())];
-                let p = self.para(styles::ANNEX_TITLE, &title, roles.attachment_title);
+                let p = self.para(styles::ANNEX_TITLE, &title, roles.annex_title);
                 docx = docx.add_paragraph(p);
                 for e in &annex.entries {
-                    let text = format!("{}.{}\u{FF1A}{}", e.number, e.term, e.text);
-                    let p = self.para(styles::ANNEX_ENTRY, &[Inline::Text(text)], roles.body);
+                    let mut p = self.paragraph(styles::ANNEX_ENTRY);
+                    for span in self.ctx.plan.annex_entry(e) {
+                        // The term in its own character style, the rest in the paragraph's.
+                        let cs = (span.role != roles.body).then_some(styles::ANNEX_TERM);
+                        for r in self.runs(&[Inline::Text(span.text)], span.role, cs) {
+                            p = p.add_run(r);
+                        }
+                    }
                     docx = docx.add_paragraph(p);
                 }
             }
@@ -168,30 +175,40 @@ impl<'a> Builder<'a> {
     }
 
     /// A footnote with the document's number as its id, the first time a note is referenced;
-    /// a repeated reference shows the same number as a plain superscript mark, since a second
-    /// footnote would shift Word's automatic numbering.
+    /// a repeated reference shows the same mark as a plain superscript, since a second footnote
+    /// would repeat the note. When every planned mark is its number, Word's own numbering shows
+    /// it (the note opens with `w:footnoteRef`, [`parts::footnotes`]); otherwise every footnote
+    /// carries its planned mark as a custom mark, after the reference (marked
+    /// `w:customMarkFollows` in [`parts::document`]) and opening the note, as Word writes one.
     fn note_ref(&mut self, n: u32) -> Run {
-        let note = self.doc.note(n).filter(|_| self.noted.insert(n));
-        let Some(note) = note else {
-            let mark = match self.ctx.style.notes.mark {
-                MarkForm::Circled => circled(n),
-                MarkForm::Superscript => n.to_string(),
-            };
+        let plan = self.ctx.plan;
+        let mark = plan.mark(n);
+        let text = plan.footnote(n).filter(|_| self.noted.insert(n));
+        let Some(text) = text else {
             return Run::new().add_text(mark).style(styles::FOOTNOTE_REFERENCE);
         };
-        let text = if note.text.starts_with(&note.term) {
-            note.text.clone()
+        let custom = !plan.marks_are_numbers();
+        let mut p = self.paragraph(styles::FOOTNOTE_TEXT);
+        let body = if custom {
+            p = p.add_run(Run::new().add_text(&mark).style(styles::FOOTNOTE_REFERENCE));
+            [Inline::Text(format!(" {text}"))]
         } else {
-            format!("{}\u{FF1A}{}", note.term, note.text)
+            [Inline::Text(text.to_string())]
         };
-        let body = [Inline::Text(text)];
-        let p = self.para(styles::FOOTNOTE_TEXT, &body, self.ctx.style.roles.note);
+        for r in self.runs(&body, plan.roles.note, None) {
+            p = p.add_run(r);
+        }
         // The public `id` field, not `Footnote::new()`, whose counter is process-wide.
         let footnote = Footnote {
             id: n as usize,
             content: vec![p],
         };
-        Run::new().add_footnote_reference(footnote)
+        let reference = Run::new().add_footnote_reference(footnote);
+        if custom {
+            reference.add_text(mark)
+        } else {
+            reference
+        }
     }
 
     /// `— PAGE —`, outside edge, one character in (GB/T 9704 §7.5).
@@ -206,9 +223,9 @@ impl<'a> Builder<'a> {
         let p = p
             .align(align)
             .indent(indent.0, None::<SpecialIndentType>, indent.1, None)
-            .add_run(Run::new().add_text("\u{2014} "))
+            .add_run(Run::new().add_text(crate::present::folio::before()))
             .add_page_num(PageNum::new())
-            .add_run(Run::new().add_text(" \u{2014}"));
+            .add_run(Run::new().add_text(crate::present::folio::after()));
         Footer::new().add_paragraph(p)
     }
 
@@ -262,9 +279,4 @@ pub fn char_spacing(layout: &crate::style::Style) -> i32 {
 
 fn pt(mm: f32) -> f32 {
     mm / 25.4 * 72.0
-}
-
-/// ①…㊿ (the marks the fonts service puts in the subsets), else the number as digits.
-fn circled(n: u32) -> String {
-    crate::fonts::note_mark(n, MarkForm::Circled)
 }

@@ -3,36 +3,27 @@
 //! - `word/styles.xml`: `w:lang` (eastAsia = the edition's script) in the run defaults;
 //!   `w:firstLineChars="200"` beside every two-character first-line indent.
 //! - `word/settings.xml`: `w:embedTrueTypeFonts`, `w:saveSubsetFonts`, `w:mirrorMargins`,
-//!   `w:footnotePr` (mark form, restart, separator ids).
-//! - `word/footnotes.xml`: separator and continuation-separator footnotes; a `w:footnoteRef`
-//!   mark opening every note.
+//!   `w:footnotePr` (separator ids).
+//! - `word/document.xml`: with custom marks, `w:customMarkFollows` on every footnote reference
+//!   (the planned mark follows it as text: docx-rs 0.4 has no such attribute).
+//! - `word/footnotes.xml`: separator and continuation-separator footnotes; with automatic
+//!   numbers, a `w:footnoteRef` mark opening every note.
 //! - `word/fontTable.xml` and its relationships, `word/fonts/*.odttf`, the odttf content type.
+//! - `word/theme/theme1.xml`, its relationship and content type.
 //! - `docProps/core.xml`: title, language, dates from the render epoch.
+//!
+//! The order of the children docx-rs writes is its own business: the vendored docx-rs writes
+//! them in schema order (vendor/docx-rs/PATCHES.md). What is inserted here goes where the schema
+//! puts it, each place named beside the insertion.
 use super::fonts::{embed, font_table, font_table_rels};
-use super::styles::FOOTNOTE_REFERENCE;
-use super::RenderContext;
+use super::styles::{family, FOOTNOTE_REFERENCE};
+use super::{theme, RenderContext};
 use crate::error::{Error, Result};
 use crate::model::Document;
-use crate::style::{MarkForm, Numbering};
 use docx_rs::XMLDocx;
+use quick_xml::escape::escape;
 
 type Parts = Vec<(String, Vec<u8>)>;
-
-/// XML-escape text for element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
 
 fn text(part: &str, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|_| Error::render("docx", format!("{part} is not UTF-8")))
@@ -56,16 +47,9 @@ fn tag_end(xml: &str, start: usize) -> Option<usize> {
     xml[start..].find('>').map(|i| start + i + 1)
 }
 
-/// docx-rs always writes an empty `Normal` before the sheet's own; the sheet's one stays, as
-/// the default paragraph style.
-const EMPTY_NORMAL: &str = r#"<w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal" /><w:rPr /><w:pPr><w:rPr /></w:pPr><w:qFormat /></w:style>"#;
-
 pub fn styles(xml: &mut String, lang: &str) -> Result<()> {
     let part = "word/styles.xml";
     let normal = r#"<w:style w:type="paragraph" w:styleId="Normal">"#;
-    if xml.matches(normal).count() > 1 {
-        *xml = xml.replacen(EMPTY_NORMAL, "", 1);
-    }
     if xml.matches(normal).count() != 1 {
         return Err(Error::render(
             "docx",
@@ -104,20 +88,10 @@ pub fn styles(xml: &mut String, lang: &str) -> Result<()> {
     Ok(())
 }
 
-fn footnote_pr(ctx: &RenderContext, with_separators: bool) -> String {
-    let mut x = String::from("<w:footnotePr>");
-    if ctx.style.notes.mark == MarkForm::Circled {
-        x.push_str(r#"<w:numFmt w:val="decimalEnclosedCircleChinese" />"#);
-    }
-    if ctx.style.notes.numbering == Numbering::PerPage {
-        x.push_str(r#"<w:numRestart w:val="eachPage" />"#);
-    }
-    if with_separators {
-        x.push_str(r#"<w:footnote w:id="-1" /><w:footnote w:id="0" />"#);
-    }
-    x.push_str("</w:footnotePr>");
-    x
-}
+/// Footnote properties: the separator footnotes. Numbers need no format or restart: every
+/// footnote carries its planned mark ([`crate::present::marks`]).
+const FOOTNOTE_PR: &str =
+    r#"<w:footnotePr><w:footnote w:id="-1" /><w:footnote w:id="0" /></w:footnotePr>"#;
 
 pub fn settings(xml: &mut String, ctx: &RenderContext, notes: bool) -> Result<()> {
     let part = "word/settings.xml";
@@ -125,65 +99,31 @@ pub fn settings(xml: &mut String, ctx: &RenderContext, notes: bool) -> Result<()
     if ctx.style.page.mirrored {
         flags.push_str("<w:mirrorMargins />");
     }
-    // Schema order (CT_Settings): zoom, embedTrueTypeFonts, saveSubsetFonts, mirrorMargins, …,
-    // defaultTabStop, …, evenAndOddHeaders, …, footnotePr, compat. docx-rs writes
-    // defaultTabStop first and evenAndOddHeaders last: both are moved into place.
-    let tab = take_element(xml, "<w:defaultTabStop").unwrap_or_default();
-    let even = take_element(xml, "<w:evenAndOddHeaders").unwrap_or_default();
-    let zoom = xml
-        .find("<w:zoom")
-        .and_then(|i| tag_end(xml, i))
-        .ok_or_else(|| Error::render("docx", format!("{part}: no w:zoom")))?;
-    xml.insert_str(zoom, &format!("{flags}{tab}"));
-    let mut before_compat = even;
+    // CT_Settings: zoom, …, embedTrueTypeFonts, saveSubsetFonts, …, mirrorMargins, …,
+    // defaultTabStop (docx-rs writes it right after zoom).
+    insert(xml, part, "<w:defaultTabStop", &flags, false)?;
+    // CT_Settings: …, evenAndOddHeaders, …, footnotePr, endnotePr, compat.
     if notes {
-        before_compat.push_str(&footnote_pr(ctx, true));
+        insert(xml, part, "<w:compat>", FOOTNOTE_PR, false)?;
     }
-    insert(xml, part, "<w:compat>", &before_compat, false)?;
     Ok(())
 }
 
-/// Remove the first empty element starting with `start` (`<w:x … />`) and return it.
-fn take_element(xml: &mut String, start: &str) -> Option<String> {
-    let i = xml.find(start)?;
-    let end = tag_end(xml, i)?;
-    let el = xml[i..end].to_string();
-    xml.replace_range(i..end, "");
-    Some(el)
-}
-
-/// Footnote numbering format and restart in the section, where Word and LibreOffice read them.
-/// Also puts the footer references first in the section, where the schema wants them (docx-rs
-/// writes them last).
-pub fn document(xml: &mut String, ctx: &RenderContext) -> Result<()> {
-    let part = "word/document.xml";
-    let sect = xml
-        .rfind("<w:sectPr")
-        .ok_or_else(|| Error::render("docx", format!("{part}: no w:sectPr")))?;
-    let open = tag_end(xml, sect)
-        .ok_or_else(|| Error::render("docx", format!("{part}: broken w:sectPr")))?;
-    let mut refs = String::new();
-    while let Some(i) = xml[open..].find("<w:footerReference").map(|i| open + i) {
-        let end = tag_end(xml, i)
-            .ok_or_else(|| Error::render("docx", format!("{part}: broken footerReference")))?;
-        refs.push_str(&xml[i..end]);
-        xml.replace_range(i..end, "");
-    }
-    xml.insert_str(open, &refs);
-    let notes = &ctx.style.notes;
-    if notes.mark == MarkForm::Superscript && notes.numbering == Numbering::Continuous {
+/// With `custom` marks, marks every footnote reference as followed by its mark.
+pub fn document(xml: &mut String, custom: bool) -> Result<()> {
+    if !custom {
         return Ok(());
     }
-    // After the header/footer references, before w:pgSz.
-    let at = xml[sect..]
-        .find("<w:pgSz")
-        .map(|i| sect + i)
-        .ok_or_else(|| Error::render("docx", format!("{part}: no w:pgSz")))?;
-    xml.insert_str(at, &footnote_pr(ctx, false));
+    *xml = xml.replace(
+        "<w:footnoteReference w:id=",
+        r#"<w:footnoteReference w:customMarkFollows="1" w:id="#,
+    );
     Ok(())
 }
 
-pub fn footnotes(xml: &mut String) -> Result<()> {
+/// The separator footnotes; with `automatic` numbers, each note opened by its number
+/// (`w:footnoteRef`).
+pub fn footnotes(xml: &mut String, automatic: bool) -> Result<()> {
     let part = "word/footnotes.xml";
     let open = xml
         .find("<w:footnotes")
@@ -194,6 +134,9 @@ pub fn footnotes(xml: &mut String) -> Result<()> {
         r#"<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto" /></w:pPr><w:r><w:continuationSeparator /></w:r></w:p></w:footnote>"#
     );
     xml.insert_str(open, separators);
+    if !automatic {
+        return Ok(());
+    }
     let mark = format!(
         r#"<w:r><w:rPr><w:rStyle w:val="{FOOTNOTE_REFERENCE}" /></w:rPr><w:footnoteRef /></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>"#
     );
@@ -244,6 +187,17 @@ fn content_types(xml: &mut String, fonts: bool) -> Result<()> {
             false,
         )?;
     }
+    insert(
+        xml,
+        part,
+        "</Types>",
+        &format!(
+            r#"<Override PartName="/{}" ContentType="{}" />"#,
+            theme::PATH,
+            theme::CONTENT_TYPE
+        ),
+        false,
+    )?;
     if !xml.contains("/word/fontTable.xml") {
         insert(
             xml,
@@ -254,6 +208,29 @@ fn content_types(xml: &mut String, fonts: bool) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The main document's relationship to the theme part.
+fn document_rels(xml: &mut String) -> Result<()> {
+    let rel = format!(
+        r#"<Relationship Id="rIdTheme1" Type="{}" Target="{}" />"#,
+        theme::REL_TYPE,
+        theme::PATH.trim_start_matches("word/")
+    );
+    insert(
+        xml,
+        "word/_rels/document.xml.rels",
+        "</Relationships>",
+        &rel,
+        false,
+    )
+}
+
+/// The theme part, naming the level-1 heading family and the body family.
+fn theme_part(doc: &Document, ctx: &RenderContext) -> String {
+    let roles = &ctx.plan.roles;
+    let name = |role| family(ctx.fonts, role).map_or("", |(name, _)| name);
+    theme::theme(name(roles.heading(1)), name(roles.body), doc.script)
 }
 
 /// docx-rs's parts, finished, in package order (content types first).
@@ -275,7 +252,10 @@ pub fn finish(x: XMLDocx, doc: &Document, ctx: &RenderContext) -> Result<Parts> 
     let notes_declared = ct.contains("/word/footnotes.xml");
     settings(&mut se, ctx, notes_declared && has_notes)?;
     let mut dx = text("word/document.xml", x.document)?;
-    document(&mut dx, ctx)?;
+    let automatic = ctx.plan.marks_are_numbers();
+    document(&mut dx, !automatic)?;
+    let mut rels = text("word/_rels/document.xml.rels", x.document_rels)?;
+    document_rels(&mut rels)?;
 
     let mut parts: Parts = vec![
         ("[Content_Types].xml".into(), ct.into_bytes()),
@@ -283,10 +263,11 @@ pub fn finish(x: XMLDocx, doc: &Document, ctx: &RenderContext) -> Result<Parts> 
         ("docProps/app.xml".into(), x.doc_props.app),
         ("docProps/core.xml".into(), core(doc, ctx).into_bytes()),
         ("docProps/custom.xml".into(), x.doc_props.custom),
-        ("word/_rels/document.xml.rels".into(), x.document_rels),
+        ("word/_rels/document.xml.rels".into(), rels.into_bytes()),
         ("word/document.xml".into(), dx.into_bytes()),
         ("word/styles.xml".into(), st.into_bytes()),
         ("word/settings.xml".into(), se.into_bytes()),
+        (theme::PATH.into(), theme_part(doc, ctx).into_bytes()),
         (
             "word/fontTable.xml".into(),
             font_table(&families, doc.script).into_bytes(),
@@ -301,7 +282,7 @@ pub fn finish(x: XMLDocx, doc: &Document, ctx: &RenderContext) -> Result<Parts> 
     ];
     if notes_declared {
         let mut fx = text("word/footnotes.xml", x.footnotes)?;
-        footnotes(&mut fx)?;
+        footnotes(&mut fx, automatic)?;
         parts.push(("word/footnotes.xml".into(), fx.into_bytes()));
     }
     // docx-rs keeps three relationship parts per kind; only those of written parts go in.

@@ -2,6 +2,7 @@
 //! text names its role's family in all `w:rFonts` slots, so Word and LibreOffice find the
 //! embedded face whatever the character.
 use crate::fonts::Subsets;
+use crate::present::roles::RolePlan;
 use crate::style::{Role, Style as Layout};
 use docx_rs::{
     AlignmentType, LineSpacing, RunFonts, RunProperty, Style, StyleType, Styles, VertAlignType,
@@ -16,6 +17,8 @@ pub const ATTACHMENT_NOTE: &str = "AttachmentNote";
 pub const ANNEX_LABEL: &str = "AnnexLabel";
 pub const ANNEX_TITLE: &str = "AnnexTitle";
 pub const ANNEX_ENTRY: &str = "AnnexEntry";
+/// Character style of an annex entry's term.
+pub const ANNEX_TERM: &str = "AnnexTerm";
 pub const FOOTNOTE_TEXT: &str = "FootnoteText";
 pub const FOOTNOTE_REFERENCE: &str = "FootnoteReference";
 pub const FOOTER: &str = "Footer";
@@ -23,6 +26,11 @@ pub const FOOTER: &str = "Footer";
 /// Paragraph style id of a heading level (1–4).
 pub fn heading(level: u8) -> String {
     format!("Heading{}", level.clamp(1, 4))
+}
+
+/// `w:outlineLvl` of a heading level (1–4): 0–3.
+pub fn outline_level(level: u8) -> usize {
+    usize::from(level.clamp(1, 4)) - 1
 }
 
 /// Character style id of a run-in lead of this level (2–4).
@@ -81,9 +89,8 @@ fn first_line(s: Style, size_pt: u8) -> Style {
 }
 
 /// The style sheet of the edition.
-pub fn styles(layout: &Layout, fonts: &Subsets) -> Styles {
+pub fn styles(layout: &Layout, fonts: &Subsets, r: &RolePlan) -> Styles {
     let sz = &layout.sizes;
-    let r = &layout.roles;
     let body = sz.body;
     let normal = with_role(
         Style::new(NORMAL, StyleType::Paragraph)
@@ -113,8 +120,7 @@ pub fn styles(layout: &Layout, fonts: &Subsets) -> Styles {
             .next(SALUTATION),
     );
     styles = styles.add_style(para(SALUTATION, "Salutation", fonts, r.salutation, body).next(BODY));
-    let heading_roles = [r.heading1, r.heading2, r.heading3, r.heading4];
-    for (i, role) in heading_roles.into_iter().enumerate() {
+    for (i, role) in r.headings.into_iter().enumerate() {
         let level = i as u8 + 1;
         let mut h = first_line(
             para(
@@ -126,7 +132,7 @@ pub fn styles(layout: &Layout, fonts: &Subsets) -> Styles {
             ),
             sz.heading,
         )
-        .outline_lvl(i)
+        .outline_lvl(outline_level(level))
         .next(BODY);
         h.paragraph_property = h.paragraph_property.keep_next(true);
         styles = styles.add_style(h);
@@ -143,37 +149,29 @@ pub fn styles(layout: &Layout, fonts: &Subsets) -> Styles {
         )
         .line_spacing(LineSpacing::new().before_lines(100)),
     );
-    let mut label = para(
-        ANNEX_LABEL,
-        "Annex Label",
-        fonts,
-        r.attachment_label,
-        sz.heading,
-    );
+    let mut label = para(ANNEX_LABEL, "Annex Label", fonts, r.annex_label, sz.heading);
     label.paragraph_property = label.paragraph_property.page_break_before(true);
     styles = styles.add_style(label.next(ANNEX_TITLE));
     styles = styles.add_style(
-        para(
-            ANNEX_TITLE,
-            "Annex Title",
-            fonts,
-            r.attachment_title,
-            sz.title,
-        )
-        .align(AlignmentType::Center)
-        .line_spacing(LineSpacing::new().before_lines(100).after_lines(100))
-        .next(ANNEX_ENTRY),
+        para(ANNEX_TITLE, "Annex Title", fonts, r.annex_title, sz.title)
+            .align(AlignmentType::Center)
+            .line_spacing(LineSpacing::new().before_lines(100).after_lines(100))
+            .next(ANNEX_ENTRY),
     );
     styles = styles.add_style(first_line(
         para(ANNEX_ENTRY, "Annex Entry", fonts, r.body, body),
         body,
     ));
+    if layout.attachment.append {
+        let term = Style::new(ANNEX_TERM, StyleType::Character).name("Annex Term");
+        styles = styles.add_style(with_role(term, fonts, r.annex_term));
+    }
     styles = styles.add_style(
         para(FOOTNOTE_TEXT, "footnote text", fonts, r.note, sz.note).snap_to_grid(false),
     );
     let mut fref = Style::new(FOOTNOTE_REFERENCE, StyleType::Character).name("footnote reference");
     fref.run_property = RunProperty::new().vert_align(VertAlignType::SuperScript);
-    styles = styles.add_style(fref);
+    styles = styles.add_style(with_role(fref, fonts, r.mark));
     styles = styles.add_style(para(FOOTER, "footer", fonts, r.folio, sz.folio).snap_to_grid(false));
     styles
 }

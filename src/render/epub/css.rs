@@ -43,6 +43,9 @@ pub fn stack(role: Role, ctx: &RenderContext) -> String {
     parts.join(", ")
 }
 
+/// Note marks in the text and opening each footnote.
+const MARKS: &str = "sup.noteref, section.notes a[role=\"doc-backlink\"]";
+
 /// The whole stylesheet.
 pub fn stylesheet(ctx: &RenderContext) -> String {
     let mut css = String::new();
@@ -55,33 +58,32 @@ pub fn stylesheet(ctx: &RenderContext) -> String {
             font_file(*role)
         );
     }
-    let roles = &ctx.style.roles;
+    let roles = &ctx.plan.roles;
     let rule = |css: &mut String, selector: &str, role: Role| {
         let _ = writeln!(css, "{selector} {{ font-family: {}; }}", stack(role, ctx));
     };
-    rule(&mut css, "body", roles.body);
-    rule(&mut css, "h1.title", roles.title);
-    rule(&mut css, ".subtitle", roles.subtitle);
-    rule(&mut css, ".salutation", roles.salutation);
-    rule(&mut css, ".h1", roles.heading1);
-    rule(&mut css, ".h2, .lead-2", roles.heading2);
-    rule(&mut css, ".h3, .lead-3", roles.heading3);
-    rule(&mut css, ".h4, .lead-4", roles.heading4);
-    rule(&mut css, ".lead-1", roles.heading1);
-    rule(&mut css, ".notes", roles.note);
-    rule(&mut css, ".annex-label", roles.attachment_label);
-    rule(&mut css, ".annex-title", roles.attachment_title);
-    // Bold only where the face is bold, so readers never smear a synthetic bold over CJK.
-    for (selector, role) in [
+    let [h1, h2, h3, h4] = roles.headings;
+    let selectors = [
+        ("body", roles.body),
         ("h1.title", roles.title),
-        (".h1, .lead-1", roles.heading1),
-        (".h2, .lead-2", roles.heading2),
-        (".h3, .lead-3", roles.heading3),
-        (".h4, .lead-4", roles.heading4),
-        (".annex-label", roles.attachment_label),
-        (".annex-title", roles.attachment_title),
-    ] {
-        let bold = ctx.fonts.face(role).is_some_and(|f| f.bold);
+        (".subtitle", roles.subtitle),
+        (".salutation", roles.salutation),
+        (".h1, .lead-1", h1),
+        (".h2, .lead-2", h2),
+        (".h3, .lead-3", h3),
+        (".h4, .lead-4", h4),
+        (".notes", roles.note),
+        (MARKS, roles.mark),
+        (".annex-label", roles.annex_label),
+        (".annex-title", roles.annex_title),
+        (".entry .term", roles.annex_term),
+    ];
+    for (selector, role) in selectors {
+        rule(&mut css, selector, role);
+    }
+    // Bold only where the face is bold, so readers never smear a synthetic bold over CJK.
+    for (selector, role) in &selectors[1..] {
+        let bold = ctx.fonts.face(*role).is_some_and(|f| f.bold);
         let _ = writeln!(
             css,
             "{selector} {{ font-weight: {}; }}",

@@ -6,15 +6,21 @@
 //! therefore rewrites the archive it produces: same entries, same order, `mimetype` first and
 //! stored, every entry dated from the edition's epoch (compressed bytes copied as they are, not
 //! inflated and deflated again) and the fonts taken from the subsets' one deflate
-//! ([`crate::fonts::Face::packed`]). The same pass gives the navigation document the
-//! `lang`/`xml:lang` its template lacks.
+//! ([`crate::fonts::Face::packed`]).
+//!
+//! The vendored epub-builder (vendor/epub-builder/PATCHES.md) writes the package language, the
+//! navs' roles and accessible names, `dc:source` and the page list; [`accessibility`] gives the
+//! EPUB Accessibility 1.1 metadata.
 use super::super::RenderContext;
 use super::css;
 use super::xhtml::{Part, PartKind};
 use crate::error::{Error, Result};
 use crate::fonts::Face;
+use crate::model::Script;
 use crate::model::{all_text, Document};
-use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
+use epub_builder::{
+    EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
+};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
@@ -36,6 +42,17 @@ pub fn build(
     b.add_language(doc.script.bcp47());
     b.set_generator(format!("baogao {}", env!("CARGO_PKG_VERSION")));
     b.set_toc_name(toc_name(doc));
+    b.metadata("landmarks_name", names(doc.script).landmarks)
+        .map_err(fail)?;
+    let pages = parts.iter().map(|p| p.pages.len()).sum::<usize>() > 0;
+    for (property, value) in accessibility(doc.script, pages) {
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new(property.into(), value)));
+    }
+    if pages {
+        b.metadata("page_list_name", names(doc.script).page_list)
+            .map_err(fail)?;
+        b.metadata("source", print_source(doc, ctx)).map_err(fail)?;
+    }
     b.set_uuid(identifier(doc));
     let modified = chrono::DateTime::from_timestamp(ctx.epoch, 0)
         .ok_or_else(|| fail(format!("date {} is out of range", ctx.epoch)))?;
@@ -65,18 +82,87 @@ pub fn build(
             }
         }
         b.add_content(content).map_err(fail)?;
+        for n in &part.pages {
+            b.add_page(n.to_string(), format!("{}#page-{n}", part.file));
+        }
     }
     let mut raw = Vec::new();
     b.generate(&mut raw).map_err(fail)?;
-    restamp(&raw, ctx.epoch, doc.script.bcp47(), &fonts)
+    restamp(&raw, ctx.epoch, &fonts)
 }
 
 /// `目录` / `目錄` in the edition's script.
 fn toc_name(doc: &Document) -> &'static str {
     match doc.script {
-        crate::model::Script::Hans => "\u{76EE}\u{5F55}",
-        crate::model::Script::Hant => "\u{76EE}\u{9304}",
+        Script::Hans => "\u{76EE}\u{5F55}",
+        Script::Hant => "\u{76EE}\u{9304}",
     }
+}
+
+/// Accessible names of the landmarks and page-list navs.
+struct NavNames {
+    landmarks: &'static str,
+    page_list: &'static str,
+}
+
+/// `地标` / `地標`, `页码` / `頁碼`.
+fn names(script: Script) -> NavNames {
+    match script {
+        Script::Hans => NavNames {
+            landmarks: "\u{5730}\u{6807}",
+            page_list: "\u{9875}\u{7801}",
+        },
+        Script::Hant => NavNames {
+            landmarks: "\u{5730}\u{6A19}",
+            page_list: "\u{9801}\u{78BC}",
+        },
+    }
+}
+
+/// 本书为纯文本，有目录、分级标题与脚注链接，阅读顺序即印刷版的顺序。
+const SUMMARY_HANS: &str = "\u{672C}\u{4E66}\u{4E3A}\u{7EAF}\u{6587}\u{672C}\u{FF0C}\u{6709}\u{76EE}\u{5F55}\u{3001}\u{5206}\u{7EA7}\u{6807}\u{9898}\u{4E0E}\u{811A}\u{6CE8}\u{94FE}\u{63A5}\u{FF0C}\u{9605}\u{8BFB}\u{987A}\u{5E8F}\u{5373}\u{5370}\u{5237}\u{7248}\u{7684}\u{987A}\u{5E8F}\u{3002}";
+/// 页码列表标出印刷版（PDF）每一页的起点。
+const SUMMARY_PAGES_HANS: &str = "\u{9875}\u{7801}\u{5217}\u{8868}\u{6807}\u{51FA}\u{5370}\u{5237}\u{7248}\u{FF08}PDF\u{FF09}\u{6BCF}\u{4E00}\u{9875}\u{7684}\u{8D77}\u{70B9}\u{3002}";
+
+/// EPUB Accessibility 1.1 metadata (schema.org properties and the conformance claim), as
+/// (property, value) pairs; `pages`: the edition carries the print edition's page breaks.
+pub fn accessibility(script: Script, pages: bool) -> Vec<(&'static str, String)> {
+    let mut features = vec!["structuralNavigation", "tableOfContents", "readingOrder"];
+    if pages {
+        features.extend(["printPageNumbers", "pageBreakMarkers", "pageNavigation"]);
+    }
+    let mut summary = SUMMARY_HANS.to_string();
+    if pages {
+        summary.push_str(SUMMARY_PAGES_HANS);
+    }
+    let mut out = vec![
+        ("schema:accessMode", "textual".to_string()),
+        ("schema:accessModeSufficient", "textual".to_string()),
+    ];
+    out.extend(
+        features
+            .into_iter()
+            .map(|f| ("schema:accessibilityFeature", f.to_string())),
+    );
+    out.push(("schema:accessibilityHazard", "none".to_string()));
+    out.push((
+        "schema:accessibilitySummary",
+        crate::script_convert::convert(&summary, script),
+    ));
+    out.push((
+        "dcterms:conformsTo",
+        "EPUB Accessibility 1.1 - WCAG 2.1 Level AA".to_string(),
+    ));
+    out
+}
+
+/// `dc:source`: the print edition whose page numbers the page list gives (title, paper, style).
+fn print_source(doc: &Document, ctx: &RenderContext) -> String {
+    let pg = &ctx.style.page;
+    format!(
+        "{} (PDF, {} \u{00D7} {} mm, {})",
+        doc.title, pg.width_mm, pg.height_mm, ctx.style.name
+    )
 }
 
 /// A stable identifier from the content: SHA-256 over the script and every character the
@@ -95,15 +181,9 @@ pub fn identifier(doc: &Document) -> uuid::Uuid {
 }
 
 /// Copy every entry of `epub` into a new archive dated `epoch`: `mimetype` first and stored,
-/// the rest deflated, in the order epub-builder wrote them; `OEBPS/nav.xhtml` gets the
-/// edition's language; each entry named in `fonts` (package path → face) is replaced by that
-/// face's packed entry, compressed bytes as they are.
-pub fn restamp(
-    epub: &[u8],
-    epoch: i64,
-    lang: &str,
-    fonts: &BTreeMap<String, &Face>,
-) -> Result<Vec<u8>> {
+/// the rest deflated, in the order epub-builder wrote them; each entry named in `fonts`
+/// (package path → face) is replaced by that face's packed entry, compressed bytes as they are.
+pub fn restamp(epub: &[u8], epoch: i64, fonts: &BTreeMap<String, &Face>) -> Result<Vec<u8>> {
     let mut input = zip::ZipArchive::new(Cursor::new(epub)).map_err(fail)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let date = crate::date::zip(epoch);
@@ -131,7 +211,7 @@ pub fn restamp(
         } else {
             zip::CompressionMethod::Deflated
         };
-        if name != "OEBPS/nav.xhtml" && file.compression() == method {
+        if file.compression() == method {
             // Already packed as wanted: copy the compressed bytes, only the date changes.
             out.raw_copy_file_touch(file, date, Some(0o644))
                 .map_err(fail)?;
@@ -139,9 +219,6 @@ pub fn restamp(
         }
         let mut data = Vec::new();
         file.read_to_end(&mut data).map_err(fail)?;
-        if name == "OEBPS/nav.xhtml" {
-            data = with_lang(&data, lang)?;
-        }
         let options = if name == "mimetype" { stored } else { deflated };
         out.start_file(name.as_str(), options).map_err(fail)?;
         out.write_all(&data).map_err(fail)?;
@@ -175,31 +252,28 @@ fn copy_font<W: Write + std::io::Seek>(
     copied.map_err(fail)
 }
 
-/// Add `lang` and `xml:lang` to the root element of an XHTML document that has neither.
-fn with_lang(xhtml: &[u8], lang: &str) -> Result<Vec<u8>> {
-    let text = std::str::from_utf8(xhtml).map_err(fail)?;
-    let root = "<html xmlns=\"http://www.w3.org/1999/xhtml\"";
-    if !text.contains(root) || text.contains("xml:lang=") {
-        return Ok(xhtml.to_vec());
-    }
-    let tagged = format!("{root} lang=\"{lang}\" xml:lang=\"{lang}\"");
-    Ok(text.replacen(root, &tagged, 1).into_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn nav_gets_language_once() {
-        let nav = b"<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"x\">";
-        let out = String::from_utf8(with_lang(nav, "zh-Hant").unwrap()).unwrap();
-        assert!(out.starts_with(
-            "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"zh-Hant\" xml:lang=\"zh-Hant\" "
-        ));
-        assert_eq!(
-            with_lang(out.as_bytes(), "zh-Hant").unwrap(),
-            out.as_bytes()
-        );
+    fn accessibility_metadata_names_page_numbers_only_with_pages() {
+        let with = accessibility(Script::Hant, true);
+        let features = |v: &[(&str, String)]| {
+            v.iter()
+                .filter(|(p, _)| *p == "schema:accessibilityFeature")
+                .map(|(_, f)| f.clone())
+                .collect::<Vec<_>>()
+        };
+        assert!(features(&with).contains(&"printPageNumbers".to_string()));
+        assert!(!features(&accessibility(Script::Hans, false))
+            .contains(&"printPageNumbers".to_string()));
+        let summary = &with
+            .iter()
+            .find(|(p, _)| *p == "schema:accessibilitySummary")
+            .unwrap()
+            .1;
+        // Traditional for a Traditional edition: 書, not 书.
+        assert!(summary.starts_with("\u{672C}\u{66F8}"), "{summary}");
     }
 }

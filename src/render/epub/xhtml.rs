@@ -1,10 +1,10 @@
 //! Content documents: the document split into parts (title part, one per level-1 section, the
 //! attachment), each an XHTML5 document with its notes as `<aside epub:type="footnote">` at its
-//! end, plus the navigation entries each part contributes.
+//! end, plus the navigation entries each part contributes. Where the print layout is known,
+//! an empty `<span epub:type="pagebreak">` marks the point where each PDF page begins.
 use super::super::RenderContext;
-use crate::fonts::circled;
+use crate::layout::page_starts::Place;
 use crate::model::{plain, Block, Document, Inline};
-use crate::style::MarkForm;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -38,19 +38,22 @@ pub struct Part {
     pub title: String,
     /// Level-2 entries under this part's nav entry.
     pub children: Vec<NavEntry>,
+    /// Print pages (1-based) whose `page-N` marker is in this part, in order.
+    pub pages: Vec<u32>,
     /// The complete XHTML document.
     pub xhtml: String,
 }
 
 /// Split `doc` into content documents.
 pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
-    let mut groups: Vec<(PartKind, Vec<&Block>)> = vec![(PartKind::Title, Vec::new())];
-    for block in &doc.blocks {
+    let mut groups: Vec<(PartKind, Vec<(usize, &Block)>)> = vec![(PartKind::Title, Vec::new())];
+    for (i, block) in doc.blocks.iter().enumerate() {
         if matches!(block, Block::Heading { level: 1, .. }) {
             groups.push((PartKind::Section, Vec::new()));
         }
-        groups.last_mut().expect("never empty").1.push(block);
+        groups.last_mut().expect("never empty").1.push((i, block));
     }
+    let breaks = page_breaks(ctx);
     let mut refs = RefIds::default();
     let mut out = Vec::new();
     let mut section = 0;
@@ -65,38 +68,40 @@ pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
                 format!("section-{section}.xhtml")
             }
         };
-        let mut w = PartWriter::new(doc, ctx, &file, section, &mut refs);
-        for b in &blocks {
+        let mut w = PartWriter::new(doc, ctx, &file, section, &mut refs, &breaks);
+        for &(i, b) in &blocks {
+            w.place(Place::Block(i));
             w.block(b);
         }
         let title = match kind {
             PartKind::Title if !doc.title.is_empty() => doc.title.clone(),
-            _ => blocks.first().map(|b| b.text()).unwrap_or_default(),
+            _ => blocks.first().map(|(_, b)| b.text()).unwrap_or_default(),
         };
         out.push(w.finish(kind, title));
     }
     if ctx.style.attachment.append {
         if let Some(annex) = &doc.annex {
             let file = "annex.xhtml".to_string();
-            let mut w = PartWriter::new(doc, ctx, &file, section + 1, &mut refs);
+            let mut w = PartWriter::new(doc, ctx, &file, section + 1, &mut refs, &breaks);
             w.body.push_str("<section class=\"annex\">\n");
-            let _ = writeln!(
-                w.body,
-                "<p class=\"annex-label\">{}</p>",
-                escape(&annex.label)
-            );
-            let _ = writeln!(
-                w.body,
-                "<h2 class=\"annex-title\">{}</h2>",
-                escape(&annex.title)
-            );
-            for e in &annex.entries {
-                let _ = writeln!(
-                    w.body,
-                    "<p class=\"entry\">{}.{}</p>",
-                    e.number,
-                    escape(&note_line(&e.term, &e.text))
-                );
+            w.place(Place::AnnexLabel);
+            w.text_element("p", "annex-label", &annex.label);
+            w.place(Place::AnnexTitle);
+            w.text_element("h2", "annex-title", &annex.title);
+            for (i, e) in annex.entries.iter().enumerate() {
+                w.place(Place::AnnexEntry(i));
+                w.body.push_str("<p class=\"entry\">");
+                for span in ctx.plan.annex_entry(e) {
+                    if span.role == ctx.plan.roles.body {
+                        w.text(&span.text);
+                    } else {
+                        w.body.push_str("<span class=\"term\">");
+                        w.text(&span.text);
+                        w.body.push_str("</span>");
+                    }
+                }
+                w.marks_due(true);
+                w.body.push_str("</p>\n");
             }
             w.body.push_str("</section>\n");
             let title = if annex.title.is_empty() {
@@ -108,15 +113,6 @@ pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
         }
     }
     out
-}
-
-/// `term：text`, or the text alone when the entry has no term.
-fn note_line(term: &str, text: &str) -> String {
-    if term.is_empty() {
-        text.to_string()
-    } else {
-        format!("{term}\u{FF1A}{text}")
-    }
 }
 
 /// Reference ids across the whole edition: the first reference to note 7 is `r7`, a second one
@@ -138,6 +134,40 @@ impl RefIds {
     }
 }
 
+/// The print page breaks to mark, by place: (offset in the place's EPUB text, page number), in
+/// page order.
+type Breaks = BTreeMap<Place, Vec<(usize, u32)>>;
+
+/// Where each page of the print layout begins, in the EPUB's text. A page without body text
+/// (carried-over notes only) is marked where the next one begins; one at the very end, at the
+/// end of the last place.
+fn page_breaks(ctx: &RenderContext) -> Breaks {
+    let mut out = Breaks::new();
+    let Some(layout) = ctx.layout else {
+        return out;
+    };
+    let mut waiting = Vec::new();
+    let mut last = None;
+    for (i, start) in layout.starts.iter().enumerate() {
+        waiting.push(i as u32 + 1);
+        if let Some(start) = start {
+            // The plan sets every place's text alike in both editions, so the layout's
+            // offset is the EPUB's.
+            let at = (start.place, start.offset);
+            out.entry(at.0)
+                .or_default()
+                .extend(waiting.drain(..).map(|n| (at.1, n)));
+            last = Some(at.0);
+        }
+    }
+    if let Some(place) = last {
+        out.entry(place)
+            .or_default()
+            .extend(waiting.into_iter().map(|n| (usize::MAX, n)));
+    }
+    out
+}
+
 struct PartWriter<'a> {
     doc: &'a Document,
     ctx: &'a RenderContext<'a>,
@@ -149,6 +179,11 @@ struct PartWriter<'a> {
     notes: Vec<(u32, String)>,
     children: Vec<NavEntry>,
     level2: usize,
+    pages: Vec<u32>,
+    breaks: &'a Breaks,
+    /// Page breaks still to mark in the current place, and its characters written so far.
+    pending: std::collections::VecDeque<(usize, u32)>,
+    written: usize,
 }
 
 impl<'a> PartWriter<'a> {
@@ -158,6 +193,7 @@ impl<'a> PartWriter<'a> {
         file: &str,
         section: usize,
         refs: &'a mut RefIds,
+        breaks: &'a Breaks,
     ) -> Self {
         PartWriter {
             doc,
@@ -169,13 +205,64 @@ impl<'a> PartWriter<'a> {
             notes: Vec::new(),
             children: Vec::new(),
             level2: 0,
+            pages: Vec::new(),
+            breaks,
+            pending: Default::default(),
+            written: 0,
         }
+    }
+
+    /// Start writing `place`: its page breaks become pending.
+    fn place(&mut self, place: Place) {
+        self.pending = self.breaks.get(&place).cloned().unwrap_or_default().into();
+        self.written = 0;
+    }
+
+    /// Mark every pending page break at or before the current character.
+    fn marks_due(&mut self, all: bool) {
+        while let Some(&(offset, n)) = self.pending.front() {
+            if !all && offset > self.written {
+                break;
+            }
+            self.pending.pop_front();
+            let _ = write!(
+                self.body,
+                "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-{n}\" aria-label=\"{n}\"/>"
+            );
+            self.pages.push(n);
+        }
+    }
+
+    /// Text of the current place, with its page breaks.
+    fn text(&mut self, t: &str) {
+        if self.pending.is_empty() {
+            self.body.push_str(&escape(t));
+            self.written += t.chars().count();
+            return;
+        }
+        let mut buf = [0u8; 4];
+        for c in t.chars() {
+            self.marks_due(false);
+            self.body.push_str(&escape(c.encode_utf8(&mut buf)));
+            self.written += 1;
+        }
+    }
+
+    /// `<tag class="class">text</tag>` for text without inlines (the annex).
+    fn text_element(&mut self, tag: &str, class: &str, text: &str) {
+        let _ = write!(self.body, "<{tag} class=\"{class}\">");
+        self.text(text);
+        self.marks_due(true);
+        let _ = writeln!(self.body, "</{tag}>");
     }
 
     fn block(&mut self, block: &Block) {
         match block {
             Block::Raw { text, .. } => {
-                let _ = writeln!(self.body, "<p>{}</p>", escape(text));
+                self.body.push_str("<p>");
+                self.text(text);
+                self.marks_due(true);
+                self.body.push_str("</p>\n");
             }
             Block::Title(c) => self.element("h1", "title", None, c),
             Block::Subtitle(c) => self.element("p", "subtitle", None, c),
@@ -206,6 +293,7 @@ impl<'a> PartWriter<'a> {
                     self.body.push_str("</span>");
                 }
                 self.inlines(content);
+                self.marks_due(true);
                 self.body.push_str("</p>\n");
             }
         }
@@ -229,20 +317,24 @@ impl<'a> PartWriter<'a> {
         }
         self.body.push('>');
         self.inlines(content);
+        self.marks_due(true);
         let _ = writeln!(self.body, "</{tag}>");
     }
 
     fn inlines(&mut self, content: &[Inline]) {
         for i in content {
             match i {
-                Inline::Text(t) => self.body.push_str(&escape(t)),
-                Inline::NoteRef(n) => self.note_ref(*n),
+                Inline::Text(t) => self.text(t),
+                Inline::NoteRef(n) => {
+                    self.marks_due(false);
+                    self.note_ref(*n)
+                }
             }
         }
     }
 
     fn note_ref(&mut self, number: u32) {
-        let mark = mark(number, self.ctx);
+        let mark = self.ctx.plan.mark(number);
         if self.doc.note(number).is_none() {
             // A reference without its note: keep the number visible, link nowhere.
             let _ = write!(self.body, "<sup class=\"noteref\">{}</sup>", escape(&mark));
@@ -264,12 +356,13 @@ impl<'a> PartWriter<'a> {
             self.body
                 .push_str("<section class=\"notes\" epub:type=\"footnotes\">\n");
             for (number, ref_id) in &self.notes {
-                let note = self.doc.note(*number).expect("checked when referenced");
+                let plan = self.ctx.plan;
+                let text = plan.footnote(*number).expect("checked when referenced");
                 let _ = writeln!(
                     self.body,
-                    "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"n{number}\" class=\"note\"><p><a role=\"doc-backlink\" href=\"#{ref_id}\">{}.</a> {}</p></aside>",
-                    escape(&mark(*number, self.ctx)),
-                    escape(&note_line(&note.term, &note.text))
+                    "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"n{number}\" class=\"note\"><p><a role=\"doc-backlink\" href=\"#{ref_id}\">{}</a> {}</p></aside>",
+                    escape(&plan.mark(*number)),
+                    escape(text)
                 );
             }
             self.body.push_str("</section>\n");
@@ -294,22 +387,10 @@ impl<'a> PartWriter<'a> {
             file: self.file,
             title,
             children: self.children,
+            pages: self.pages,
             xhtml,
         }
     }
-}
-
-/// The note mark the style asks for: Arabic digits, or circled numbers where the note face
-/// draws them (digits otherwise, so no mark is ever lost to a missing glyph).
-pub fn mark(number: u32, ctx: &RenderContext) -> String {
-    if ctx.style.notes.mark == MarkForm::Circled {
-        if let Some(c) = circled(number) {
-            if ctx.fonts.resolve(ctx.style.roles.note, c).is_some() {
-                return c.to_string();
-            }
-        }
-    }
-    number.to_string()
 }
 
 /// Escape text for XHTML element content and double- or single-quoted attributes.
@@ -335,16 +416,6 @@ mod tests {
     #[test]
     fn escape_covers_markup_and_quotes() {
         assert_eq!(escape("a&b<c>d\"e'f+g"), "a&amp;b&lt;c&gt;d&quot;e&#39;f+g");
-    }
-
-    #[test]
-    fn circled_numbers() {
-        assert_eq!(circled(1), Some('\u{2460}'));
-        assert_eq!(circled(20), Some('\u{2473}'));
-        assert_eq!(circled(21), Some('\u{3251}'));
-        assert_eq!(circled(36), Some('\u{32B1}'));
-        assert_eq!(circled(50), Some('\u{32BF}'));
-        assert_eq!(circled(51), None);
     }
 
     #[test]
