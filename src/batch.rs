@@ -40,9 +40,10 @@ pub struct Done {
 /// Run the batch; prints one line per document and a closing table; returns the exit code.
 pub fn run(batch: &Batch, style: &Style) -> Result<u8> {
     let reports = expand(&batch.reports)?;
-    if reports.len() > 1 && (batch.opts.notes.is_some() || batch.out.name.is_some()) {
+    let single_only = batch.opts.notes.is_some() || batch.out.name.is_some();
+    if reports.len() > 1 && (single_only || batch.opts.title.is_some()) {
         return Err(Error::Usage(
-            "--notes and --name go with a single report".into(),
+            "--notes, --name and --title go with a single report".into(),
         ));
     }
     let fonts = FontBook::load(style)?;

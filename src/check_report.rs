@@ -126,15 +126,40 @@ pub struct Repaired {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Cleaning {
     pub preamble_lines: Vec<String>,
+    /// Lines of a scraped page's chrome (buttons, source/time lines, related links) dropped
+    /// around the report.
+    pub chrome_lines: Vec<DroppedLine>,
     pub pinyin_glosses: usize,
     pub punctuation_normalized: usize,
     pub duplicate_punctuation: usize,
     pub suspicious: Vec<Suspicious>,
+    /// Lines dropped because they were only a page number of the source (`— 3 —`, `第3页`);
+    /// each is also in `removed`.
+    pub folios_dropped: usize,
+    /// Hard-wrapped lines joined with the line before them.
+    pub lines_joined: usize,
+    /// Straight quotes left as they are because nothing pairs them.
+    pub unpaired_quotes: Vec<QuoteAt>,
     /// Corrupted spans repaired from their bytes (docs/repair.md); not listed in `suspicious`.
     pub repaired: Vec<Repaired>,
     /// Characters removed by cleaning, other than whole glosses and preamble lines (e.g. the
     /// first mark of a doubled pair), so nothing disappears unreported.
     pub removed: Vec<Removed>,
+}
+
+/// A character of the report, by 1-based line and column of the raw line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuoteAt {
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
+}
+
+/// A whole line dropped from the report, with its 1-based source line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DroppedLine {
+    pub line: usize,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -157,6 +182,8 @@ pub struct Structure {
     pub paragraphs: usize,
     /// The file name the `附件：` line names.
     pub attachment: Option<String>,
+    /// Annexes printed inside the report (`附件2 名词解释`), in order.
+    pub annexes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -179,6 +206,8 @@ pub struct NotesInfo {
     pub unmatched: Vec<String>,
     /// Lines of the notes file that are not (part of) any entry.
     pub skipped: Vec<crate::read::notes::Skipped>,
+    /// Note marks already in the text (`[4]`, `¹²`) that no note claims, kept as text.
+    pub unclaimed_marks: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -28,6 +28,13 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A document of a pack failed: the pack stops, nothing is written.
+    #[error("{}: {document}: {source}", manifest.display())]
+    Document {
+        manifest: PathBuf,
+        document: String,
+        source: Box<Error>,
+    },
     /// `--strict` and the check raised warnings: nothing is written.
     #[error("{}: --strict: {} warning(s), nothing written: {}", path.display(), warnings.len(), warnings.join("; "))]
     Strict {
@@ -56,6 +63,10 @@ impl Error {
             Error::Usage(_) | Error::Input { .. } | Error::Style { .. } | Error::Font { .. } => 2,
             Error::Render { .. } | Error::Io { .. } => 3,
             Error::Strict { .. } => 4,
+            Error::Document { source, .. } => match **source {
+                Error::Strict { .. } => 4,
+                _ => 3,
+            },
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Pipeline (pandoc's shape): readers → one [`model::Document`] → passes → writers.
 //! ```text
-//! report.txt ──decode──▶ raw lines ──clean──▶ structure ──script──▶ attach notes ──▶ glyph check
+//! report.txt ──decode──▶ lines ──clean──▶ structure (blocks) ──script──▶ attach notes ──▶ glyph check
 //!                                                                 ▲
 //! notes file (.doc/.docx/.xlsx/.xls/.ods/.csv/.txt) ──read────────┘
 //! document ──▶ presentation plan ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
@@ -14,8 +14,10 @@ pub mod date;
 pub mod edition;
 pub mod error;
 pub mod fonts;
+pub mod front_matter;
 pub mod layout;
 pub mod model;
+pub mod pack;
 pub mod passes;
 pub mod pdf;
 pub mod present;
@@ -46,6 +48,8 @@ pub struct Options {
     pub script: ScriptChoice,
     /// Unmatched notes are an error.
     pub strict: bool,
+    /// Edition title (`--title`); default: the text's title line, else the file's stem.
+    pub title: Option<String>,
     /// Leave corrupted spans as found instead of repairing them from their bytes.
     pub no_repair: bool,
 }
@@ -58,17 +62,19 @@ pub struct Prepared {
 
 /// Read one report, run every pass, attach its notes and check glyph coverage.
 pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> Result<Prepared> {
-    let (doc, input) = read::report(path)?;
+    let (lines, input) = read::report(path)?;
     let mut report = CheckReport {
         input,
         ..Default::default()
     };
-    let doc = Clean.run_repairing(doc, &mut report, !opts.no_repair)?;
-    let doc = Structure.run(doc, &mut report)?;
+    let lines = Clean.run_repairing(lines, &mut report, !opts.no_repair)?;
+    let doc = Structure.run(lines, &mut report)?;
     let doc = ScriptPass {
         choice: opts.script,
     }
     .run(doc, &mut report)?;
+    let mut doc = doc;
+    passes::structure::title::edition_title(&mut doc, opts.title.as_deref(), path, &mut report);
     let notes = find_notes(path, opts, &mut report)?;
     let doc = match notes {
         Some((file, notes_path)) => {
@@ -79,7 +85,7 @@ pub fn prepare(path: &Path, opts: &Options, style: &Style, fonts: &FontBook) -> 
             }
             .run(doc, &mut report)?
         }
-        None => doc,
+        None => passes::structure::annex::attach_glossary(doc, opts.notes.is_some(), &mut report)?,
     };
     let doc = Glyphs { fonts, style }.run(doc, &mut report)?;
     raise_warnings(&mut report);
@@ -100,6 +106,25 @@ fn raise_warnings(report: &mut CheckReport) {
             "dropped-lines",
             format!("{n} line(s) before the title dropped (listed under cleaning.preamble_lines)"),
             None,
+        );
+    }
+    if !report.cleaning.chrome_lines.is_empty() {
+        let n = report.cleaning.chrome_lines.len();
+        report.info(
+            "dropped-lines",
+            format!("{n} line(s) of web page chrome dropped (listed under cleaning.chrome_lines)"),
+            None,
+        );
+    }
+    let quotes: Vec<_> = report.cleaning.unpaired_quotes.clone();
+    for q in quotes {
+        report.warn(
+            "unpaired-quote",
+            format!(
+                "column {}: straight quote {} has no partner on its line; left as it is",
+                q.column, q.text
+            ),
+            Some(q.line),
         );
     }
     let repaired: Vec<_> = report.cleaning.repaired.clone();
@@ -233,7 +258,7 @@ pub fn write_editions(
     let stem = out
         .name
         .clone()
-        .unwrap_or_else(|| edition::safe_stem(&prepared.doc.title));
+        .unwrap_or_else(|| edition::safe_stem(&prepared.doc.title()));
     Ok(out
         .formats
         .par_iter()

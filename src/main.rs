@@ -52,11 +52,40 @@ enum Command {
         /// File stem of the editions (default: the report's title). Only with a single report.
         #[arg(long, value_name = "STEM")]
         name: Option<String>,
+        /// Title of the editions when the text has no title line (default: the file's stem,
+        /// with a no-title warning); given, it also replaces the title line's text in the
+        /// editions' metadata and names. Only with a single report.
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
     },
-    /// Read one report and its notes and say what cleaning, structure, notes and fonts found.
+    /// Bind the documents a pack.toml manifest lists (one session's reports) into one volume:
+    /// cover, contents, each document on a right-hand page. A document that fails stops the
+    /// pack (exit 3), nothing written.
+    #[command(after_help = EXIT_CODES)]
+    Pack {
+        #[arg(value_name = "MANIFEST")]
+        manifest: PathBuf,
+        /// Output folder.
+        #[arg(short, long, value_name = "DIR", default_value = "out")]
+        output: PathBuf,
+        /// Editions to write.
+        #[arg(long, value_delimiter = ',', default_value = "pdf,epub,docx")]
+        formats: Vec<String>,
+        /// Script of the editions.
+        #[arg(long, value_enum, default_value_t = ScriptChoice::Keep)]
+        script: ScriptChoice,
+        /// Treat any warning of any document as an error: exit 4, nothing written.
+        #[arg(long)]
+        strict: bool,
+        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
+        #[arg(long)]
+        no_repair: bool,
+    },
+    /// Read one report and its notes (or every document of a pack.toml manifest) and say what
+    /// cleaning, structure, notes and fonts found.
     #[command(after_help = EXIT_CODES)]
     Check {
-        #[arg(value_name = "REPORT")]
+        #[arg(value_name = "REPORT|MANIFEST")]
         report: PathBuf,
         #[arg(long, value_name = "FILE")]
         notes: Option<PathBuf>,
@@ -72,6 +101,9 @@ enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Title of the editions (see `build --title`).
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
     },
 }
 
@@ -103,12 +135,22 @@ fn run(cli: Cli) -> Result<u8, Error> {
             strict,
             no_repair,
             json,
+            title,
         } => {
+            if baogao::pack::is_manifest(&report) {
+                let opts = baogao::pack::PackOptions {
+                    script,
+                    strict,
+                    no_repair,
+                };
+                return pack_check(&report, &opts, json);
+            }
             let style = baogao::style::Style::load(&style)?;
             let opts = Options {
                 notes,
                 script,
                 strict,
+                title,
                 no_repair,
             };
             let r = baogao::check(&report, &opts, &style)?;
@@ -119,6 +161,29 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 );
             } else {
                 print!("{}", baogao::summary::check_text(&r));
+            }
+            Ok(0)
+        }
+        Command::Pack {
+            manifest,
+            output,
+            formats,
+            script,
+            strict,
+            no_repair,
+        } => {
+            let formats = parse_formats(&formats)?;
+            let opts = baogao::pack::PackOptions {
+                script,
+                strict,
+                no_repair,
+            };
+            let packed = baogao::pack::build(&manifest, &opts, &output, &formats)?;
+            for w in &packed.warnings {
+                eprintln!("{w}");
+            }
+            for path in &packed.written {
+                eprintln!("{}: wrote {}", manifest.display(), path.display());
             }
             Ok(0)
         }
@@ -133,20 +198,15 @@ fn run(cli: Cli) -> Result<u8, Error> {
             no_repair,
             jobs,
             name,
+            title,
         } => {
-            let formats = formats
-                .iter()
-                .map(|f| {
-                    Format::parse(f).ok_or_else(|| {
-                        Error::Usage(format!("--formats: unknown format '{f}' (pdf, epub, docx)"))
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let formats = parse_formats(&formats)?;
             let style = baogao::style::Style::load(&style)?;
             let opts = Options {
                 notes,
                 script,
                 strict,
+                title,
                 no_repair,
             };
             let out = Output {
@@ -163,4 +223,43 @@ fn run(cli: Cli) -> Result<u8, Error> {
             baogao::batch::run(&batch, &style)
         }
     }
+}
+
+fn parse_formats(formats: &[String]) -> Result<Vec<Format>, Error> {
+    formats
+        .iter()
+        .map(|f| {
+            Format::parse(f).ok_or_else(|| {
+                Error::Usage(format!("--formats: unknown format '{f}' (pdf, epub, docx)"))
+            })
+        })
+        .collect()
+}
+
+/// `check MANIFEST`: every document's report, as JSON (the manifest's fields and `documents`)
+/// or as text (one block per document).
+fn pack_check(
+    manifest: &std::path::Path,
+    opts: &baogao::pack::PackOptions,
+    json: bool,
+) -> Result<u8, Error> {
+    let r = baogao::pack::check(manifest, opts)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&r).expect("report serialises")
+        );
+    } else {
+        println!(
+            "{}: {} ({} documents)",
+            manifest.display(),
+            r.title,
+            r.documents.len()
+        );
+        for d in &r.documents {
+            println!();
+            print!("{}", baogao::summary::check_text(d));
+        }
+    }
+    Ok(0)
 }

@@ -42,11 +42,6 @@ pub struct Lead {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
-    /// A raw line of the source before the structure pass (1-based source line).
-    Raw {
-        line: usize,
-        text: String,
-    },
     Title(Vec<Inline>),
     /// Date line (`——2024年…`) or speaker line under the title.
     Subtitle(Vec<Inline>),
@@ -61,6 +56,15 @@ pub enum Block {
     Paragraph {
         lead: Option<Lead>,
         content: Vec<Inline>,
+    },
+    /// Opens an annex printed inside the report (`附件2：名词解释`): a new page in the PDF, a new
+    /// section in the EPUB and DOCX. The blocks after it, up to the next `Annex` or the closing
+    /// `Attachment`, are its text: paragraphs only (its numbered items are items, not headings).
+    Annex {
+        /// `附件2`, `附件`, `附`; empty when the text names the annex by its title alone.
+        label: Vec<Inline>,
+        /// `名词解释`; empty when the text gives none.
+        title: Vec<Inline>,
     },
     /// The closing `附件：…` line; `file` is the file name it names.
     Attachment {
@@ -100,8 +104,9 @@ pub struct Annex {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
-    /// Plain title text (no note marks).
-    pub title: String,
+    /// The edition title when the text has no title line (the file's stem) or `--title` gives
+    /// one; otherwise the title is the text's own [`Block::Title`] and only there.
+    pub edition_title: Option<String>,
     pub script: Script,
     pub blocks: Vec<Block>,
     /// `notes[i].number == i + 1`.
@@ -112,11 +117,27 @@ pub struct Document {
 impl Document {
     pub fn new(blocks: Vec<Block>) -> Self {
         Document {
-            title: String::new(),
+            edition_title: None,
             script: Script::Hans,
             blocks,
             notes: Vec::new(),
             annex: None,
+        }
+    }
+
+    /// The edition title (metadata, file names): [`Document::edition_title`] when set, else the
+    /// text of the title line; empty only before the structure pass.
+    pub fn title(&self) -> String {
+        match &self.edition_title {
+            Some(t) => t.clone(),
+            None => self
+                .blocks
+                .iter()
+                .find_map(|b| match b {
+                    Block::Title(c) => Some(plain(c)),
+                    _ => None,
+                })
+                .unwrap_or_default(),
         }
     }
 
@@ -140,9 +161,9 @@ impl Block {
     /// Inline sequences of this block, in reading order (lead before content).
     pub fn inlines(&self) -> Vec<&[Inline]> {
         match self {
-            Block::Raw { .. } => Vec::new(),
             Block::Title(c) | Block::Subtitle(c) | Block::Salutation(c) => vec![c],
             Block::Heading { content, .. } | Block::Attachment { content, .. } => vec![content],
+            Block::Annex { label, title } => vec![label, title],
             Block::Paragraph { lead, content } => {
                 let mut v: Vec<&[Inline]> = Vec::new();
                 if let Some(l) = lead {
@@ -157,9 +178,9 @@ impl Block {
     /// Mutable access to every inline sequence (lead before content).
     pub fn inlines_mut(&mut self) -> Vec<&mut Vec<Inline>> {
         match self {
-            Block::Raw { .. } => Vec::new(),
             Block::Title(c) | Block::Subtitle(c) | Block::Salutation(c) => vec![c],
             Block::Heading { content, .. } | Block::Attachment { content, .. } => vec![content],
+            Block::Annex { label, title } => vec![label, title],
             Block::Paragraph { lead, content } => {
                 let mut v = Vec::new();
                 if let Some(l) = lead {
@@ -171,12 +192,9 @@ impl Block {
         }
     }
 
-    /// Plain text of the whole block (raw text for `Raw`).
+    /// Plain text of the whole block.
     pub fn text(&self) -> String {
-        match self {
-            Block::Raw { text, .. } => text.clone(),
-            _ => self.inlines().iter().map(|i| plain(i)).collect(),
-        }
+        self.inlines().iter().map(|i| plain(i)).collect()
     }
 }
 
@@ -184,20 +202,17 @@ impl Block {
 /// text-rewriting pass uses.
 pub fn map_text(doc: &mut Document, f: &mut dyn FnMut(&str) -> String) {
     for b in &mut doc.blocks {
-        match b {
-            Block::Raw { text, .. } => *text = f(text),
-            _ => {
-                for seq in b.inlines_mut() {
-                    for i in seq.iter_mut() {
-                        if let Inline::Text(t) = i {
-                            *t = f(t);
-                        }
-                    }
+        for seq in b.inlines_mut() {
+            for i in seq.iter_mut() {
+                if let Inline::Text(t) = i {
+                    *t = f(t);
                 }
             }
         }
     }
-    doc.title = f(&doc.title);
+    if let Some(t) = &mut doc.edition_title {
+        *t = f(t);
+    }
     for n in &mut doc.notes {
         n.term = f(&n.term);
         n.text = f(&n.text);

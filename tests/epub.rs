@@ -260,7 +260,6 @@ fn hand_built() -> Document {
             file: None,
         },
     ]);
-    doc.title = "2024年舞阳县政府工作报告".into();
     doc.notes = vec![
         Note {
             number: 1,

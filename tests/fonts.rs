@@ -318,7 +318,7 @@ fn usage_follows_the_roles_folios_and_marks() {
     let doc = wuyang();
     let u = Plan::new(&doc, &style, &book).usage;
     let title = &u.by_role[&style.roles.title];
-    assert!(doc.title.chars().all(|c| title.contains(&c)));
+    assert!(doc.title().chars().all(|c| title.contains(&c)));
     let folio = &u.by_role[&style.roles.folio];
     assert!("\u{2014} 0123456789".chars().all(|c| folio.contains(&c)));
     for set in u.by_role.values() {

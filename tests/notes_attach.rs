@@ -163,7 +163,7 @@ fn simplified_editions_convert_body_and_notes_alike() {
     assert_eq!(report.input.script, "hant");
     assert_eq!(report.input.output_script, "hans");
     assert_eq!(doc.script, Script::Hans);
-    assert_eq!(doc.title, "2024年舞阳县政府工作报告");
+    assert_eq!(doc.title(), "2024年舞阳县政府工作报告");
     assert_wuyang_notes_hans(&doc, &report);
     // Conversion keeps every character in its place: block by block, the same length.
     assert_eq!(keep.blocks.len(), doc.blocks.len());

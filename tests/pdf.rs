@@ -245,7 +245,7 @@ fn metadata_lang_outline_and_no_pdfx_claim() {
         return;
     };
     let info = text_of(&o);
-    assert!(info.contains(&b.doc.title), "{info}");
+    assert!(info.contains(&b.doc.title()), "{info}");
     assert!(info.contains("2000-01-01T00:00:00"), "{info}");
     let Some(o) = tool("qpdf", &["--json", "--json-key=outlines", &path()]) else {
         return;

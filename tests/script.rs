@@ -47,8 +47,8 @@ fn wuyang_in_simplified_keeps_every_character_in_place() {
     assert_eq!(report.input.script, "hant");
     assert_eq!(report.input.output_script, "hans");
     assert_eq!(after.script, Script::Hans);
-    assert_eq!(after.title, "2024年舞阳县政府工作报告");
-    assert_eq!(report.title, after.title);
+    assert_eq!(after.title(), "2024年舞阳县政府工作报告");
+    assert_eq!(report.title, after.title());
     assert_eq!(after.blocks.len(), before.blocks.len());
     for (a, b) in before.blocks.iter().zip(&after.blocks) {
         let (a, b) = (a.text(), b.text());

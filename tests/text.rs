@@ -3,7 +3,7 @@ mod common;
 
 use baogao::check_report::CheckReport;
 use baogao::model::{all_text, Block, Document};
-use baogao::passes::{clean::Clean, structure::Structure, Pass};
+use baogao::passes::{clean::Clean, structure::Structure};
 use baogao::Error;
 use common::{assert_same_han, run_with_deadline};
 use std::path::{Path, PathBuf};
@@ -152,8 +152,8 @@ fn wuyang_cleaned_text() {
 #[test]
 fn wuyang_structure() {
     let (doc, report) = text_of(&wuyang());
-    assert_eq!(doc.title, "2024年舞陽縣政府工作報告");
-    assert_eq!(report.title, doc.title);
+    assert_eq!(doc.title(), "2024年舞陽縣政府工作報告");
+    assert_eq!(report.title, doc.title());
     let h = &report.structure.headings;
     let level = |l: u8| h.iter().filter(|x| x.level == l).count();
     assert_eq!((level(1), level(2), level(3), level(4)), (3, 17, 0, 0));

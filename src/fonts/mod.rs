@@ -192,6 +192,13 @@ impl Subsets {
 }
 
 impl Usage {
+    /// Add everything `other` draws (the documents of a volume share one set of subsets).
+    pub fn merge(&mut self, other: &Usage) {
+        for (role, chars) in &other.by_role {
+            self.by_role.entry(*role).or_default().extend(chars);
+        }
+    }
+
     /// Note that `role` draws every (non-control) character of `text`.
     pub fn add(&mut self, role: Role, text: &str) {
         // Distinct characters first: a report has tens of thousands of characters but only a

@@ -7,6 +7,7 @@ pub mod linebreak;
 pub mod metrics;
 pub mod page_starts;
 pub mod pages;
+pub mod volume;
 
 use crate::fonts::Subsets;
 use crate::model::{plain, Annex, Block, Document, Inline};
@@ -41,6 +42,52 @@ struct Para {
 
 /// Lay out `doc` in `style` with the faces of `fonts`, as `plan` presents it.
 pub fn layout(doc: &Document, style: &Style, fonts: &Subsets, plan: &Plan) -> Pages {
+    paginate(doc, style, fonts, plan).compose(1)
+}
+
+/// A document broken into lines and planned into pages, before its folios are known (the
+/// documents of a volume are paginated in parallel, then numbered).
+pub struct Paginated<'a> {
+    plans: Vec<flow::PagePlan>,
+    lines: Vec<BodyLine>,
+    area: footnotes::NoteArea,
+    g: pages::Geometry,
+    m: Metrics<'a>,
+    style: &'a Style,
+    plan: &'a Plan,
+    /// Where each page starts in the document's text (the EPUB's page list).
+    starts: Vec<Option<page_starts::PageStart>>,
+}
+
+impl Paginated<'_> {
+    /// How many pages the document takes.
+    pub fn pages(&self) -> usize {
+        self.plans.len()
+    }
+
+    /// The pages, the first carrying folio `first_folio`.
+    pub fn compose(&self, first_folio: usize) -> Pages {
+        let composer = pages::Composer {
+            area: &self.area,
+            g: &self.g,
+            style: self.style,
+            plan: self.plan,
+            m: &self.m,
+            first_folio,
+        };
+        let mut pages = composer.compose(&self.plans, &self.lines);
+        pages.starts = self.starts.clone();
+        pages
+    }
+}
+
+/// Break `doc` into lines and plan its pages.
+pub fn paginate<'a>(
+    doc: &Document,
+    style: &'a Style,
+    fonts: &'a Subsets,
+    plan: &'a Plan,
+) -> Paginated<'a> {
     let g = pages::Geometry::new(style);
     let tracking = g.pitch / style.sizes.body as f32 - 1.0;
     let m = Metrics::new(fonts, tracking);
@@ -54,9 +101,9 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets, plan: &Plan) -> Pa
         .blocks
         .iter()
         .enumerate()
-        .map(|(i, b)| {
+        .flat_map(|(i, b)| {
             let next_is_sub = matches!(doc.blocks.get(i + 1), Some(Block::Subtitle(_)));
-            set.block(b, next_is_sub)
+            set.paras(b, next_is_sub)
         })
         .collect();
     if let (true, Some(annex)) = (style.attachment.append, &doc.annex) {
@@ -94,16 +141,17 @@ pub fn layout(doc: &Document, style: &Style, fonts: &Subsets, plan: &Plan) -> Pa
         pitch: note_size as f32 * 1.5,
     };
     let plans = flow::paginate(&lines, &notes, &area, g.text_height);
-    let composer = pages::Composer {
-        area: &area,
-        g: &g,
+    let starts = origins.pages(&plans);
+    Paginated {
+        plans,
+        lines,
+        area,
+        g,
+        m,
         style,
         plan,
-        m: &m,
-    };
-    let mut pages = composer.compose(&plans, &lines);
-    pages.starts = origins.pages(&plans);
-    pages
+        starts,
+    }
 }
 
 /// A paragraph broken into body lines, with its blank lines around it.
@@ -199,16 +247,26 @@ impl Setter<'_> {
         out
     }
 
+    /// The paragraphs of one block: an annex in the text opens a new page with its label
+    /// top-left, then its title.
+    fn paras(&self, b: &Block, next_is_sub: bool) -> Vec<Para> {
+        let Block::Annex { label, title } = b else {
+            return vec![self.block(b, next_is_sub)];
+        };
+        let s = &self.style.sizes;
+        let pieces = self.inlines(label, self.plan.roles.annex_label, s.heading);
+        let mut l = para(pieces, 0.0, Align::Left, s.heading);
+        l.page_break_before = true;
+        l.keep_with_next = true;
+        l.blank_after = 1;
+        l.outline = Some((1, format!("{}{}", plain(label), plain(title))));
+        vec![l, self.block(b, next_is_sub)]
+    }
+
     fn block(&self, b: &Block, next_is_sub: bool) -> Para {
         let s = &self.style.sizes;
         let role = self.plan.roles.block(b);
         match b {
-            Block::Raw { text, .. } => para(
-                self.m.pieces(role, text, s.body),
-                self.indent(),
-                Align::Justify,
-                s.body,
-            ),
             Block::Title(c) | Block::Subtitle(c) => {
                 let size = if matches!(b, Block::Title(_)) {
                     s.title
@@ -245,6 +303,18 @@ impl Setter<'_> {
                 pieces.extend(self.inlines(content, role, s.body));
                 let mut p = para(pieces, self.indent(), Align::Justify, s.body);
                 p.outline = outline;
+                p
+            }
+            Block::Annex { title, .. } => {
+                // As the appended annex: title centred (the label is set before it, see `paras`).
+                let mut p = para(
+                    self.inlines(title, role, s.title),
+                    0.0,
+                    Align::Center,
+                    s.title,
+                );
+                p.keep_with_next = true;
+                p.blank_after = 1;
                 p
             }
             Block::Attachment { content, .. } => {

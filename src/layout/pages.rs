@@ -55,12 +55,12 @@ impl Geometry {
 }
 
 /// Where a line's baseline sits inside its pitch: the ideographic box centred.
-fn baseline(top: f32, pitch: f32, size: f32) -> f32 {
+pub(crate) fn baseline(top: f32, pitch: f32, size: f32) -> f32 {
     top + pitch / 2.0 + 0.38 * size
 }
 
 /// Glyph runs of one line: consecutive pieces of one face, size and rise share a run.
-fn runs(line: &Line, left: f32, base: f32, items: &mut Vec<FrameItem>) {
+pub(crate) fn runs(line: &Line, left: f32, base: f32, items: &mut Vec<FrameItem>) {
     let mut i = 0;
     let placed = &line.placed;
     while i < placed.len() {
@@ -124,6 +124,8 @@ pub struct Composer<'a> {
     pub style: &'a Style,
     pub plan: &'a Plan,
     pub m: &'a Metrics<'a>,
+    /// The folio of the first page (1, or where a document starts in a volume).
+    pub first_folio: usize,
 }
 
 impl Composer<'_> {
@@ -220,7 +222,7 @@ impl Composer<'_> {
     fn folio(&self, pi: usize, items: &mut Vec<FrameItem>) {
         let (g, m) = (self.g, self.m);
         let role = self.plan.roles.folio;
-        let folio = crate::present::folio(pi + 1);
+        let folio = crate::present::folio(self.first_folio + pi);
         let fsize = self.style.sizes.folio;
         let left = g.left(pi);
         let fw = m.width(role, &folio, fsize);

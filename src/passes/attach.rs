@@ -12,12 +12,16 @@
 //!   immediately follows it.
 //! - On overlap the longer term wins: terms pick their place longest first, each taking its first
 //!   occurrence that overlaps no place already taken.
+//! - An entry whose number a note mark already in the text gives (`[3]`, `¹²`) attaches at that
+//!   mark instead, which gives way to ours ([`marks`]).
 //! - Notes are numbered 1…N in reading order; unmatched terms are reported as the entry writes them.
 use super::Pass;
 use crate::check_report::{CheckReport, MatchedNote};
 use crate::error::Result;
 use crate::model::{Annex, Block, Document, Entry, Inline, Note};
 use crate::script_convert;
+
+pub mod marks;
 
 pub struct Attach {
     /// Entries as read from the notes file (any script).
@@ -64,6 +68,10 @@ impl Place {
 fn body(doc: &Document) -> Vec<Seq> {
     let mut seqs = Vec::new();
     for (block, b) in doc.blocks.iter().enumerate() {
+        // Notes attach to the report, not to the annexes printed inside it.
+        if matches!(b, Block::Annex { .. }) {
+            break;
+        }
         if matches!(b, Block::Title(_) | Block::Attachment { .. }) {
             continue;
         }
@@ -134,8 +142,9 @@ fn occurrences(seqs: &[Seq], views: &[View], pat: &[char]) -> Vec<Place> {
     out
 }
 
-/// Where each entry attaches (`None`: nowhere), longer terms choosing first.
-fn places(seqs: &[Seq], entries: &[Entry]) -> Vec<Option<Place>> {
+/// Where each entry attaches (`None`: nowhere): at its mark in the text when it has one
+/// (`fixed`), else longer terms choosing first.
+fn places(seqs: &[Seq], entries: &[Entry], fixed: Vec<Option<Place>>) -> Vec<Option<Place>> {
     let as_written = views(seqs, |_| false);
     let unquoted = views(seqs, is_quote);
     let candidates: Vec<Vec<Place>> = entries
@@ -151,7 +160,8 @@ fn places(seqs: &[Seq], entries: &[Entry]) -> Vec<Option<Place>> {
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(entries[i].term.trim().chars().count()));
     let mut taken: Vec<Place> = Vec::new();
-    let mut chosen = vec![None; entries.len()];
+    let mut chosen = fixed;
+    order.retain(|&i| chosen[i].is_none());
     for i in order {
         if let Some(p) = candidates[i]
             .iter()
@@ -212,8 +222,20 @@ impl Pass for Attach {
                 text: script_convert::convert(&e.text, script),
             })
             .collect();
+        let at_marks = marks::claim(&mut doc, &entries, report);
         let seqs = body(&doc);
-        let chosen = places(&seqs, &entries);
+        let mut fixed = vec![None; entries.len()];
+        for m in at_marks {
+            let seq = seqs
+                .iter()
+                .position(|s| s.block == m.block && s.part == m.part);
+            fixed[m.entry] = seq.map(|seq| Place {
+                seq,
+                start: m.offset,
+                end: m.offset,
+            });
+        }
+        let chosen = places(&seqs, &entries, fixed);
 
         // Reading order: block, part, mark position, span start, entry order.
         let mut matched: Vec<(Place, usize)> = chosen

@@ -1,8 +1,10 @@
 //! Clean pass: the scraper's pollution out of the raw lines, every change counted in the report.
 //!
-//! In this order, on the `Block::Raw` lines:
-//! 1. lines before the title are dropped and kept in `cleaning.preamble_lines` (blank ones are
-//!    dropped silently);
+//! In this order, on the report's lines as read (the structure pass makes blocks of them):
+//! 1. the report's edges ([`front`]): lines before the title are dropped and kept in
+//!    `cleaning.preamble_lines` (blank ones are dropped silently), a scraped page's chrome in
+//!    `cleaning.chrome_lines`; the title becomes one line, a split subtitle too; folios are
+//!    dropped and hard-wrapped lines joined ([`wrap`]);
 //! 2. suspicious spans whose bytes prove the original text are repaired ([`repair`]; not with
 //!    `--no-repair`); the others are flagged (see [`suspicious`]) and left untouched by steps 4
 //!    and 5;
@@ -12,58 +14,48 @@
 //!    reported text is the raw text, gloss included;
 //! 4. ASCII `, : ; ! ? ( )` inside Chinese text become full-width; decimals, digit grouping and
 //!    Latin runs stay (`PM2.5`, `1,000`, `8:30`, `f(x)`);
+//!    ASCII `"…"` and `'…'` become `“…”` and `‘…’`, paired in order (see [`quotes`]);
 //! 5. a comma or enumeration comma directly before another mark is the scraper's doubling
 //!    (`,。` → `。`, `,、` → `、`): it is removed and listed in `cleaning.removed`;
 //! 6. leading and trailing whitespace of each line is stripped (whitespace only: not a loss).
-use super::Pass;
 use crate::check_report::{CheckReport, Cleaning, Removed, Suspicious};
 use crate::error::Result;
-use crate::model::{Block, Document};
+use crate::read::Line;
 
+pub mod front;
 pub mod pinyin;
+pub mod quotes;
 pub mod repair;
 pub mod site_gbk;
 pub mod suspicious;
+pub mod wrap;
 
 pub struct Clean;
 
-impl Pass for Clean {
-    fn run(&self, doc: Document, report: &mut CheckReport) -> Result<Document> {
-        self.run_repairing(doc, report, true)
-    }
-}
-
 impl Clean {
+    /// The pass on the report's lines, repairing corrupted spans first.
+    pub fn run(&self, lines: Vec<Line>, report: &mut CheckReport) -> Result<Vec<Line>> {
+        self.run_repairing(lines, report, true)
+    }
+
     /// The pass, repairing corrupted spans first when `repair` (see [`repair`]).
     pub fn run_repairing(
         &self,
-        mut doc: Document,
+        lines: Vec<Line>,
         report: &mut CheckReport,
         repair: bool,
-    ) -> Result<Document> {
-        let glosses = repair.then(|| repair::Glosses::of_document(&doc));
-        let title_at = doc.blocks.iter().position(|b| match b {
-            Block::Raw { text, .. } => is_title_line(&strip_glosses(text)),
-            _ => false,
-        });
-        let mut blocks = Vec::with_capacity(doc.blocks.len());
-        for (i, block) in doc.blocks.into_iter().enumerate() {
-            match block {
-                Block::Raw { line, text } => {
-                    if title_at.is_some_and(|t| i < t) {
-                        if !text.trim().is_empty() {
-                            report.cleaning.preamble_lines.push(text.trim().to_string());
-                        }
-                        continue;
-                    }
-                    let text = clean_line(line, &text, glosses.as_ref(), &mut report.cleaning);
-                    blocks.push(Block::Raw { line, text });
-                }
-                other => blocks.push(other),
-            }
-        }
-        doc.blocks = blocks;
-        Ok(doc)
+    ) -> Result<Vec<Line>> {
+        let glosses =
+            repair.then(|| repair::Glosses::of_lines(lines.iter().map(|l| l.text.as_str())));
+        let lines = front::edges(lines, &mut report.cleaning);
+        let lines = wrap::unwrap(lines, &mut report.cleaning);
+        Ok(lines
+            .into_iter()
+            .map(|l| Line {
+                line: l.line,
+                text: clean_line(l.line, &l.text, glosses.as_ref(), &mut report.cleaning),
+            })
+            .collect())
     }
 }
 
@@ -131,6 +123,7 @@ fn clean_line(
     }
     if out.iter().any(|ch| is_han(ch.c)) {
         cleaning.punctuation_normalized += normalise_punctuation(&mut out);
+        cleaning.punctuation_normalized += quotes::pair(line, &mut out, cleaning);
     }
     collapse_doubled(line, &mut out, cleaning);
     let text: String = out.iter().map(|ch| ch.c).collect();
@@ -138,7 +131,7 @@ fn clean_line(
 }
 
 /// The line with its glosses removed (for finding the title before cleaning).
-fn strip_glosses(raw: &str) -> String {
+pub(crate) fn strip_glosses(raw: &str) -> String {
     let chars: Vec<char> = raw.chars().collect();
     let mut s = String::with_capacity(raw.len());
     let mut i = 0;

@@ -31,7 +31,7 @@ impl Pass for Glyphs<'_> {
 pub fn missing(doc: &Document, style: &Style, fonts: &FontBook) -> Vec<char> {
     let plan = Plan::new(doc, style, fonts);
     let mut own: Vec<char> = crate::model::all_text(doc).chars().collect();
-    own.extend(doc.title.chars());
+    own.extend(doc.title().chars());
     own.sort_unstable();
     own.dedup();
     fonts

@@ -1,53 +1,67 @@
 //! Structure pass: cleaned raw lines → title, subtitle lines, salutation, headings, paragraphs and
 //! the closing attachment line. One source line is one block; blank lines are dropped.
 //!
-//! - **Title**: the first line that [`is_title_line`] accepts (the clean pass dropped what came
-//!   before it).
+//! - **Title**: the first line, when [`is_title_line`] accepts it (the clean pass dropped what
+//!   came before the title and put a spaced or split title on one line). A text without one has
+//!   no title block: [`title::edition_title`] names the editions and raises `no-title`.
 //! - **Subtitle**: lines right after the title, before anything else, that are a date line
 //!   (`——2024年1月…`, or wholly in parentheses) or a short line without sentence marks (the
 //!   speaker line `縣長　某某`).
 //! - **Salutation**: a short line `各位代表：` (also `各位代表、各位委員：`).
-//! - **Level 1** `一、…`: a heading on its own line (short, no sentence end).
+//! - **Level 1** `一、…`: a heading on its own line (no sentence end; commas allowed).
 //! - **Level 2** `（一）…`: a run-in heading, the paragraph's first sentence up to and including
-//!   the first `。`; the rest stays the paragraph. Alone on a line it is a heading of its own.
+//!   the first `。` (whatever its length); the rest stays the paragraph. Alone on a line it is a
+//!   heading of its own: one sentence ending in `。`, or a line with commas and no closing mark
+//!   (`（一）深入落实城市总体规划，推动京津冀协同发展走深走实`). `一是…`, `第一，` are not headings.
 //! - **Level 3** `1.` / `1、` / `1．` and **level 4** `（1）`: own line when short with no sentence
 //!   end, else run-in like level 2.
 //! - **Attachment**: a line `附件：…`; the file name after the colon goes to `file` and
 //!   `report.structure.attachment`.
-use super::Pass;
 use crate::check_report::{CheckReport, Heading};
 use crate::error::Result;
 use crate::model::{Block, Document, Inline, Lead};
 use crate::passes::clean::is_title_line;
+use crate::read::Line;
+
+pub mod annex;
+pub mod title;
+
+pub(crate) use annex::is_annex_start;
 
 pub struct Structure;
 
 /// At most this many characters for a line to count as a heading or subtitle on its own.
 const SHORT: usize = 40;
+/// At most this many characters for a level-1/2 heading line with commas and no closing mark.
+const OPEN_HEADING: usize = 80;
 
 const FULL_STOP: char = '\u{3002}';
 /// Marks that end (or split) a sentence: a line holding one is prose, not a heading.
 const SENTENCE_MARKS: [char; 5] = ['\u{3002}', '\u{FF01}', '\u{FF1F}', '\u{FF1B}', '\u{FF0C}'];
 
-impl Pass for Structure {
-    fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
-        let mut blocks = Vec::with_capacity(doc.blocks.len());
-        // Subtitles may follow the title until the first other block.
-        let mut after_title = false;
-        for block in doc.blocks {
-            let text = match block {
-                Block::Raw { text, .. } => text,
-                other => {
-                    blocks.push(other);
-                    continue;
-                }
-            };
-            let text = text.trim();
-            if text.is_empty() {
+impl Structure {
+    /// The cleaned lines → the document's blocks (only final blocks: the model has no raw
+    /// lines).
+    pub fn run(&self, lines: Vec<Line>, report: &mut CheckReport) -> Result<Document> {
+        let mut blocks = Vec::with_capacity(lines.len());
+        // Subtitles may follow the title (or open a text without one) until the first other block.
+        let mut after_title = true;
+        let lines: Vec<String> = lines
+            .into_iter()
+            .map(|l| l.text.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let mut annexes = annex::Annexes::default();
+        let mut i = 0;
+        while i < lines.len() {
+            let text = lines[i].as_str();
+            i += 1;
+            let body_started = !after_title;
+            if let Some(used) = annexes.line(body_started, &lines[i - 1..], &mut blocks, report) {
+                i += used;
                 continue;
             }
-            if doc.title.is_empty() && is_title_line(text) {
-                doc.title = text.to_string();
+            if blocks.is_empty() && is_title_line(text) {
                 report.title = text.to_string();
                 blocks.push(Block::Title(inline(text)));
                 after_title = true;
@@ -78,8 +92,7 @@ impl Pass for Structure {
             }
             blocks.push(block);
         }
-        doc.blocks = blocks;
-        Ok(doc)
+        Ok(Document::new(blocks))
     }
 }
 
@@ -100,7 +113,7 @@ fn is_subtitle(text: &str) -> bool {
     (dated && text.chars().count() <= SHORT) || (is_short_line(text) && !other)
 }
 
-fn is_salutation(text: &str) -> bool {
+pub(crate) fn is_salutation(text: &str) -> bool {
     let body = text
         .strip_suffix('\u{FF1A}')
         .or_else(|| text.strip_suffix(':'));
@@ -120,8 +133,8 @@ fn classify(text: &str) -> Block {
         };
     }
     match heading_level(text) {
-        Some(1) if is_short_line(text) => Block::Heading {
-            level: 1,
+        Some(level) if level <= 2 && is_open_heading(text) => Block::Heading {
+            level,
             content: inline(text),
         },
         Some(level @ 2..=4) => run_in(level, text),
@@ -129,11 +142,18 @@ fn classify(text: &str) -> Block {
     }
 }
 
-/// Own-line heading when short with no sentence mark (or exactly one sentence for level 2),
+/// A level-1 or level-2 heading on a line of its own that may hold commas but never closes a
+/// sentence (`（一）深入落实城市总体规划，推动京津冀协同发展走深走实`).
+fn is_open_heading(text: &str) -> bool {
+    const CLOSING: [char; 4] = ['\u{3002}', '\u{FF01}', '\u{FF1F}', '\u{FF1B}'];
+    text.chars().count() <= OPEN_HEADING && !text.contains(CLOSING)
+}
+
+/// Own-line heading when short with no sentence mark or exactly one sentence (any length),
 /// else a paragraph opened by its first sentence as a run-in lead.
 fn run_in(level: u8, text: &str) -> Block {
     let lead_end = text.find(FULL_STOP).map(|i| i + FULL_STOP.len_utf8());
-    let whole_sentence = lead_end == Some(text.len()) && text.chars().count() <= SHORT;
+    let whole_sentence = lead_end == Some(text.len());
     if is_short_line(text) || whole_sentence {
         return Block::Heading {
             level,
@@ -160,7 +180,7 @@ fn paragraph(text: &str) -> Block {
 }
 
 /// The level a line's numbering marks, if any: `一、` 1, `（一）` 2, `1.`/`1、`/`1．` 3, `（1）` 4.
-fn heading_level(text: &str) -> Option<u8> {
+pub(crate) fn heading_level(text: &str) -> Option<u8> {
     const HAN_NUMERALS: &str = "一二三四五六七八九十百零〇";
     let numeral = |c: char| HAN_NUMERALS.contains(c);
     let digits = |c: char| c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c);
@@ -194,7 +214,7 @@ fn heading_level(text: &str) -> Option<u8> {
 }
 
 /// The file an `附件：…` line names (quotes and spaces around it removed).
-fn attachment_file(text: &str) -> Option<String> {
+pub(crate) fn attachment_file(text: &str) -> Option<String> {
     let rest = text.strip_prefix("附件")?;
     let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
     let name = rest

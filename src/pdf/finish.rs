@@ -107,13 +107,19 @@ fn catalog(doc: &mut Document, meta: &Meta, outline: Option<ObjectId>) -> Result
 /// The Info dictionary: title, subject, producer and the render epoch's dates.
 fn info(doc: &mut Document, meta: &Meta) {
     let date = crate::date::pdf(meta.epoch);
-    let info = Dictionary::from_iter(vec![
-        ("Title", text(&meta.title)),
-        ("Subject", text(&meta.subject)),
+    let mut info = vec![("Title", text(&meta.title))];
+    if let Some(author) = &meta.author {
+        info.push(("Author", text(author)));
+    }
+    if let Some(subject) = &meta.subject {
+        info.push(("Subject", text(subject)));
+    }
+    info.extend([
         ("Producer", text("baogao")),
         ("CreationDate", Object::string_literal(date.clone())),
         ("ModDate", Object::string_literal(date)),
     ]);
+    let info = Dictionary::from_iter(info);
     let info_id = doc.add_object(info);
     doc.trailer.set("Info", Object::Reference(info_id));
 }
@@ -290,7 +296,9 @@ fn drop_placeholders(doc: &mut Document) {
     }
 }
 
-/// Level-1 entries at the top, level-2 entries under the level-1 before them.
+/// Outline items nested by level: each entry goes under the nearest entry before it with a
+/// lower level (a volume: documents, then their level-1 and level-2 headings). Items with
+/// children are closed; the root counts every item.
 fn outline(
     doc: &mut Document,
     entries: &[OutlineEntry],
@@ -300,46 +308,46 @@ fn outline(
         return None;
     }
     let root = doc.new_object_id();
-    // (index of parent among tops or None, entry)
-    type Top<'a> = (
-        ObjectId,
-        &'a OutlineEntry,
-        Vec<(ObjectId, &'a OutlineEntry)>,
-    );
-    let mut tops: Vec<Top> = Vec::new();
-    for e in entries {
-        let id = doc.new_object_id();
-        match (e.level, tops.last_mut()) {
-            (2.., Some(t)) => t.2.push((id, e)),
-            _ => tops.push((id, e, Vec::new())),
+    let ids: Vec<ObjectId> = entries.iter().map(|_| doc.new_object_id()).collect();
+    // Children of each entry, and the top level, in reading order.
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); entries.len()];
+    let mut tops: Vec<usize> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        while open.last().is_some_and(|&o| entries[o].level >= e.level) {
+            open.pop();
         }
+        match open.last() {
+            Some(&parent) => kids[parent].push(i),
+            None => tops.push(i),
+        }
+        open.push(i);
     }
-    let mut total = 0;
-    for (id, _, kids) in &tops {
-        let list: Vec<_> = kids.iter().map(|(k, e)| (*k, *e, 0, None, None)).collect();
-        link_items(doc, &list, *id, dest);
-        total += 1 + kids.len();
+    let items = |list: &[usize]| -> Vec<Item> {
+        list.iter()
+            .map(|&j| {
+                let (first, last) = (kids[j].first(), kids[j].last());
+                (
+                    ids[j],
+                    &entries[j],
+                    kids[j].len(),
+                    first.map(|&f| ids[f]),
+                    last.map(|&l| ids[l]),
+                )
+            })
+            .collect()
+    };
+    for (i, list) in kids.iter().enumerate() {
+        link_items(doc, &items(list), ids[i], dest);
     }
-    let list: Vec<_> = tops
-        .iter()
-        .map(|(id, e, kids)| {
-            (
-                *id,
-                *e,
-                kids.len(),
-                kids.first().map(|k| k.0),
-                kids.last().map(|k| k.0),
-            )
-        })
-        .collect();
-    link_items(doc, &list, root, dest);
+    link_items(doc, &items(&tops), root, dest);
     doc.set_object(
         root,
         Dictionary::from_iter(vec![
             ("Type", Object::Name(b"Outlines".to_vec())),
-            ("First", Object::Reference(tops[0].0)),
-            ("Last", Object::Reference(tops[tops.len() - 1].0)),
-            ("Count", Object::Integer(total as i64)),
+            ("First", Object::Reference(ids[tops[0]])),
+            ("Last", Object::Reference(ids[tops[tops.len() - 1]])),
+            ("Count", Object::Integer(entries.len() as i64)),
         ]),
     );
     Some(root)

@@ -15,7 +15,10 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Clone)]
 pub struct Meta {
     pub title: String,
-    pub subject: String,
+    /// The meeting (`/Subject`); absent when the text names none.
+    pub subject: Option<String>,
+    /// The speaker line (`/Author`); absent when the text has none.
+    pub author: Option<String>,
     /// BCP 47 language tag.
     pub lang: String,
     /// Seconds since the Unix epoch for the file's dates.

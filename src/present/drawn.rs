@@ -23,7 +23,10 @@ pub fn usage(doc: &Document, style: &Style, plan: &Plan) -> Usage {
     for block in &doc.blocks {
         let role = roles.block(block);
         match block {
-            Block::Raw { text, .. } => u.add(role, text),
+            Block::Annex { label, title } => {
+                add_inlines(&mut u, plan, roles.annex_label, label);
+                add_inlines(&mut u, plan, roles.annex_title, title);
+            }
             Block::Paragraph { lead, content } => {
                 if let Some(lead) = lead {
                     add_inlines(&mut u, plan, roles.heading(lead.level), &lead.content);
@@ -37,7 +40,7 @@ pub fn usage(doc: &Document, style: &Style, plan: &Plan) -> Usage {
             }
         }
     }
-    u.add(roles.title, &doc.title);
+    u.add(roles.title, &doc.title());
     for note in &doc.notes {
         u.add(roles.mark, &plan.mark(note.number));
         u.add(roles.note, plan.footnote(note.number).unwrap_or_default());
@@ -56,7 +59,7 @@ pub fn usage(doc: &Document, style: &Style, plan: &Plan) -> Usage {
     u.add(roles.folio, &super::folio::characters());
     // The body face holds everything: the whole document, and printable ASCII.
     u.add(roles.body, &crate::model::all_text(doc));
-    u.add(roles.body, &doc.title);
+    u.add(roles.body, &doc.title());
     let ascii: String = (' '..='~').collect();
     u.add(roles.body, &ascii);
     let used: Vec<Role> = u.by_role.keys().copied().collect();

@@ -55,7 +55,9 @@ impl RolePlan {
             Block::Subtitle(_) => self.subtitle,
             Block::Salutation(_) => self.salutation,
             Block::Heading { level, .. } => self.heading(*level),
-            Block::Raw { .. } | Block::Paragraph { .. } | Block::Attachment { .. } => self.body,
+            // The annex's title; its label is `annex_label`.
+            Block::Annex { .. } => self.annex_title,
+            Block::Paragraph { .. } | Block::Attachment { .. } => self.body,
         }
     }
 }

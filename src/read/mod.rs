@@ -1,22 +1,29 @@
-//! Readers: bytes → text, report text → raw blocks, notes file → entries.
+//! Readers: bytes → text, report text → source lines, notes file → entries.
 use crate::check_report::InputInfo;
 use crate::error::{Error, Result};
-use crate::model::{Block, Document};
 use std::path::Path;
 
 pub mod decode;
 pub mod discover;
 pub mod notes;
 
-/// Read a report file into raw blocks (one per source line, numbered from 1).
-pub fn report(path: &Path) -> Result<(Document, InputInfo)> {
+/// One line of the report's text as read (before the clean and structure passes make blocks
+/// of it), with its 1-based source line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub line: usize,
+    pub text: String,
+}
+
+/// Read a report file into its lines (numbered from 1).
+pub fn report(path: &Path) -> Result<(Vec<Line>, InputInfo)> {
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
     let decoded = decode::decode(&bytes, path)?;
-    let blocks = decoded
+    let lines = decoded
         .text
         .split('\n')
         .enumerate()
-        .map(|(i, line)| Block::Raw {
+        .map(|(i, line)| Line {
             line: i + 1,
             text: line.to_string(),
         })
@@ -26,5 +33,5 @@ pub fn report(path: &Path) -> Result<(Document, InputInfo)> {
         encoding: decoded.encoding,
         ..Default::default()
     };
-    Ok((Document::new(blocks), info))
+    Ok((lines, info))
 }

@@ -11,6 +11,7 @@ use crate::style::Style;
 pub mod docx;
 pub mod epub;
 pub mod pdf;
+pub mod volume;
 
 /// What every writer gets, computed once per run.
 pub struct RenderContext<'a> {

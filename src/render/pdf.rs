@@ -1,7 +1,7 @@
 //! The PDF edition: the one place where layout and drawing meet.
 use super::RenderContext;
 use crate::error::Result;
-use crate::model::{Block, Document};
+use crate::model::Document;
 
 pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
     let owned;
@@ -12,17 +12,11 @@ pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
             &owned
         }
     };
+    let front = crate::front_matter::of(doc);
     let meta = crate::pdf::Meta {
-        title: doc.title.clone(),
-        // The date/speaker line under the title, else the title.
-        subject: doc
-            .blocks
-            .iter()
-            .find_map(|b| match b {
-                Block::Subtitle(_) => Some(b.text()),
-                _ => None,
-            })
-            .unwrap_or_else(|| doc.title.clone()),
+        title: doc.title(),
+        subject: front.meeting,
+        author: front.speaker,
         lang: doc.script.bcp47().to_string(),
         epoch: ctx.epoch,
     };

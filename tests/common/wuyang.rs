@@ -50,7 +50,6 @@ pub fn wuyang() -> Document {
     }
     assert!(!title.is_empty(), "no title line in report.txt");
     let mut doc = Document::new(blocks);
-    doc.title = title;
     doc.notes = (1..=12)
         .map(|n| Note {
             number: n,

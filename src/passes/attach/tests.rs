@@ -34,7 +34,7 @@ fn entry(number: u32, term: &str, text: &str) -> Entry {
 fn doc(blocks: Vec<Block>) -> Document {
     let mut d = Document::new(blocks);
     d.script = Script::Hant;
-    d.title = "2024年舞陽縣政府工作報告".into();
+    d.edition_title = Some("2024年舞陽縣政府工作報告".into());
     d
 }
 fn run(d: Document, entries: Vec<Entry>) -> (Document, CheckReport) {

@@ -98,14 +98,6 @@ impl Glosses {
         Glosses { table, first: None }
     }
 
-    /// Every gloss of the document's raw lines.
-    pub fn of_document(doc: &crate::model::Document) -> Self {
-        Self::of_lines(doc.blocks.iter().filter_map(|b| match b {
-            crate::model::Block::Raw { text, .. } => Some(text.as_str()),
-            _ => None,
-        }))
-    }
-
     /// A table from pairs (fixtures and tests).
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (char, &'a str)>) -> Self {
         Glosses {

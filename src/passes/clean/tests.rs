@@ -4,31 +4,29 @@ use super::*;
 const COMMA: char = '\u{FF0C}';
 const STOP: char = '\u{3002}';
 
-fn raw(lines: &[&str]) -> Document {
-    Document::new(
-        lines
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Block::Raw {
-                line: i + 1,
-                text: t.to_string(),
-            })
-            .collect(),
-    )
+fn raw(lines: &[&str]) -> Vec<Line> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Line {
+            line: i + 1,
+            text: t.to_string(),
+        })
+        .collect()
 }
 
 fn clean(lines: &[&str]) -> (Vec<String>, CheckReport) {
     let mut report = CheckReport::default();
-    let doc = Clean.run(raw(lines), &mut report).unwrap();
-    let texts = doc.blocks.iter().map(|b| b.text()).collect();
+    let out = Clean.run(raw(lines), &mut report).unwrap();
+    let texts = out.into_iter().map(|l| l.text).collect();
     (texts, report)
 }
 
 /// The pass with `--no-repair`: corrupted spans are only flagged.
 fn clean_unrepaired(lines: &[&str]) -> (Vec<String>, CheckReport) {
     let mut report = CheckReport::default();
-    let doc = Clean.run_repairing(raw(lines), &mut report, false).unwrap();
-    let texts = doc.blocks.iter().map(|b| b.text()).collect();
+    let out = Clean.run_repairing(raw(lines), &mut report, false).unwrap();
+    let texts = out.into_iter().map(|l| l.text).collect();
     (texts, report)
 }
 
@@ -134,6 +132,31 @@ fn whitespace_around_lines_is_stripped() {
     let (lines, _) = clean(&["報告", "  \u{3000}現在,我代表  ", "   "]);
     assert_eq!(lines[1], format!("現在{COMMA}我代表"));
     assert_eq!(lines[2], "");
+}
+
+#[test]
+fn straight_quotes_are_paired_in_order() {
+    let (lines, report) = clean(&[
+        "報告",
+        "落實\"三公\"經費和'放管服'改革,Xi'an不變。",
+        "他說\"好\"又說\"。",
+    ]);
+    assert_eq!(
+        lines[1],
+        format!("落實\u{201C}三公\u{201D}經費和\u{2018}放管服\u{2019}改革{COMMA}Xi'an不變{STOP}")
+    );
+    assert_eq!(lines[2], format!("他說\u{201C}好\u{201D}又說\"{STOP}"));
+    let odd = &report.cleaning.unpaired_quotes;
+    assert_eq!(odd.len(), 1);
+    assert_eq!(
+        (odd[0].line, odd[0].column, odd[0].text.as_str()),
+        (3, 8, "\"")
+    );
+    // 4 quotes and 1 comma on line 2, one pair on line 3.
+    assert_eq!(report.cleaning.punctuation_normalized, 7);
+    // A line without Han text keeps its quotes.
+    let (lines, _) = clean(&["報告", "say \"hi\""]);
+    assert_eq!(lines[1], "say \"hi\"");
 }
 
 #[test]

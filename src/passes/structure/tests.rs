@@ -9,13 +9,13 @@ fn structure(text: &str) -> (Document, CheckReport) {
     let blocks = text
         .split('\n')
         .enumerate()
-        .map(|(i, t)| Block::Raw {
+        .map(|(i, t)| Line {
             line: i + 1,
             text: t.to_string(),
         })
         .collect();
     let mut report = CheckReport::default();
-    let doc = Clean.run(Document::new(blocks), &mut report).unwrap();
+    let doc = Clean.run(blocks, &mut report).unwrap();
     let doc = Structure.run(doc, &mut report).unwrap();
     (doc, report)
 }
@@ -47,7 +47,7 @@ fn kinds(doc: &Document) -> Vec<String> {
             Block::Attachment { file, .. } => {
                 format!("attachment {}", file.clone().unwrap_or_default())
             }
-            Block::Raw { text, .. } => format!("raw {text}"),
+            Block::Annex { label, title } => format!("annex {} | {}", plain(label), plain(title)),
         })
         .collect()
 }
@@ -74,8 +74,8 @@ fn fixture_with_subtitles_and_four_levels() {
         "attachment 《政府工作報告》有關注釋.doc",
     ];
     assert_eq!(k, expected);
-    assert_eq!(doc.title, "2024年示例縣政府工作報告");
-    assert_eq!(report.title, doc.title);
+    assert_eq!(doc.title(), "2024年示例縣政府工作報告");
+    assert_eq!(report.title, doc.title());
     let levels: Vec<u8> = report.structure.headings.iter().map(|h| h.level).collect();
     assert_eq!(levels, [1, 2, 3, 3, 4, 4, 2]);
     assert_eq!(report.structure.paragraphs, 6);
@@ -131,4 +131,99 @@ fn a_heading_right_after_the_title_is_no_subtitle() {
     let k = kinds(&doc);
     assert_eq!(k[1], "subtitle ——2024年1月10日");
     assert_eq!(k[2], "h1 一\u{3001}工作回顧");
+}
+
+#[test]
+fn level_two_headings_in_their_three_forms() {
+    let long_lead =
+        "（二）坚持创新驱动发展，加快建设现代化产业体系，推动传统产业转型升级和新兴产业发展壮大。";
+    assert!(long_lead.chars().count() > SHORT);
+    let (doc, report) = structure(&format!(
+        "政府工作报告\n\
+         一、坚持稳中求进，推动经济持续回升向好\n\
+         （一）深入落实城市总体规划，推动京津冀协同发展走深走实\n\
+         城市副中心建设取得新进展。\n\
+         {long_lead}全年新增专精特新企业一百家。\n\
+         （三）统筹发展和安全，守牢安全发展底线，这一行很长但只是一句话而已并且以句号收尾。\n\
+         一是稳投资，二是促消费。\n\
+         第一，抓项目。"
+    ));
+    let k = kinds(&doc);
+    assert_eq!(
+        k[1],
+        "h1 一\u{3001}坚持稳中求进\u{FF0C}推动经济持续回升向好"
+    );
+    assert_eq!(
+        k[2],
+        "h2 \u{FF08}一\u{FF09}深入落实城市总体规划\u{FF0C}推动京津冀协同发展走深走实"
+    );
+    assert!(
+        k[4].starts_with("p lead2 [\u{FF08}二\u{FF09}坚持创新驱动发展"),
+        "{}",
+        k[4]
+    );
+    assert!(k[5].starts_with("h2 \u{FF08}三\u{FF09}"), "{}", k[5]);
+    assert!(k[6].starts_with("p 一是"), "{}", k[6]);
+    assert!(k[7].starts_with("p 第一"), "{}", k[7]);
+    let levels: Vec<u8> = report.structure.headings.iter().map(|h| h.level).collect();
+    assert_eq!(levels, [1, 2, 2, 2]);
+}
+
+#[test]
+fn annexes_in_the_text_are_sections_of_paragraphs() {
+    let (doc, report) = structure(
+        "政府工作报告\n各位代表：\n一、工作回顾\n正文一段。\n\
+         附件1\n2026年民生实事项目\n1.新建学校十所\n（2）改造老旧小区\n\
+         附件2：名词解释\n1.专精特新：指中小企业。\n附：\n一、说明\n",
+    );
+    let k = kinds(&doc);
+    assert_eq!(
+        k[4..],
+        [
+            "annex 附件1 | 2026年民生实事项目",
+            "p 1.新建学校十所",
+            "p \u{FF08}2\u{FF09}改造老旧小区",
+            "annex 附件2 | 名词解释",
+            "p 1.专精特新\u{FF1A}指中小企业\u{3002}",
+            "annex 附 | ",
+            "p 一\u{3001}说明",
+        ]
+    );
+    assert_eq!(
+        report.structure.annexes,
+        ["附件1 2026年民生实事项目", "附件2 名词解释", "附"]
+    );
+    // The annexes' numbered lines are no headings.
+    assert_eq!(report.structure.headings.len(), 1);
+    // The closing line naming a file stays the attachment line.
+    let (doc, report) = structure("政府工作报告\n各位代表：\n正文。\n附件：名词解释.doc");
+    assert_eq!(kinds(&doc)[3], "attachment 名词解释.doc");
+    assert!(report.structure.annexes.is_empty());
+}
+
+#[test]
+fn glossary_entries_in_every_numbering() {
+    let (doc, _) = structure(
+        "政府工作报告\n各位代表：\n正文。\n名词解释\n\
+         [1]高质量发展：指好的发展。\n（2）超长期国债\n指长期国债。\n另起一行。\n\
+         【3】三公：指因公出国。\n注4：放管服：指简政放权。\n5.双碳：指碳达峰。",
+    );
+    let g = annex::glossary(&doc).expect("glossary");
+    assert_eq!((g.label.as_str(), g.title.as_str()), ("", "名词解释"));
+    let e: Vec<(u32, &str, &str)> = g
+        .entries
+        .iter()
+        .map(|e| (e.number, e.term.as_str(), e.text.as_str()))
+        .collect();
+    assert_eq!(
+        e,
+        [
+            (1, "高质量发展", "指好的发展\u{3002}"),
+            (2, "超长期国债", "指长期国债\u{3002}另起一行\u{3002}"),
+            (3, "三公", "指因公出国\u{3002}"),
+            (4, "放管服", "指简政放权\u{3002}"),
+            (5, "双碳", "指碳达峰\u{3002}"),
+        ]
+    );
+    assert_eq!((g.start, g.end), (3, doc.blocks.len()));
 }

@@ -18,6 +18,7 @@ pub mod package;
 pub mod parts;
 pub mod styles;
 pub mod theme;
+pub mod volume;
 
 use styles::{chars_twips, family, run_fonts};
 
@@ -40,6 +41,8 @@ struct Builder<'a> {
     next_para: u32,
     /// Notes already given a footnote.
     noted: BTreeSet<u32>,
+    /// Added to note numbers for footnote ids (the documents of a volume share one file).
+    note_base: u32,
 }
 
 impl<'a> Builder<'a> {
@@ -49,6 +52,7 @@ impl<'a> Builder<'a> {
             ctx,
             next_para: 0,
             noted: BTreeSet::new(),
+            note_base: 0,
         }
     }
 
@@ -63,6 +67,19 @@ impl<'a> Builder<'a> {
         let layout = self.ctx.style;
         let roles = &self.ctx.plan.roles;
         let mut docx = Docx::new().styles(styles::styles(layout, self.ctx.fonts, roles));
+        for p in self.paragraphs() {
+            docx = docx.add_paragraph(p);
+        }
+        let (odd, even) = (self.folio(true), self.folio(false));
+        docx = docx.footer(odd).even_footer(even);
+        self.page(docx)
+    }
+
+    /// The document's paragraphs: its blocks, then the annex where the style appends it.
+    fn paragraphs(&mut self) -> Vec<Paragraph> {
+        let layout = self.ctx.style;
+        let roles = &self.ctx.plan.roles;
+        let mut out = Vec::new();
         for block in &self.doc.blocks {
             let p = match block {
                 Block::Title(c) => self.para(styles::TITLE, c, roles.title),
@@ -91,21 +108,20 @@ impl<'a> Builder<'a> {
                 Block::Attachment { content, .. } => {
                     self.para(styles::ATTACHMENT_NOTE, content, roles.body)
                 }
-                Block::Raw { text, .. } => {
-                    let c = [Inline::Text(text.clone())];
-                    self.para(styles::BODY, &c, roles.body)
+                Block::Annex { label, title } => {
+                    let p = self.para(styles::ANNEX_LABEL, label, roles.annex_label);
+                    out.push(p);
+                    self.para(styles::ANNEX_TITLE, title, roles.annex_title)
                 }
             };
-            docx = docx.add_paragraph(p);
+            out.push(p);
         }
         if layout.attachment.append {
             if let Some(annex) = &self.doc.annex {
                 let label = [Inline::Text(annex.label.clone())];
-                let p = self.para(styles::ANNEX_LABEL, &label, roles.annex_label);
-                docx = docx.add_paragraph(p);
+                out.push(self.para(styles::ANNEX_LABEL, &label, roles.annex_label));
                 let title = [Inline::Text(annex.title.clone())];
-                let p = self.para(styles::ANNEX_TITLE, &title, roles.annex_title);
-                docx = docx.add_paragraph(p);
+                out.push(self.para(styles::ANNEX_TITLE, &title, roles.annex_title));
                 for e in &annex.entries {
                     let mut p = self.paragraph(styles::ANNEX_ENTRY);
                     for span in self.ctx.plan.annex_entry(e) {
@@ -115,13 +131,11 @@ impl<'a> Builder<'a> {
                             p = p.add_run(r);
                         }
                     }
-                    docx = docx.add_paragraph(p);
+                    out.push(p);
                 }
             }
         }
-        let (odd, even) = (self.folio(true), self.folio(false));
-        docx = docx.footer(odd).even_footer(even);
-        self.page(docx)
+        out
     }
 
     fn para(&mut self, style: &str, content: &[Inline], role: Role) -> Paragraph {
@@ -200,7 +214,7 @@ impl<'a> Builder<'a> {
         }
         // The public `id` field, not `Footnote::new()`, whose counter is process-wide.
         let footnote = Footnote {
-            id: n as usize,
+            id: (self.note_base + n) as usize,
             content: vec![p],
         };
         let reference = Run::new().add_footnote_reference(footnote);
@@ -232,26 +246,31 @@ impl<'a> Builder<'a> {
     /// A4 (or the style's paper), 公文 margins, the 28 × 22 grid.
     fn page(&self, docx: Docx) -> Docx {
         let pg = &self.ctx.style.page;
-        let bottom = pg.height_mm - pg.top_mm - pg.text_height_mm;
-        let outer = pg.width_mm - pg.inner_mm - pg.text_width_mm;
-        let folio_pt = f32::from(self.ctx.style.sizes.folio);
-        // The folio's top sits folio_gap below the text block; its line is ~1.2 em tall.
-        let footer = (bottom - pg.folio_gap_mm - folio_pt * 1.2 * 25.4 / 72.0).max(5.0);
-        let margin = PageMargin::new()
-            .top(twips(pg.top_mm))
-            .bottom(twips(bottom))
-            .left(twips(pg.inner_mm))
-            .right(twips(outer))
-            .header(twips(pg.top_mm / 2.0))
-            .footer(twips(footer))
-            .gutter(0);
         let grid = grid(self.ctx.style);
         let mut docx = docx
             .page_size(twips(pg.width_mm) as u32, twips(pg.height_mm) as u32)
-            .page_margin(margin);
+            .page_margin(margin(self.ctx.style));
         docx.document = docx.document.doc_grid(grid);
         docx
     }
+}
+
+/// 公文 margins; the footer placed so the folio's top sits `folio_gap` below the text block.
+pub fn margin(layout: &crate::style::Style) -> PageMargin {
+    let pg = &layout.page;
+    let bottom = pg.height_mm - pg.top_mm - pg.text_height_mm;
+    let outer = pg.width_mm - pg.inner_mm - pg.text_width_mm;
+    let folio_pt = f32::from(layout.sizes.folio);
+    // The folio's line is ~1.2 em tall.
+    let footer = (bottom - pg.folio_gap_mm - folio_pt * 1.2 * 25.4 / 72.0).max(5.0);
+    PageMargin::new()
+        .top(twips(pg.top_mm))
+        .bottom(twips(bottom))
+        .left(twips(pg.inner_mm))
+        .right(twips(outer))
+        .header(twips(pg.top_mm / 2.0))
+        .footer(twips(footer))
+        .gutter(0)
 }
 
 /// `w:docGrid`: line pitch = text height / lines (layout.md §4.5); char space = (text width /

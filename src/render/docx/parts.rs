@@ -164,14 +164,19 @@ pub fn core(doc: &Document, ctx: &RenderContext) -> String {
             r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#,
             r#"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#,
             r#"xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
-            r#"<dc:title>{title}</dc:title><dc:language>{lang}</dc:language><dc:creator>baogao</dc:creator>"#,
+            r#"<dc:title>{title}</dc:title><dc:language>{lang}</dc:language>{creator}"#,
             r#"<cp:lastModifiedBy>baogao</cp:lastModifiedBy><cp:revision>1</cp:revision>"#,
             r#"<dcterms:created xsi:type="dcterms:W3CDTF">{date}</dcterms:created>"#,
             r#"<dcterms:modified xsi:type="dcterms:W3CDTF">{date}</dcterms:modified>"#,
             r#"</cp:coreProperties>"#
         ),
-        title = escape(&doc.title),
+        title = escape(doc.title()),
         lang = doc.script.word_lang(),
+        // The speaker line; no creator when the text has none.
+        creator = crate::front_matter::of(doc)
+            .speaker
+            .map(|s| format!("<dc:creator>{}</dc:creator>", escape(&s)))
+            .unwrap_or_default(),
         date = date,
     )
 }

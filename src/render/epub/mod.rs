@@ -12,6 +12,7 @@ use crate::model::Document;
 
 pub mod css;
 pub mod package;
+pub mod volume;
 pub mod xhtml;
 
 /// Render the EPUB edition of `doc`.

@@ -29,6 +29,24 @@ fn fail(e: impl std::fmt::Display) -> Error {
     Error::render("epub", e)
 }
 
+/// What the package says about the book.
+pub struct Book<'a> {
+    pub title: &'a str,
+    pub script: Script,
+    /// The navigation document's heading.
+    pub toc_name: &'static str,
+    pub identifier: uuid::Uuid,
+    /// `dc:source` (the print edition) when the book carries a page list.
+    pub source: Option<String>,
+    /// From the front matter: the speaker (creator), the meeting (description), the date.
+    pub author: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A content document with the print pages that begin in it (label, href).
+pub type Content<'a> = (EpubContent<&'a [u8]>, Vec<(String, String)>);
+
 /// Assemble the EPUB from the rendered parts and stylesheet.
 pub fn build(
     doc: &Document,
@@ -36,36 +54,7 @@ pub fn build(
     parts: &[Part],
     stylesheet: &str,
 ) -> Result<Vec<u8>> {
-    let mut b = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
-    b.epub_version(EpubVersion::V30);
-    b.set_title(doc.title.clone());
-    b.add_language(doc.script.bcp47());
-    b.set_generator(format!("baogao {}", env!("CARGO_PKG_VERSION")));
-    b.set_toc_name(toc_name(doc));
-    b.metadata("landmarks_name", names(doc.script).landmarks)
-        .map_err(fail)?;
-    let pages = parts.iter().map(|p| p.pages.len()).sum::<usize>() > 0;
-    for (property, value) in accessibility(doc.script, pages) {
-        b.add_metadata_opf(Box::new(MetadataOpfV3::new(property.into(), value)));
-    }
-    if pages {
-        b.metadata("page_list_name", names(doc.script).page_list)
-            .map_err(fail)?;
-        b.metadata("source", print_source(doc, ctx)).map_err(fail)?;
-    }
-    b.set_uuid(identifier(doc));
-    let modified = chrono::DateTime::from_timestamp(ctx.epoch, 0)
-        .ok_or_else(|| fail(format!("date {} is out of range", ctx.epoch)))?;
-    b.set_modified_date(modified);
-    b.stylesheet(stylesheet.as_bytes()).map_err(fail)?;
-    // The fonts go in as empty entries (manifest items only): `restamp` puts the subsets'
-    // once-deflated bytes there, so epub-builder does not deflate them a second time.
-    let mut fonts = BTreeMap::new();
-    for (role, face) in &ctx.fonts.faces {
-        let file = css::font_file(*role);
-        b.add_resource(&file, &[][..], "font/ttf").map_err(fail)?;
-        fonts.insert(format!("OEBPS/{file}"), face);
-    }
+    let mut contents: Vec<Content> = Vec::new();
     for part in parts {
         let mut content = EpubContent::new(part.file.clone(), part.xhtml.as_bytes());
         if !part.title.is_empty() {
@@ -81,9 +70,84 @@ pub fn build(
                 _ => {}
             }
         }
+        let pages = part
+            .pages
+            .iter()
+            .map(|n| (n.to_string(), format!("{}#page-{n}", part.file)))
+            .collect();
+        contents.push((content, pages));
+    }
+    let pages = parts.iter().map(|p| p.pages.len()).sum::<usize>() > 0;
+    let front = crate::front_matter::of(doc);
+    let title = doc.title();
+    let book = Book {
+        author: front.speaker.map(|s| s.to_string()),
+        description: front.meeting.map(|s| s.to_string()),
+        date: front
+            .date
+            .and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d))
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc()),
+        title: &title,
+        script: doc.script,
+        toc_name: toc_name(doc),
+        identifier: identifier(doc),
+        source: pages.then(|| print_source(doc, ctx)),
+    };
+    package(&book, ctx, stylesheet, contents)
+}
+
+/// The package around `contents` (in spine order): metadata, the stylesheet, the fonts of
+/// `ctx`, the page list, then [`restamp`].
+pub fn package(
+    book: &Book,
+    ctx: &RenderContext,
+    stylesheet: &str,
+    contents: Vec<Content>,
+) -> Result<Vec<u8>> {
+    let mut b = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
+    b.epub_version(EpubVersion::V30);
+    b.set_title(book.title.to_string());
+    if let Some(a) = &book.author {
+        b.add_author(a.clone());
+    }
+    if let Some(d) = &book.description {
+        b.add_description(d.clone());
+    }
+    if let Some(day) = book.date {
+        b.set_publication_date(day);
+    }
+    b.add_language(book.script.bcp47());
+    b.set_generator(format!("baogao {}", env!("CARGO_PKG_VERSION")));
+    b.set_toc_name(book.toc_name);
+    b.metadata("landmarks_name", names(book.script).landmarks)
+        .map_err(fail)?;
+    let pages = book.source.is_some();
+    for (property, value) in accessibility(book.script, pages) {
+        b.add_metadata_opf(Box::new(MetadataOpfV3::new(property.into(), value)));
+    }
+    if let Some(source) = &book.source {
+        b.metadata("page_list_name", names(book.script).page_list)
+            .map_err(fail)?;
+        b.metadata("source", source.clone()).map_err(fail)?;
+    }
+    b.set_uuid(book.identifier);
+    let modified = chrono::DateTime::from_timestamp(ctx.epoch, 0)
+        .ok_or_else(|| fail(format!("date {} is out of range", ctx.epoch)))?;
+    b.set_modified_date(modified);
+    b.stylesheet(stylesheet.as_bytes()).map_err(fail)?;
+    // The fonts go in as empty entries (manifest items only): `restamp` puts the subsets'
+    // once-deflated bytes there, so epub-builder does not deflate them a second time.
+    let mut fonts = BTreeMap::new();
+    for (role, face) in &ctx.fonts.faces {
+        let file = css::font_file(*role);
+        b.add_resource(&file, &[][..], "font/ttf").map_err(fail)?;
+        fonts.insert(format!("OEBPS/{file}"), face);
+    }
+    for (content, pages) in contents {
         b.add_content(content).map_err(fail)?;
-        for n in &part.pages {
-            b.add_page(n.to_string(), format!("{}#page-{n}", part.file));
+        for (label, href) in pages {
+            b.add_page(label, href);
         }
     }
     let mut raw = Vec::new();
@@ -161,7 +225,10 @@ fn print_source(doc: &Document, ctx: &RenderContext) -> String {
     let pg = &ctx.style.page;
     format!(
         "{} (PDF, {} \u{00D7} {} mm, {})",
-        doc.title, pg.width_mm, pg.height_mm, ctx.style.name
+        doc.title(),
+        pg.width_mm,
+        pg.height_mm,
+        ctx.style.name
     )
 }
 
@@ -171,7 +238,7 @@ pub fn identifier(doc: &Document) -> uuid::Uuid {
     let mut h = Sha256::new();
     h.update(doc.script.bcp47().as_bytes());
     h.update([0]);
-    h.update(doc.title.as_bytes());
+    h.update(doc.title().as_bytes());
     h.update([0]);
     h.update(all_text(doc).as_bytes());
     let digest = h.finalize();

@@ -46,10 +46,19 @@ pub struct Part {
 
 /// Split `doc` into content documents.
 pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
+    parts_prefixed(doc, ctx, "")
+}
+
+/// [`parts`] with `prefix` before every file name and id (`d2-section-1.xhtml`, `d2-n3`): the
+/// documents of a volume share one book.
+pub fn parts_prefixed(doc: &Document, ctx: &RenderContext, prefix: &str) -> Vec<Part> {
     let mut groups: Vec<(PartKind, Vec<(usize, &Block)>)> = vec![(PartKind::Title, Vec::new())];
     for (i, block) in doc.blocks.iter().enumerate() {
         if matches!(block, Block::Heading { level: 1, .. }) {
             groups.push((PartKind::Section, Vec::new()));
+        }
+        if matches!(block, Block::Annex { .. }) {
+            groups.push((PartKind::Annex, Vec::new()));
         }
         groups.last_mut().expect("never empty").1.push((i, block));
     }
@@ -62,27 +71,27 @@ pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
             continue;
         }
         let file = match kind {
-            PartKind::Title => "title.xhtml".to_string(),
+            PartKind::Title => format!("{prefix}title.xhtml"),
             _ => {
                 section += 1;
-                format!("section-{section}.xhtml")
+                format!("{prefix}section-{section}.xhtml")
             }
         };
-        let mut w = PartWriter::new(doc, ctx, &file, section, &mut refs, &breaks);
+        let mut w = PartWriter::new(doc, ctx, &file, section, &mut refs, &breaks, prefix);
         for &(i, b) in &blocks {
             w.place(Place::Block(i));
             w.block(b);
         }
         let title = match kind {
-            PartKind::Title if !doc.title.is_empty() => doc.title.clone(),
+            PartKind::Title if !doc.title().is_empty() => doc.title(),
             _ => blocks.first().map(|(_, b)| b.text()).unwrap_or_default(),
         };
         out.push(w.finish(kind, title));
     }
     if ctx.style.attachment.append {
         if let Some(annex) = &doc.annex {
-            let file = "annex.xhtml".to_string();
-            let mut w = PartWriter::new(doc, ctx, &file, section + 1, &mut refs, &breaks);
+            let file = format!("{prefix}annex.xhtml");
+            let mut w = PartWriter::new(doc, ctx, &file, section + 1, &mut refs, &breaks, prefix);
             w.body.push_str("<section class=\"annex\">\n");
             w.place(Place::AnnexLabel);
             w.text_element("p", "annex-label", &annex.label);
@@ -174,6 +183,8 @@ struct PartWriter<'a> {
     file: String,
     section: usize,
     refs: &'a mut RefIds,
+    /// Before every id (the document's place in a volume; empty for one report).
+    prefix: &'a str,
     body: String,
     /// Notes referenced in this part, in order of first reference, with that reference's id.
     notes: Vec<(u32, String)>,
@@ -194,6 +205,7 @@ impl<'a> PartWriter<'a> {
         section: usize,
         refs: &'a mut RefIds,
         breaks: &'a Breaks,
+        prefix: &'a str,
     ) -> Self {
         PartWriter {
             doc,
@@ -201,6 +213,7 @@ impl<'a> PartWriter<'a> {
             file: file.to_string(),
             section,
             refs,
+            prefix,
             body: String::new(),
             notes: Vec::new(),
             children: Vec::new(),
@@ -258,20 +271,20 @@ impl<'a> PartWriter<'a> {
 
     fn block(&mut self, block: &Block) {
         match block {
-            Block::Raw { text, .. } => {
-                self.body.push_str("<p>");
-                self.text(text);
-                self.marks_due(true);
-                self.body.push_str("</p>\n");
-            }
             Block::Title(c) => self.element("h1", "title", None, c),
             Block::Subtitle(c) => self.element("p", "subtitle", None, c),
             Block::Salutation(c) => self.element("p", "salutation", None, c),
             Block::Attachment { content, .. } => self.element("p", "attachment", None, content),
+            Block::Annex { label, title } => {
+                if !label.is_empty() {
+                    self.element("p", "annex-label", None, label);
+                }
+                self.element("h2", "annex-title", None, title);
+            }
             Block::Heading { level, content } => {
                 let level = (*level).clamp(1, 4);
                 let id = match level {
-                    1 => Some(format!("h{}", self.section)),
+                    1 => Some(format!("{}h{}", self.prefix, self.section)),
                     2 => Some(self.level2_entry(content)),
                     _ => None,
                 };
@@ -302,7 +315,7 @@ impl<'a> PartWriter<'a> {
     /// Register a level-2 nav entry and return its id.
     fn level2_entry(&mut self, content: &[Inline]) -> String {
         self.level2 += 1;
-        let id = format!("h{}-{}", self.section, self.level2);
+        let id = format!("{}h{}-{}", self.prefix, self.section, self.level2);
         self.children.push(NavEntry {
             href: format!("{}#{id}", self.file),
             title: plain(content),
@@ -340,10 +353,11 @@ impl<'a> PartWriter<'a> {
             let _ = write!(self.body, "<sup class=\"noteref\">{}</sup>", escape(&mark));
             return;
         }
-        let id = self.refs.next(number);
+        let id = format!("{}{}", self.prefix, self.refs.next(number));
+        let p = self.prefix;
         let _ = write!(
             self.body,
-            "<sup class=\"noteref\"><a epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"#n{number}\">{}</a></sup>",
+            "<sup class=\"noteref\"><a epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"#{p}n{number}\">{}</a></sup>",
             escape(&mark)
         );
         if !self.notes.iter().any(|(n, _)| *n == number) {
@@ -355,12 +369,13 @@ impl<'a> PartWriter<'a> {
         if !self.notes.is_empty() {
             self.body
                 .push_str("<section class=\"notes\" epub:type=\"footnotes\">\n");
+            let p = self.prefix;
             for (number, ref_id) in &self.notes {
                 let plan = self.ctx.plan;
                 let text = plan.footnote(*number).expect("checked when referenced");
                 let _ = writeln!(
                     self.body,
-                    "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"n{number}\" class=\"note\"><p><a role=\"doc-backlink\" href=\"#{ref_id}\">{}</a> {}</p></aside>",
+                    "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{p}n{number}\" class=\"note\"><p><a role=\"doc-backlink\" href=\"#{ref_id}\">{}</a> {}</p></aside>",
                     escape(&plan.mark(*number)),
                     escape(text)
                 );
@@ -369,9 +384,9 @@ impl<'a> PartWriter<'a> {
         }
         let lang = self.doc.script.bcp47();
         let head_title = if title.is_empty() {
-            self.doc.title.as_str()
+            self.doc.title()
         } else {
-            title.as_str()
+            title.clone()
         };
         let xhtml = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n\
@@ -379,7 +394,7 @@ impl<'a> PartWriter<'a> {
 <head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n\
 <link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n\
 <body>\n{}</body>\n</html>\n",
-            escape(head_title),
+            escape(&head_title),
             self.body
         );
         Part {

@@ -1,0 +1,98 @@
+//! The EPUB of a session pack: one book. A cover page, then each document's own content
+//! documents (file names and ids prefixed `d1-`, `d2-`… so they stay unique across the book);
+//! the navigation has one entry per document with its sections and level-2 headings nested;
+//! one stylesheet and one set of font subsets for all documents.
+use super::super::volume::Volume;
+use super::super::RenderContext;
+use super::css;
+use super::package::{identifier, package, Book};
+use super::xhtml::parts_prefixed;
+use crate::error::Result;
+use crate::model::{Block, Document, Inline};
+use epub_builder::{EpubContent, ReferenceType, TocElement};
+use sha2::{Digest, Sha256};
+
+/// Render the volume's EPUB.
+pub fn render(volume: &Volume, ctx: &RenderContext) -> Result<Vec<u8>> {
+    let cover = cover_document(volume);
+    let mut files = vec![(parts_prefixed(&cover, ctx, "cover-"), None)];
+    for (k, (_, doc)) in volume.documents.iter().enumerate() {
+        let ctx = volume.context(k, ctx);
+        files.push((parts_prefixed(doc, &ctx, &format!("d{}-", k + 1)), Some(k)));
+    }
+    let entries: Vec<String> = volume.parts().iter().map(|p| p.entry()).collect();
+    let mut contents = Vec::new();
+    for (parts, k) in &files {
+        // The first part carries the document's nav entry; the others nest under it.
+        let mut nested: Vec<TocElement> = Vec::new();
+        for part in parts.iter().skip(1) {
+            let mut e = TocElement::new(part.file.clone(), part.title.clone());
+            for child in &part.children {
+                e = e.child(TocElement::new(child.href.clone(), child.title.clone()));
+            }
+            nested.push(e);
+        }
+        for (i, part) in parts.iter().enumerate() {
+            let mut content = EpubContent::new(part.file.clone(), part.xhtml.as_bytes());
+            if i == 0 {
+                let title = match k {
+                    Some(k) => entries[*k].clone(),
+                    None => volume.title.clone(),
+                };
+                content = content.title(title);
+                for child in part.children.iter() {
+                    content =
+                        content.child(TocElement::new(child.href.clone(), child.title.clone()));
+                }
+                for e in nested.drain(..) {
+                    content = content.child(e);
+                }
+                content = match k {
+                    None => content.reftype(ReferenceType::Cover),
+                    Some(0) => content.reftype(ReferenceType::Text),
+                    Some(_) => content,
+                };
+            }
+            contents.push((content, Vec::new()));
+        }
+    }
+    let book = Book {
+        title: &volume.title,
+        script: volume.script(),
+        toc_name: volume.cover().contents,
+        identifier: volume_identifier(volume),
+        source: None,
+        author: volume.issuer.clone(),
+        description: volume.subtitle.clone(),
+        date: None,
+    };
+    let stylesheet = css::stylesheet(ctx);
+    package(&book, ctx, &stylesheet, contents)
+}
+
+/// The cover as a small document of its own: the title, the subtitle and issuer under it.
+fn cover_document(volume: &Volume) -> Document {
+    let line = |s: &str| Block::Subtitle(vec![Inline::Text(s.to_string())]);
+    let mut blocks = vec![Block::Title(vec![Inline::Text(volume.title.clone())])];
+    blocks.extend(volume.subtitle.as_deref().map(line));
+    blocks.extend(volume.issuer.as_deref().map(line));
+    let mut doc = Document::new(blocks);
+    doc.edition_title = Some(volume.title.clone());
+    doc.script = volume.script();
+    doc
+}
+
+/// The book's identifier: SHA-256 over the volume title and every document's own identifier.
+fn volume_identifier(volume: &Volume) -> uuid::Uuid {
+    let mut h = Sha256::new();
+    h.update(volume.title.as_bytes());
+    for (label, doc) in &volume.documents {
+        h.update([0]);
+        h.update(label.as_deref().unwrap_or("").as_bytes());
+        h.update(identifier(doc).as_bytes());
+    }
+    let digest = h.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}

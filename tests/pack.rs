@@ -1,0 +1,553 @@
+//! `baogao pack`: three documents of input/ (input/pack.toml) as one volume. Read back with
+//! pdftotext page by page and qpdf's outline JSON; the manifest's errors end the run with one
+//! line and nothing written.
+mod common;
+
+use common::{run_with_deadline, tool};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+const STEM: &str = "舞陽縣第十七屆人民代表大會第四次會議文件";
+
+fn baogao(args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_baogao"));
+    cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
+    run_with_deadline(&mut cmd, Duration::from_secs(600))
+}
+
+fn input() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("input")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Pack `manifest` into a fresh folder; the folder and the PDF's path.
+fn pack(manifest: &Path, formats: &str) -> (tempfile::TempDir, PathBuf) {
+    let out = tempfile::tempdir().unwrap();
+    let o = baogao(&[
+        "pack",
+        s(manifest),
+        "-o",
+        s(out.path()),
+        "--formats",
+        formats,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pdf = out.path().join(format!("{STEM}.pdf"));
+    (out, pdf)
+}
+
+/// The text of each page (pdftotext, one call per page).
+fn pages(pdf: &Path) -> Vec<String> {
+    let n = String::from_utf8(
+        Command::new("qpdf")
+            .args(["--show-npages", s(pdf)])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let n: usize = n.trim().parse().unwrap();
+    (1..=n)
+        .map(|i| {
+            let i = i.to_string();
+            let o = Command::new("pdftotext")
+                .args(["-f", &i, "-l", &i, "-layout", s(pdf), "-"])
+                .output()
+                .unwrap();
+            String::from_utf8(o.stdout).unwrap()
+        })
+        .collect()
+}
+
+/// The folio printed on a page (`— 12 —`), if any.
+fn folio(page: &str) -> Option<usize> {
+    let line = page.lines().rev().find(|l| !l.trim().is_empty())?;
+    let inner = line
+        .trim()
+        .strip_prefix('\u{2014}')?
+        .strip_suffix('\u{2014}')?;
+    inner.trim().parse().ok()
+}
+
+/// Contents entries: (label, folio) of each line that ends in dot leaders and a number.
+fn contents(page: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut label = String::new();
+    for line in page.lines() {
+        let t = line.trim();
+        if t.starts_with("文件") {
+            label = t.chars().take(3).collect();
+        }
+        if let Some((_, n)) = t.rsplit_once("...") {
+            out.push((label.clone(), n.trim().parse().unwrap()));
+        }
+    }
+    out
+}
+
+const LABELS: [&str; 3] = ["文件一", "文件二", "文件三"];
+
+#[test]
+fn contents_entries_are_the_folios_where_each_title_sits() {
+    if !tool("pdftotext") || !tool("qpdf") {
+        return;
+    }
+    let (_out, pdf) = pack(&input().join("pack.toml"), "pdf");
+    let pages = pages(&pdf);
+    assert_eq!(pages.len() % 2, 0, "duplex-ready: an even page count");
+    assert!(pages[0].contains("舞陽縣第十七屆人民代表大會第四次"));
+    assert!(pages[0].contains("舞陽縣人民代表大會常務委員會辦公室"));
+    assert_eq!(folio(&pages[0]), None, "the cover has no folio");
+    assert_eq!(folio(&pages[1]), None, "the contents page has no folio");
+    let entries = contents(&pages[1]);
+    assert_eq!(
+        entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+        LABELS
+    );
+    for (label, number) in &entries {
+        // The page where the document's label line (above its title) sits.
+        let at = pages
+            .iter()
+            .enumerate()
+            .skip(2)
+            .find(|(_, p)| p.lines().find(|l| !l.trim().is_empty()).map(str::trim) == Some(label))
+            .map(|(i, _)| i)
+            .unwrap_or_else(|| panic!("{label} not found"));
+        assert_eq!(at % 2, 0, "{label} starts on page {}, a left page", at + 1);
+        assert_eq!(
+            folio(&pages[at]),
+            Some(*number),
+            "{label}: contents says {number}"
+        );
+    }
+    assert_eq!(entries[0].1, 1, "the first document starts on folio 1");
+    // Continuous folios: every page after the front matter is its index minus the front, and
+    // pages without text carry no folio.
+    for (i, p) in pages.iter().enumerate().skip(2) {
+        if p.trim().is_empty() {
+            continue;
+        }
+        assert_eq!(folio(p), Some(i - 1), "page {}", i + 1);
+    }
+    assert!(
+        pages.iter().skip(2).any(|p| p.trim().is_empty()),
+        "the plan report has an odd page count, so a blank page follows it"
+    );
+}
+
+#[test]
+fn footnotes_restart_at_one_in_each_document() {
+    if !tool("pdftotext") || !tool("qpdf") {
+        return;
+    }
+    let (_out, pdf) = pack(&input().join("pack.toml"), "pdf");
+    let pages = pages(&pdf);
+    let starts: Vec<usize> = LABELS
+        .iter()
+        .map(|l| {
+            pages
+                .iter()
+                .position(|p| p.lines().find(|l| !l.trim().is_empty()).map(str::trim) == Some(l))
+                .unwrap()
+        })
+        .collect();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(pages.len());
+        // Note lines at a page foot start at the margin: a number, a space, then text
+        // (`1 指簽約一批…`); body lines are indented or run on without a space.
+        let first = pages[start..end]
+            .iter()
+            .flat_map(|p| p.lines())
+            .find_map(|l| {
+                let (n, rest) = l.split_once(' ')?;
+                let n: u32 = n.parse().ok()?;
+                rest.starts_with(|c: char| !c.is_whitespace()).then_some(n)
+            });
+        assert_eq!(first, Some(1), "{}: its first footnote", LABELS[k]);
+    }
+}
+
+#[test]
+fn outline_has_one_entry_per_document_with_its_headings_nested() {
+    if !tool("qpdf") {
+        return;
+    }
+    let (_out, pdf) = pack(&input().join("pack.toml"), "pdf");
+    let o = Command::new("qpdf")
+        .args(["--json", "--json-key=outlines", s(&pdf)])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let tops = v["outlines"].as_array().unwrap();
+    assert_eq!(tops.len(), 3);
+    for (top, label) in tops.iter().zip(LABELS) {
+        assert!(top["title"].as_str().unwrap().starts_with(label));
+        let kids = top["kids"].as_array().unwrap();
+        assert!(kids[0]["title"].as_str().unwrap().starts_with("一、"));
+        let grandkids = kids[0]["kids"].as_array().unwrap();
+        assert!(grandkids[0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("（一）"));
+        // Destinations: the document's entry leads to the page of its first heading or before.
+        let page = |e: &serde_json::Value| e["destpageposfrom1"].as_u64().unwrap();
+        assert!(page(top) <= page(&kids[0]));
+        assert_eq!(page(top) % 2, 1, "{label}: a right-hand page");
+    }
+}
+
+#[test]
+fn per_document_folios_restart_and_reruns_are_byte_identical() {
+    if !tool("pdftotext") || !tool("qpdf") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(input().join("pack.toml"))
+        .unwrap()
+        .replace("\"continuous\"", "\"per-document\"")
+        .replace("report = \"", &format!("report = \"{}/", s(&input())))
+        .replace("notes = \"", &format!("notes = \"{}/", s(&input())));
+    let manifest = dir.path().join("pack.toml");
+    std::fs::write(&manifest, text).unwrap();
+    let (a, pdf) = pack(&manifest, "pdf,docx");
+    // The DOCX: every document's section restarts its page numbers.
+    let xml = part(&a.path().join(format!("{STEM}.docx")), "word/document.xml");
+    assert_eq!(xml.matches(r#"<w:pgNumType w:start="1" />"#).count(), 3);
+    let pages = pages(&pdf);
+    let entries = contents(&pages[1]);
+    assert_eq!(entries.len(), 3);
+    for (label, n) in &entries {
+        assert_eq!(*n, 1, "{label}");
+        let at = pages
+            .iter()
+            .position(|p| p.lines().find(|l| !l.trim().is_empty()).map(str::trim) == Some(label))
+            .unwrap();
+        assert_eq!(folio(&pages[at]), Some(1), "{label}");
+    }
+    let (_b, again) = pack(&manifest, "pdf,docx");
+    assert!(std::fs::read(&pdf).unwrap() == std::fs::read(&again).unwrap());
+}
+
+/// Run `pack` on a manifest written from `text` in a fresh folder (paths inside it are
+/// relative to that folder); the exit code, stderr, and whether anything was written.
+fn refused(text: &str, files: &[(&str, &[u8])]) -> (i32, String, bool) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let manifest = dir.path().join("pack.toml");
+    std::fs::write(&manifest, text).unwrap();
+    let out = dir.path().join("out");
+    let o = baogao(&["pack", s(&manifest), "-o", s(&out)]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    (o.status.code().unwrap(), err, out.exists())
+}
+
+fn one_line(err: &str) {
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_missing_document_stops_the_pack_with_exit_3() {
+    let report = std::fs::read(input().join("wuyang-2024-plan/report.txt")).unwrap();
+    let (code, err, written) = refused(
+        "title = \"會議文件\"\n[[document]]\nreport = \"plan.txt\"\nlabel = \"文件一\"\n[[document]]\nreport = \"gone.txt\"\nlabel = \"文件二\"\n",
+        &[("plan.txt", &report)],
+    );
+    assert_eq!(code, 3, "{err}");
+    one_line(&err);
+    assert!(
+        err.contains("pack.toml") && err.contains("文件二") && err.contains("gone.txt"),
+        "{err}"
+    );
+    assert!(!written);
+}
+
+#[test]
+fn a_bad_manifest_key_is_exit_2_naming_it() {
+    let (code, err, written) = refused(
+        "title = \"會議文件\"\nfolio = \"continuous\"\n[[document]]\nreport = \"r.txt\"\n",
+        &[],
+    );
+    assert_eq!(code, 2, "{err}");
+    one_line(&err);
+    assert!(err.contains("pack.toml") && err.contains("folio"), "{err}");
+    assert!(!written);
+}
+
+#[test]
+fn an_unreadable_notes_file_stops_the_pack_with_exit_3() {
+    let report = std::fs::read(input().join("wuyang-2024-plan/report.txt")).unwrap();
+    let (code, err, written) = refused(
+        "title = \"會議文件\"\n[[document]]\nreport = \"plan.txt\"\nnotes = \"notes.docx\"\nlabel = \"文件一\"\n",
+        &[("plan.txt", &report), ("notes.docx", b"\x89PNG\r\n\x1a\n....")],
+    );
+    assert_eq!(code, 3, "{err}");
+    one_line(&err);
+    assert!(
+        err.contains("文件一") && err.contains("notes.docx"),
+        "{err}"
+    );
+    assert!(!written);
+}
+
+#[test]
+fn check_manifest_reports_every_document() {
+    let o = baogao(&["check", s(&input().join("pack.toml")), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["title"], STEM);
+    assert_eq!(v["folios"], "continuous");
+    let docs = v["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 3);
+    assert_eq!(docs[0]["title"], "2024年舞陽縣政府工作報告");
+    for d in &docs[1..] {
+        assert_eq!(d["notes"]["unmatched"].as_array().unwrap().len(), 0);
+        assert_eq!(d["warnings"].as_array().unwrap().len(), 0, "{d}");
+    }
+}
+
+/// Entries of the EPUB: name → text.
+fn epub_entries(epub: &Path) -> Vec<(String, String)> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    (0..z.len())
+        .filter_map(|i| {
+            use std::io::Read;
+            let mut f = z.by_index(i).unwrap();
+            let name = f.name().to_string();
+            let mut text = String::new();
+            f.read_to_string(&mut text).ok()?;
+            Some((name, text))
+        })
+        .collect()
+}
+
+/// Values of `attr="…"` in `text`.
+fn attrs<'a>(text: &'a str, attr: &str) -> Vec<&'a str> {
+    let key = format!(" {attr}=\"");
+    text.split(key.as_str())
+        .skip(1)
+        .map(|r| &r[..r.find('"').unwrap()])
+        .collect()
+}
+
+#[test]
+fn epub_is_one_valid_book_with_documents_nested_and_notes_restarting() {
+    let (out, _) = pack(&input().join("pack.toml"), "epub");
+    let epub = out.path().join(format!("{STEM}.epub"));
+    let entries = epub_entries(&epub);
+    // One set of fonts.
+    let fonts: Vec<_> = entries
+        .iter()
+        .filter(|(n, _)| n.ends_with(".ttf"))
+        .map(|(n, _)| n.as_str())
+        .collect();
+    let mut unique = fonts.clone();
+    unique.dedup();
+    assert_eq!(fonts, unique);
+    assert!(fonts.len() <= 4, "{fonts:?}");
+    // Ids unique across the book; every document's first note is 1.
+    let mut ids = Vec::new();
+    for (name, text) in &entries {
+        if name.ends_with(".xhtml") && name != "OEBPS/nav.xhtml" {
+            ids.extend(attrs(text, "id").into_iter().map(str::to_string));
+        }
+    }
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "an id repeats across the book");
+    for d in 1..=3 {
+        // The mark of the first note reference in the document's files, in spine order.
+        let first = entries
+            .iter()
+            .filter(|(n, _)| n.starts_with(&format!("OEBPS/d{d}-")))
+            .find_map(|(_, t)| {
+                let rest = &t[t.find("role=\"doc-noteref\"")?..];
+                let after = &rest[rest.find('>')? + 1..];
+                Some(after[..after.find('<')?].to_string())
+            });
+        assert_eq!(first.as_deref(), Some("1"), "document {d}");
+    }
+    // The nav: the cover, then one entry per document with its sections and level-2 headings.
+    let nav = &entries
+        .iter()
+        .find(|(n, _)| n == "OEBPS/nav.xhtml")
+        .unwrap()
+        .1;
+    let toc = &nav[..nav.find("</nav>").unwrap()];
+    for (d, label) in LABELS.iter().enumerate() {
+        let at = toc
+            .find(&format!("d{}-title.xhtml\">{label}", d + 1))
+            .unwrap();
+        let rest = &toc[at..];
+        let nested = rest.find("<ol>").unwrap();
+        assert!(rest[nested..]
+            .trim_start_matches("<ol>")
+            .trim_start()
+            .starts_with("<li>"));
+        assert!(rest.contains(&format!("d{}-section-1.xhtml#d{}-h1-1", d + 1, d + 1)));
+    }
+    if !tool("epubcheck") {
+        return;
+    }
+    let o = run_with_deadline(
+        Command::new("epubcheck").arg(&epub),
+        Duration::from_secs(600),
+    );
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let problems: Vec<_> = text
+        .lines()
+        .filter(|l| {
+            ["FATAL", "ERROR", "WARNING"]
+                .iter()
+                .any(|s| l.starts_with(s))
+        })
+        .collect();
+    assert!(problems.is_empty() && o.status.success(), "{text}");
+}
+
+/// A part of a ZIP as text.
+fn part(zip_path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(zip_path).unwrap()).unwrap();
+    let mut s = String::new();
+    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+#[test]
+fn docx_has_a_front_section_and_one_odd_page_section_per_document() {
+    let (out, pdf) = pack(&input().join("pack.toml"), "pdf,docx");
+    let docx = out.path().join(format!("{STEM}.docx"));
+    let xml = part(&docx, "word/document.xml");
+    let sections: Vec<&str> = xml
+        .split("<w:sectPr>")
+        .skip(1)
+        .map(|s| &s[..s.find("</w:sectPr>").unwrap()])
+        .collect();
+    assert_eq!(sections.len(), 4, "front matter + three documents");
+    for (k, s) in sections.iter().enumerate() {
+        assert!(s.contains(r#"<w:type w:val="oddPage" />"#), "section {k}");
+        assert!(
+            s.contains(r#"<w:numRestart w:val="eachSect" />"#),
+            "section {k}"
+        );
+        // The front matter has no folio; every document has the folio footers.
+        assert_eq!(s.contains("<w:footerReference"), k > 0, "section {k}");
+        // Schema order: references, footnote properties, type, page size.
+        let at = |e: &str| s.find(e).unwrap_or(usize::MAX);
+        assert!(at("<w:footnotePr") < at("<w:type") && at("<w:type") < at("<w:pgSz"));
+    }
+    // Continuous folios: page numbers restart once, in the first document.
+    assert!(sections[1].contains(r#"<w:pgNumType w:start="1" />"#));
+    assert!(!sections[2].contains("<w:pgNumType") && !sections[3].contains("<w:pgNumType"));
+    // Footnote ids unique across the file.
+    let notes = part(&docx, "word/footnotes.xml");
+    let mut ids = attrs(&notes, "w:id");
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+    // The TOC field, pre-filled with the folios the PDF contents shows.
+    assert!(xml.contains(r#" TOC \h \z \t "Title,1" "#));
+    let pages = pages(&pdf);
+    for (k, (label, folio)) in contents(&pages[1]).iter().enumerate() {
+        let mark = format!("_Toc_baogao_{}", k + 1);
+        assert!(
+            xml.contains(&format!(r#"w:name="{mark}""#)),
+            "{label}: bookmark"
+        );
+        let cached = format!(" PAGEREF {mark} \\h </w:instrText>");
+        let at = xml
+            .find(&cached)
+            .unwrap_or_else(|| panic!("{label}: PAGEREF"));
+        let after = &xml[at..];
+        let shown = &after[after.find("<w:t xml:space=\"preserve\">").unwrap() + 26..];
+        assert_eq!(
+            &shown[..shown.find('<').unwrap()],
+            folio.to_string(),
+            "{label}"
+        );
+    }
+}
+
+#[test]
+fn libreoffice_renders_the_docx_with_its_contents() {
+    if !(tool("soffice") && tool("pdftotext")) {
+        return;
+    }
+    let (out, _) = pack(&input().join("pack.toml"), "docx");
+    let dir = out.path();
+    let docx = dir.join("v.docx");
+    std::fs::rename(dir.join(format!("{STEM}.docx")), &docx).unwrap();
+    let o = run_with_deadline(
+        Command::new("soffice")
+            .arg(format!("-env:UserInstallation=file://{}/profile", s(dir)))
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir)
+            .arg(&docx),
+        Duration::from_secs(600),
+    );
+    let pdf = dir.join("v.pdf");
+    assert!(pdf.is_file(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pages = pages(&pdf);
+    let entries = contents(&pages[1]);
+    assert_eq!(
+        entries.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+        LABELS,
+        "{}",
+        pages[1]
+    );
+    assert_eq!(entries[0].1, 1);
+}
+
+#[test]
+fn reruns_give_identical_editions() {
+    let (a, _) = pack(&input().join("pack.toml"), "pdf,epub,docx");
+    let (b, _) = pack(&input().join("pack.toml"), "pdf,epub,docx");
+    for ext in ["pdf", "epub", "docx"] {
+        let name = format!("{STEM}.{ext}");
+        assert!(
+            std::fs::read(a.path().join(&name)).unwrap()
+                == std::fs::read(b.path().join(&name)).unwrap(),
+            "{ext}"
+        );
+    }
+}
+
+#[test]
+fn pack_prints_each_documents_warnings_and_strict_refuses_them() {
+    let out = tempfile::tempdir().unwrap();
+    let manifest = input().join("pack.toml");
+    let o = baogao(&[
+        "pack",
+        s(&manifest),
+        "-o",
+        s(out.path()),
+        "--formats",
+        "epub",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.contains("wuyang-2024/report.txt: warning[unmatched-notes]")),
+        "{err}"
+    );
+    let strict = out.path().join("strict");
+    let o = baogao(&["pack", s(&manifest), "-o", s(&strict), "--strict"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    one_line(&err);
+    assert!(err.contains("文件一"), "{err}");
+    assert!(!strict.exists());
+}
