@@ -95,7 +95,7 @@ fn check_list_numbered(file: &NotesFile, format: &str, numbers: &[u32]) {
         skipped(file),
         vec![
             (1, "名词解释", "title"),
-            (5, "\u{3010}名词解释\u{3011}", "title")
+            (5, "\u{3010}名词解释\u{3011}", "heading")
         ],
         "{format}"
     );

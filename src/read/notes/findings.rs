@@ -1,6 +1,6 @@
 //! What a notes file's reading leaves for the user to see: the lines that are not entries
 //! (`notes.skipped` in `check --json`; a warning for lines that are not even headings, an info
-//! line for titles, headings and header rows) and an entry far longer than the others (a
+//! line for headings and header rows; titles become the annex's title) and an entry far longer than the others (a
 //! sign that entries were run together, a warning).
 use super::NotesFile;
 use crate::check_report::CheckReport;
@@ -32,7 +32,12 @@ pub fn long_entries(file: &NotesFile) -> Vec<(u32, usize, usize)> {
 /// Copy the skipped lines into the report and raise the warnings.
 pub fn record(file: &NotesFile, report: &mut CheckReport) {
     report.notes.skipped = file.skipped.clone();
-    let (text, expected): (Vec<_>, Vec<_>) = file.skipped.iter().partition(|s| s.kind == "text");
+    // Titles are used (the annex's title): listed under notes.skipped, not reported.
+    let (text, expected): (Vec<_>, Vec<_>) = file
+        .skipped
+        .iter()
+        .filter(|s| s.kind != "title")
+        .partition(|s| s.kind == "text");
     if let Some(first) = text.first() {
         report.warn(
             "notes-lines-skipped",

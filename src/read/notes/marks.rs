@@ -118,7 +118,9 @@ pub(crate) fn is_heading(line: &str) -> bool {
     let bracketed = (line.starts_with('\u{3010}') && line.ends_with('\u{3011}'))
         || (line.starts_with('\u{FF3B}') && line.ends_with('\u{FF3D}'))
         || (line.starts_with('[') && line.ends_with(']'));
-    bracketed || HEADING_WORDS.iter().any(|w| line.contains(w))
+    // Compared after script folding: `有關注釋` is `有关注释`.
+    let folded = crate::script_convert::fold(line);
+    bracketed || HEADING_WORDS.iter().any(|w| folded.contains(w))
 }
 
 /// A heading that names the notes (`名词解释`, `有关注释`): the annex's title.
@@ -200,5 +202,6 @@ mod tests {
         assert!(!is_title("附件2"));
         assert!(!is_heading("这些注释供代表参阅，不作正式文件。"));
         assert!(!is_heading("保运转"));
+        assert!(is_title("預算報告有關注釋"));
     }
 }

@@ -52,8 +52,8 @@ pub struct Skipped {
     /// document order; the row of a sheet.
     pub line: usize,
     pub text: String,
-    /// What the line reads as: `title` (a heading naming the notes, `名词解释`), `heading`
-    /// (`附件`, `【…】`), `header` (a table's header row) — all expected in a notes file — or
+    /// What the line reads as: `title` (the heading used as the annex's title), `heading`
+    /// (`附件`, `【…】`, a second `名词解释`), `header` (a table's header row) — all expected in a notes file — or
     /// `text`: a line the entry rules could not place, which is warned about.
     pub kind: &'static str,
 }
@@ -146,6 +146,16 @@ pub fn read_bytes(bytes: &[u8], path: &Path) -> Result<NotesFile> {
                 format
             ),
         ));
+    }
+    let mut parsed = parsed;
+    // Only the heading used as the annex's title is a `title`; others like it are headings.
+    let mut used = false;
+    for s in parsed.skipped.iter_mut().filter(|s| s.kind == "title") {
+        if !used && parsed.title.as_deref() == Some(text::heading_text(&s.text).as_str()) {
+            used = true;
+        } else {
+            s.kind = "heading";
+        }
     }
     Ok(NotesFile {
         entries: parsed.entries,
