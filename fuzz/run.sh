@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Build the fuzz targets with libFuzzer coverage on the nightly toolchain and run one of them.
-# Usage: fuzz/run.sh TARGET SECONDS [libFuzzer flags…]   (TARGET: doc | docx | decode | sheet | report)
+# Usage: fuzz/run.sh TARGET SECONDS [libFuzzer flags…]   (TARGET: doc | docx | decode | sheet | report | html)
 # Equivalent to `cargo fuzz run TARGET fuzz/seeds/TARGET -- -max_total_time=SECONDS` when
 # cargo-fuzz is installed; this script needs only `rustup toolchain install nightly`.
 set -euo pipefail
 cd "$(dirname "$0")"
-target=${1:?doc, docx, decode, sheet or report}
+target=${1:?doc, docx, decode, sheet, report or html}
 seconds=${2:-600}
 shift $(( $# < 2 ? $# : 2 ))
 triple=$(rustc -vV | sed -n 's/^host: //p')

@@ -211,6 +211,8 @@ pub struct NotesInfo {
     pub entries: usize,
     pub matched: Vec<MatchedNote>,
     pub unmatched: Vec<String>,
+    /// Lines of the notes file that are not (part of) any entry.
+    pub skipped: Vec<crate::model::Skipped>,
     /// Note marks already in the text (`[4]`, `¹²`) that no note claims, kept as text.
     pub unclaimed_marks: Vec<String>,
 }

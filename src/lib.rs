@@ -124,7 +124,7 @@ pub fn prepare_read(
     let notes = find_notes(path, opts, &mut report)?;
     let doc = match notes {
         Some((mut file, notes_path)) => {
-            let annex_title = read::notes::annex_title(&notes_path);
+            let annex_title = read::notes::title_of(&file, &notes_path);
             passes::clean::notes::entries(&mut file.entries);
             Attach {
                 entries: file.entries,
@@ -200,6 +200,7 @@ fn find_notes(
     passes::clean::controls::remove_from_entries(&mut file.entries, &mut report.cleaning);
     report.notes.source = Some(notes_path.display().to_string());
     report.notes.format = Some(file.format.to_string());
+    warnings::notes_file(&file, report);
     Ok(Some((file, notes_path)))
 }
 

@@ -247,3 +247,16 @@ pub fn all_text(doc: &Document) -> String {
     }
     s
 }
+
+/// A line or row not read as (part of) an entry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    /// 1-based: the line of a text file; the paragraph or table row of a document, counted in
+    /// document order; the row of a sheet.
+    pub line: usize,
+    pub text: String,
+    /// What the line reads as: `title` (the heading used as the annex's title), `heading`
+    /// (`附件`, `【…】`, a second `名词解释`), `header` (a table's header row) — all expected in a notes file — or
+    /// `text`: a line the entry rules could not place, which is warned about.
+    pub kind: &'static str,
+}

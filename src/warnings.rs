@@ -2,6 +2,8 @@
 //! (passes may also raise their own as they go). Codes are listed in the README.
 use crate::check_report::CheckReport;
 use crate::passes;
+use crate::read::notes::findings::{long_entries, LONG_FACTOR};
+use crate::read::notes::NotesFile;
 
 /// Warnings that follow from what the passes recorded (passes may also raise their own).
 pub fn raise(report: &mut CheckReport) {
@@ -89,6 +91,49 @@ fn decoding(report: &mut CheckReport) {
         report.warn(
             "mixed-encoding",
             format!("the report mixes encodings: {lines} line(s) read as {other}, the rest as {encoding}; check those lines"),
+            None,
+        );
+    }
+}
+
+/// Copy the skipped lines into the report and raise the warnings.
+pub fn notes_file(file: &NotesFile, report: &mut CheckReport) {
+    report.notes.skipped = file.skipped.clone();
+    // Titles are used (the annex's title): listed under notes.skipped, not reported.
+    let (text, expected): (Vec<_>, Vec<_>) = file
+        .skipped
+        .iter()
+        .filter(|s| s.kind != "title")
+        .partition(|s| s.kind == "text");
+    if let Some(first) = text.first() {
+        report.warn(
+            "notes-lines-skipped",
+            format!(
+                "{} line(s) of the notes file are neither entries nor headings (listed under notes.skipped), the first at line {}: {}",
+                text.len(),
+                first.line,
+                first.text
+            ),
+            None,
+        );
+    }
+    if !expected.is_empty() {
+        let lines: Vec<String> = expected
+            .iter()
+            .map(|s| format!("{} ({})", s.text, s.kind))
+            .collect();
+        report.info(
+            "notes-lines-skipped",
+            format!("not entries: {}", lines.join(", ")),
+            None,
+        );
+    }
+    for (number, length, median) in long_entries(file) {
+        report.warn(
+            "long-note",
+            format!(
+                "note {number} is {length} characters long, more than {LONG_FACTOR} times the median note ({median}): were several notes run together?"
+            ),
             None,
         );
     }

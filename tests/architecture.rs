@@ -20,7 +20,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("error", &[]),
     ("date", &[]),
     ("model", &[]),
-    ("check_report", &[]),
+    ("check_report", &["model"]),
     ("style", &["error"]),
     ("script_convert", &["model"]),
     ("front_matter", &["model"]),
@@ -73,7 +73,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("edition", &["error"]),
     // Warnings derived from what the check report recorded.
-    ("warnings", &["check_report", "passes"]),
+    ("warnings", &["check_report", "passes", "read"]),
     // Session packs: several reports in one volume, through the same preparation.
     (
         "pack",

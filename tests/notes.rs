@@ -98,7 +98,14 @@ fn every_format_gives_the_same_entries() {
 #[test]
 fn the_text_file_keeps_its_title_line_as_skipped() {
     let file = read_file(&repo("tests/fixtures/notes/notes.txt")).unwrap();
-    assert_eq!(file.skipped, vec!["\u{300A}政府工作报告\u{300B}有关注释"]);
+    let skipped: Vec<&str> = file.skipped.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(skipped, vec!["\u{300A}政府工作报告\u{300B}有关注释"]);
+    assert_eq!(file.skipped[0].kind, "title");
+    assert_eq!(file.skipped[0].line, 1);
+    assert_eq!(
+        file.title.as_deref(),
+        Some("\u{300A}政府工作报告\u{300B}有关注释")
+    );
 }
 
 /// All text of the parts, one paragraph or cell per line.
@@ -276,7 +283,7 @@ fn patched_doc(offset: u64, patch: &[u8]) -> Vec<u8> {
 #[test]
 fn word_95_encrypted_and_foreign_compound_files_say_which() {
     // nFib 0x0065: Word 6.
-    one_line_error(patched_doc(2, &[0x65, 0x00]), "old.doc", "Word 6/95");
+    one_line_error(patched_doc(2, &[0x65, 0x00]), "old.doc", "Word 6.0/95");
     // fEncrypted (bit 8 of the flags at 0x0A).
     let bytes = std::fs::read(repo(BESIDE_REPORT)).unwrap();
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).unwrap();

@@ -51,16 +51,20 @@ pub fn check_text(r: &CheckReport) -> String {
         Some(src) => {
             let _ = writeln!(
                 s,
-                "notes: {} ({}, {}): {} entries, {} matched, {} unmatched",
+                "notes: {} ({}, {}): {} entries, {} matched, {} unmatched, {} line(s) skipped",
                 src,
                 r.notes.format.as_deref().unwrap_or("?"),
                 r.notes.how,
                 r.notes.entries,
                 r.notes.matched.len(),
-                r.notes.unmatched.len()
+                r.notes.unmatched.len(),
+                r.notes.skipped.len()
             );
             for u in &r.notes.unmatched {
                 let _ = writeln!(s, "  matches nothing in the report: {u}");
+            }
+            for k in &r.notes.skipped {
+                let _ = writeln!(s, "  not an entry (line {}): {}", k.line, k.text);
             }
         }
         None => {

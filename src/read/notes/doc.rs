@@ -42,13 +42,24 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Part>, String> {
     Ok(parts)
 }
 
-/// One paragraph's text with its automatic number (`1、`) in front, control marks removed.
+/// Runs not shown in the document as it now reads: hidden text (`fVanish`) and tracked
+/// deletions (`fRMarkDel`, read by our rwml patch, vendor/rwml/PATCHES.md).
+fn unshown(run: &rwml::Run) -> bool {
+    run.props.hidden
+        || run
+            .revision
+            .as_ref()
+            .is_some_and(|r| r.kind == rwml::RevisionKind::Deletion)
+}
+
+/// One paragraph's text with its automatic number (`1、`) in front, control marks, hidden
+/// text and tracked deletions removed.
 fn paragraph(p: &rwml::Paragraph) -> String {
     let mut s = String::new();
     if let Some(list) = p.props.list.as_ref().filter(|l| l.ordered) {
         s.push_str(&list.label);
     }
-    for run in &p.runs {
+    for run in p.runs.iter().filter(|r| !unshown(r)) {
         for c in run.text.chars() {
             match c {
                 '\t' => s.push(' '),

@@ -11,7 +11,12 @@ mod bounds;
 mod compound;
 mod delimited;
 pub mod doc;
+mod doc_version;
 pub mod docx;
+mod docx_numbering;
+pub mod findings;
+pub mod html;
+mod marks;
 mod sheet;
 mod sniff;
 mod table;
@@ -34,7 +39,38 @@ pub struct NotesFile {
     pub format: &'static str,
     /// Non-empty lines or rows that are not part of any entry (a title line, a header row),
     /// kept so that nothing is dropped silently.
-    pub skipped: Vec<String>,
+    pub skipped: Vec<Skipped>,
+    /// A heading of the notes (`名词解释`, `《…》有关注释`) found before the first entry.
+    pub title: Option<String>,
+}
+
+pub use crate::model::Skipped;
+
+impl Skipped {
+    /// A skipped line, its kind read from its text.
+    pub(crate) fn new(line: usize, text: &str) -> Self {
+        let kind = if marks::is_title(text) {
+            "title"
+        } else if marks::is_heading(text) {
+            "heading"
+        } else {
+            "text"
+        };
+        Skipped {
+            line,
+            text: text.to_string(),
+            kind,
+        }
+    }
+
+    /// A table's header row.
+    pub(crate) fn header(line: usize, text: &str) -> Self {
+        Skipped {
+            line,
+            text: text.to_string(),
+            kind: "header",
+        }
+    }
 }
 
 /// What a reader hands on: paragraphs of text and tables, in document order.
@@ -47,7 +83,8 @@ pub enum Part {
 /// Entries as parsed, before the file-level checks.
 pub(crate) struct Parsed {
     pub entries: Vec<Entry>,
-    pub skipped: Vec<String>,
+    pub skipped: Vec<Skipped>,
+    pub title: Option<String>,
 }
 
 pub fn read(path: &Path) -> Result<NotesFile> {
@@ -60,7 +97,11 @@ pub fn read_bytes(bytes: &[u8], path: &Path) -> Result<NotesFile> {
     let refuse = |what: String| Error::input(path, what);
     let (format, parsed) = match sniff::kind(bytes).map_err(refuse)? {
         sniff::Kind::Docx => ("docx", from_parts(docx::read(bytes).map_err(refuse)?)),
-        sniff::Kind::Doc => ("doc", from_parts(doc::read(bytes).map_err(refuse)?)),
+        sniff::Kind::Doc => {
+            doc_version::check(bytes).map_err(refuse)?;
+            ("doc", from_parts(doc::read(bytes).map_err(refuse)?))
+        }
+        sniff::Kind::Html => ("html", from_parts(html::read(bytes).map_err(refuse)?)),
         sniff::Kind::Sheet(format) => (format, sheet::read(bytes, format)),
         sniff::Kind::Text => {
             let text = decode_text(bytes, path)?;
@@ -80,36 +121,69 @@ pub fn read_bytes(bytes: &[u8], path: &Path) -> Result<NotesFile> {
             ),
         ));
     }
+    let mut parsed = parsed;
+    // Only the heading used as the annex's title is a `title`; others like it are headings.
+    let mut used = false;
+    for s in parsed.skipped.iter_mut().filter(|s| s.kind == "title") {
+        if !used && parsed.title.as_deref() == Some(text::heading_text(&s.text).as_str()) {
+            used = true;
+        } else {
+            s.kind = "heading";
+        }
+    }
     Ok(NotesFile {
         entries: parsed.entries,
         format,
         skipped: parsed.skipped,
+        title: parsed.title,
     })
 }
 
 /// Paragraphs and tables of a word-processor file → entries: a table that yields entries wins,
-/// otherwise the paragraphs are read as numbered lines.
+/// otherwise the paragraphs are read as numbered lines. Paragraphs and table rows are numbered
+/// together in document order (the `line` of a skipped one).
 fn from_parts(parts: Vec<Part>) -> Result<Parsed, String> {
     let mut rows = Vec::new();
     let mut lines = Vec::new();
+    let mut at = 0usize;
     for part in parts {
         match part {
-            Part::Paragraph(p) => lines.push(p),
-            Part::Table(t) => rows.extend(t),
+            Part::Paragraph(p) => {
+                at += 1;
+                lines.push((at, p));
+            }
+            Part::Table(t) => {
+                for row in t {
+                    at += 1;
+                    rows.push((at, row));
+                }
+            }
         }
     }
     if !rows.is_empty() {
-        let from_table = table::entries(&rows)?;
+        let from_table = table::numbered_entries(&rows)?;
         if !from_table.entries.is_empty() {
             let mut skipped = from_table.skipped;
-            skipped.extend(lines.into_iter().filter(|l| !l.trim().is_empty()));
+            let mut title = None;
+            for (at, line) in &lines {
+                let line = line.trim_matches(text::is_blank);
+                if line.is_empty() {
+                    continue;
+                }
+                if title.is_none() && marks::is_title(line) && rows[0].0 > *at {
+                    title = Some(text::heading_text(line));
+                }
+                skipped.push(Skipped::new(*at, line));
+            }
+            skipped.sort_by_key(|s| s.line);
             return Ok(Parsed {
                 entries: from_table.entries,
                 skipped,
+                title: title.or(from_table.title),
             });
         }
     }
-    text::entries(lines.iter().map(|s| s.as_str()))
+    text::numbered_entries(lines.iter().map(|(n, s)| (*n, s.as_str())))
 }
 
 /// Bytes of a text notes file → text with `\n` newlines (the report's decoder: BOMs, UTF-8,
@@ -134,7 +208,13 @@ pub(crate) fn entry(number: u32, term: &str, text: &str) -> Entry {
     }
 }
 
-/// Title of the appended attachment section: the file's name without extension.
+/// Title of the appended attachment section: the file's own heading (`名词解释`) when it has
+/// one before its first entry, else the file's name without extension.
+pub fn title_of(file: &NotesFile, path: &Path) -> String {
+    file.title.clone().unwrap_or_else(|| annex_title(path))
+}
+
+/// The file's name without extension.
 pub fn annex_title(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())

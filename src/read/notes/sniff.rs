@@ -6,6 +6,8 @@ use std::io::{Cursor, Read};
 pub(crate) enum Kind {
     Doc,
     Docx,
+    /// HTML or MHTML (a web page, whatever its name).
+    Html,
     /// `xlsx`, `xls` or `ods`.
     Sheet(&'static str),
     Text,
@@ -51,6 +53,9 @@ pub(crate) fn kind(bytes: &[u8]) -> Result<Kind, String> {
     let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
     if !utf16 && head.contains(&0) {
         return Err("not an annotations file: this is binary data".into());
+    }
+    if super::html::is_markup(bytes) {
+        return Ok(Kind::Html);
     }
     Ok(Kind::Text)
 }

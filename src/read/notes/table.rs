@@ -1,12 +1,13 @@
 //! Rows of cells → entries. Notes tables have 2 or 3 columns (序号 | 名词 | 解释), with or without
 //! a header row; the entry number may stand in its own column or inside the term cell
 //! (`1.“放管服效”`). Without a header, the term and note columns are the first two text columns.
-use super::text::{is_blank, join, split_number};
-use super::{entry, Parsed, MAX_ENTRIES, MAX_ROWS};
+//! Header cells are compared after script folding (`詞條` is `词条`), in either script.
+use super::text::{heading_text, is_blank, join, split_number};
+use super::{entry, marks, Parsed, Skipped, MAX_ENTRIES, MAX_ROWS};
 
-const TERM_HEADERS: [&str; 3] = ["词条", "名词", "术语"];
-const NOTE_HEADERS: [&str; 3] = ["注释", "解释", "说明"];
-const INDEX_HEADERS: [&str; 2] = ["序号", "編號"];
+const TERM_HEADERS: [&str; 6] = ["词条", "名词", "术语", "条目", "名称", "项目"];
+const NOTE_HEADERS: [&str; 6] = ["注释", "解释", "说明", "释义", "含义", "内容"];
+const INDEX_HEADERS: [&str; 2] = ["序号", "编号"];
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Columns {
@@ -16,7 +17,7 @@ pub(crate) struct Columns {
 }
 
 fn is_header_cell(cell: &str, names: &[&str]) -> bool {
-    let cell = cell.trim_matches(is_blank);
+    let cell = crate::script_convert::fold(cell.trim_matches(is_blank));
     cell.chars().count() <= 8 && names.iter().any(|n| cell.contains(n))
 }
 
@@ -62,7 +63,19 @@ fn guess(rows: &[&Vec<String>]) -> Option<Columns> {
     Some(Columns { index, term, note })
 }
 
+/// Rows numbered 1, 2, … in order.
 pub(crate) fn entries(rows: &[Vec<String>]) -> Result<Parsed, String> {
+    let rows: Vec<(usize, Vec<String>)> = rows
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, r)| (i + 1, r))
+        .collect();
+    numbered_entries(&rows)
+}
+
+/// Rows with their own numbers (a row's position in a document).
+pub(crate) fn numbered_entries(rows: &[(usize, Vec<String>)]) -> Result<Parsed, String> {
     if rows.len() > MAX_ROWS {
         return Err(format!(
             "more than {MAX_ROWS} rows: not an annotations table"
@@ -78,31 +91,48 @@ pub(crate) fn entries(rows: &[Vec<String>]) -> Result<Parsed, String> {
             .filter(|c| !c.trim_matches(is_blank).is_empty())
             .count()
     };
+    let joined = |r: &Vec<String>| {
+        r.iter()
+            .map(|c| c.trim_matches(is_blank))
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let mut skipped = Vec::new();
-    let mut body: Vec<&Vec<String>> = Vec::new();
+    let mut title = None;
+    let mut body: Vec<(usize, &Vec<String>)> = Vec::new();
     let mut columns = None;
-    for row in rows {
+    for (at, row) in rows {
         match filled(row) {
             0 => {}
-            1 => skipped.push(row.iter().map(|c| c.trim_matches(is_blank)).collect()),
+            1 => {
+                let text = joined(row);
+                if title.is_none() && body.is_empty() && marks::is_title(&text) {
+                    title = Some(heading_text(&text));
+                }
+                skipped.push(Skipped::new(*at, &text));
+            }
             _ if columns.is_none() && body.len() < 3 && header(row).is_some() => {
                 columns = header(row);
                 // Rows above the header (titles, notes to the reader) are not entries.
-                skipped.extend(body.drain(..).map(|r| r.join(" ")));
-                skipped.push(row.join(" "));
+                skipped.extend(body.drain(..).map(|(at, r)| Skipped::new(at, &joined(r))));
+                skipped.push(Skipped::header(*at, &joined(row)));
             }
-            _ => body.push(row),
+            _ => body.push((*at, row)),
         }
     }
-    let Some(columns) = columns.or_else(|| guess(&body)) else {
+    let rows_only: Vec<&Vec<String>> = body.iter().map(|(_, r)| *r).collect();
+    let Some(columns) = columns.or_else(|| guess(&rows_only)) else {
+        skipped.sort_by_key(|s| s.line);
         return Ok(Parsed {
             entries: Vec::new(),
             skipped,
+            title,
         });
     };
     let mut entries: Vec<crate::model::Entry> = Vec::new();
     let mut pending: Vec<(u32, String, String)> = Vec::new();
-    for row in body {
+    for (at, row) in body {
         let mut term = cell(row, columns.term);
         let note = cell(row, columns.note);
         let mut number = columns.index.and_then(|c| bare_number(&cell(row, c)));
@@ -125,11 +155,16 @@ pub(crate) fn entries(rows: &[Vec<String>]) -> Result<Parsed, String> {
                     join(&mut last.2, &note);
                 }
             }
-            _ => skipped.push(row.join(" ")),
+            _ => skipped.push(Skipped::new(at, &joined(row))),
         }
     }
     entries.extend(pending.iter().map(|(n, t, x)| entry(*n, t, x)));
-    Ok(Parsed { entries, skipped })
+    skipped.sort_by_key(|s| s.line);
+    Ok(Parsed {
+        entries,
+        skipped,
+        title,
+    })
 }
 
 #[cfg(test)]
