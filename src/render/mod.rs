@@ -8,6 +8,7 @@ use crate::model::Document;
 use crate::present::Plan;
 use crate::style::Style;
 
+pub mod binding;
 pub mod docx;
 pub mod epub;
 pub mod pdf;

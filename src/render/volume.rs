@@ -1,69 +1,9 @@
 //! A session pack's editions: the documents of one meeting as one volume (cover, contents, each
 //! document on its own). Each writer lays the volume out its own way; the PDF one is here.
+pub use super::binding::Volume;
 use super::RenderContext;
 use crate::edition::Format;
 use crate::error::Result;
-use crate::layout::volume::{Cover, Part};
-use crate::model::{Document, Script};
-use crate::present::Plan;
-
-/// What a volume holds, in the order it is bound.
-pub struct Volume {
-    pub title: String,
-    pub subtitle: Option<String>,
-    pub issuer: Option<String>,
-    /// Folios run on across documents (else each document starts at 1).
-    pub continuous: bool,
-    /// Each document with its label.
-    pub documents: Vec<(Option<String>, Document)>,
-    /// Each document's presentation plan (in the order of `documents`).
-    pub plans: Vec<Plan>,
-}
-
-impl Volume {
-    /// The script of the volume's own words (contents heading): the first document's.
-    pub fn script(&self) -> Script {
-        self.documents
-            .first()
-            .map(|(_, d)| d.script)
-            .unwrap_or(Script::Hans)
-    }
-
-    pub fn cover(&self) -> Cover<'_> {
-        Cover {
-            title: &self.title,
-            subtitle: self.subtitle.as_deref(),
-            issuer: self.issuer.as_deref(),
-            contents: match self.script() {
-                Script::Hans => "\u{76EE}\u{5F55}",
-                Script::Hant => "\u{76EE}\u{9304}",
-            },
-        }
-    }
-
-    pub fn parts(&self) -> Vec<Part<'_>> {
-        self.documents
-            .iter()
-            .zip(&self.plans)
-            .map(|((label, doc), plan)| Part {
-                label: label.as_deref(),
-                doc,
-                plan,
-            })
-            .collect()
-    }
-
-    /// The render context of document `k`: the volume's, with that document's plan.
-    pub fn context<'a>(&'a self, k: usize, ctx: &RenderContext<'a>) -> RenderContext<'a> {
-        RenderContext {
-            style: ctx.style,
-            fonts: ctx.fonts,
-            plan: &self.plans[k],
-            epoch: ctx.epoch,
-            layout: None,
-        }
-    }
-}
 
 /// Render every edition asked for, in parallel: the EPUB beside the PDF layout (computed once,
 /// since the DOCX contents shows the folios the PDF prints), then the PDF and DOCX.

@@ -12,7 +12,7 @@
 //!
 //! docx-rs writes section properties in its own element order; [`order_sections`] puts every
 //! `w:sectPr`'s children in schema order (CT_SectPr) after the single-report post-step.
-use super::super::volume::Volume;
+use super::super::binding::Volume;
 use super::super::RenderContext;
 use super::{grid, margin, parts, styles, twips, Builder};
 use crate::error::{Error, Result};

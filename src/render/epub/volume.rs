@@ -2,7 +2,7 @@
 //! documents (file names and ids prefixed `d1-`, `d2-`… so they stay unique across the book);
 //! the navigation has one entry per document with its sections and level-2 headings nested;
 //! one stylesheet and one set of font subsets for all documents.
-use super::super::volume::Volume;
+use super::super::binding::Volume;
 use super::super::RenderContext;
 use super::css;
 use super::package::{identifier, package, Book};

@@ -1,0 +1,64 @@
+//! What a session pack's volume binds: its cover words and its documents with their plans, in
+//! the order they are bound. Every writer's volume module reads it; [`super::volume`] calls them.
+use super::RenderContext;
+use crate::layout::volume::{Cover, Part};
+use crate::model::{Document, Script};
+use crate::present::Plan;
+
+/// What a volume holds, in the order it is bound.
+pub struct Volume {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub issuer: Option<String>,
+    /// Folios run on across documents (else each document starts at 1).
+    pub continuous: bool,
+    /// Each document with its label.
+    pub documents: Vec<(Option<String>, Document)>,
+    /// Each document's presentation plan (in the order of `documents`).
+    pub plans: Vec<Plan>,
+}
+
+impl Volume {
+    /// The script of the volume's own words (contents heading): the first document's.
+    pub fn script(&self) -> Script {
+        self.documents
+            .first()
+            .map(|(_, d)| d.script)
+            .unwrap_or(Script::Hans)
+    }
+
+    pub fn cover(&self) -> Cover<'_> {
+        Cover {
+            title: &self.title,
+            subtitle: self.subtitle.as_deref(),
+            issuer: self.issuer.as_deref(),
+            contents: match self.script() {
+                Script::Hans => "\u{76EE}\u{5F55}",
+                Script::Hant => "\u{76EE}\u{9304}",
+            },
+        }
+    }
+
+    pub fn parts(&self) -> Vec<Part<'_>> {
+        self.documents
+            .iter()
+            .zip(&self.plans)
+            .map(|((label, doc), plan)| Part {
+                label: label.as_deref(),
+                doc,
+                plan,
+            })
+            .collect()
+    }
+
+    /// The render context of document `k`: the volume's, with that document's plan.
+    pub fn context<'a>(&'a self, k: usize, ctx: &RenderContext<'a>) -> RenderContext<'a> {
+        RenderContext {
+            style: ctx.style,
+            fonts: ctx.fonts,
+            plan: &self.plans[k],
+            epoch: ctx.epoch,
+            layout: None,
+        }
+    }
+}
