@@ -9,19 +9,22 @@ use crate::read::notes::NotesFile;
 pub fn raise(report: &mut CheckReport) {
     passes::clean::controls::warn(report);
     decoding(report);
-    if !report.cleaning.preamble_lines.is_empty() {
-        let n = report.cleaning.preamble_lines.len();
+    let dropped = [
+        (
+            report.cleaning.preamble_lines.len(),
+            "before the title",
+            "preamble_lines",
+        ),
+        (
+            report.cleaning.chrome_lines.len(),
+            "of web page chrome",
+            "chrome_lines",
+        ),
+    ];
+    for (n, what, key) in dropped.into_iter().filter(|d| d.0 > 0) {
         report.info(
             "dropped-lines",
-            format!("{n} line(s) before the title dropped (listed under cleaning.preamble_lines)"),
-            None,
-        );
-    }
-    if !report.cleaning.chrome_lines.is_empty() {
-        let n = report.cleaning.chrome_lines.len();
-        report.info(
-            "dropped-lines",
-            format!("{n} line(s) of web page chrome dropped (listed under cleaning.chrome_lines)"),
+            format!("{n} line(s) {what} dropped (listed under cleaning.{key})"),
             None,
         );
     }
