@@ -115,7 +115,7 @@ pub fn package(
         b.add_description(d.clone());
     }
     if let Some(day) = book.date {
-        b.set_publication_date(day);
+        b.set_publication_day(day.date_naive());
     }
     b.add_language(book.script.bcp47());
     b.set_generator(format!("baogao {}", env!("CARGO_PKG_VERSION")));

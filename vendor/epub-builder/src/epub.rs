@@ -247,6 +247,8 @@ pub struct Metadata {
     pub subject: Vec<String>,
     pub license: Option<String>,
     pub date_published: Option<chrono::DateTime<chrono::Utc>>,
+    /// A publication date without a time of day (baogao patch 7), written `YYYY-MM-DD`.
+    pub day_published: Option<chrono::NaiveDate>,
     pub date_modified: Option<chrono::DateTime<chrono::Utc>>,
     pub uuid: Option<uuid::Uuid>,
     /// baogao patch: `dc:source`, the work this publication derives from (e.g. the print
@@ -270,6 +272,7 @@ impl Default for Metadata {
             subject: vec![],
             license: None,
             date_published: None,
+            day_published: None,
             date_modified: None,
             uuid: None,
             source: None,
@@ -601,6 +604,11 @@ impl<Z: Zip> EpubBuilder<Z> {
     pub fn set_publication_date(&mut self, date_published: chrono::DateTime<chrono::Utc>) {
         self.metadata.date_published = Some(date_published);
     }
+    /// Sets the publication date as a day (`dc:date` written `YYYY-MM-DD`, no time of day);
+    /// it takes the place of [`Self::set_publication_date`] (baogao patch 7).
+    pub fn set_publication_day(&mut self, day: chrono::NaiveDate) {
+        self.metadata.day_published = Some(day);
+    }
     /// Sets the date on which the EPUB was last modified.
     ///
     /// This value is part of the metadata. If this function is not called, the time at the
@@ -845,7 +853,11 @@ impl<Z: Zip> EpubBuilder<Z> {
         let date_published = self
             .metadata
             .date_published
-            .map(|date| date.format("%Y-%m-%dT%H:%M:%SZ"));
+            .map(|date| date.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        let date_published = match self.metadata.day_published {
+            Some(day) => Some(day.format("%Y-%m-%d").to_string()),
+            None => date_published,
+        };
         let uuid = uuid::fmt::Urn::from_uuid(self.metadata.uuid.unwrap_or_else(uuid::Uuid::new_v4))
             .to_string();
 
@@ -947,7 +959,7 @@ impl<Z: Zip> EpubBuilder<Z> {
                 date_modified: html_escape::encode_text(&date_modified.to_string()),
                 uuid: html_escape::encode_text(&uuid),
                 guide: common::indent(guide.join("\n"), 2), // Not escaped: XML content
-                date_published: if let Some(date) = date_published { date.to_string() } else { String::new() },
+                date_published: date_published.unwrap_or_default(),
             }
         };
 
