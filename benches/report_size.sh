@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Peak memory (RSS) and wall time of `baogao check` and `baogao build` against the report's size,
-# up to the 16 MB cap (issue 15 item 2). Reports are made from the Wuyang report: its title, then
+# up to and past the 12 MB cap (issue 15 item 2; sizes past the cap use a copy of the binary's
+# reading as it was: pass them only to measure). Reports are made from the Wuyang report: its title, then
 # its body repeated; and single-line reports (the whole body joined into one line, repeated).
-# Usage: benches/report_size.sh [SIZES_MB…]   (default: 1 2 4 8 15.9); needs a release build and
+# Usage: benches/report_size.sh [SIZES_MB…]   (default: 1 2 4 8 11.9); needs a release build and
 # GNU time. Prints one table row per run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ bin=target/release/baogao
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 src=input/wuyang-2024/report.txt
-python3 - "$src" "$work" "${@:-1 2 4 8 15.9}" <<'PY'
+python3 - "$src" "$work" "${@:-1 2 4 8 11.9}" <<'PY'
 import sys
 src, work, sizes = sys.argv[1], sys.argv[2], " ".join(sys.argv[3:]).split()
 lines = open(src, encoding="utf-8").read().split("\n")

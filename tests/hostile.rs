@@ -271,14 +271,16 @@ fn hostile_notes_files_are_refused_within_300_mb() {
 // ---- item 2: report size --------------------------------------------------------------------
 
 #[test]
-fn reports_over_16_mb_are_refused_before_decoding() {
+fn reports_over_the_12_mb_cap_are_refused_before_decoding() {
     let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("big.txt");
-    let f = std::fs::File::create(&big).unwrap();
-    f.set_len((16 << 20) + 1).unwrap();
-    let (o, rss) = run(&["check", s(&big)]);
-    assert_refused(&o, &big, "too large for a report");
-    assert!(rss < 100 * 1024, "{rss} KB");
+    for size in [(12 << 20) + 1, (16 << 20) + 1] {
+        let big = dir.path().join(format!("big-{size}.txt"));
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(size).unwrap();
+        let (o, rss) = run(&["check", s(&big)]);
+        assert_refused(&o, &big, "too large for a report");
+        assert!(rss < 100 * 1024, "{rss} KB");
+    }
 }
 
 // ---- item 3: regular files only ---------------------------------------------------------------
