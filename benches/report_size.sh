@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Peak memory (RSS) and wall time of `baogao check` and `baogao build` against the report's size,
-# up to and past the 12 MB cap (issue 15 item 2; sizes past the cap use a copy of the binary's
-# reading as it was: pass them only to measure). Reports are made from the Wuyang report: its title, then
+# up to the 12 MB cap (issue 15 item 2; a size past the cap is refused before reading). Reports are made from the Wuyang report: its title, then
 # its body repeated; and single-line reports (the whole body joined into one line, repeated).
 # Usage: benches/report_size.sh [SIZES_MB…]   (default: 1 2 4 8 11.9); needs a release build and
 # GNU time. Prints one table row per run.
