@@ -69,6 +69,28 @@ impl Manifest {
         if m.documents.is_empty() {
             return Err(bad("no [[document]]: a pack needs at least one".into()));
         }
+        // The cover words go into every edition's XML: a control character (XML 1.0 forbids
+        // them) is refused here, naming the key, rather than making an ill-formed part.
+        let words = [
+            ("title", Some(&m.title)),
+            ("subtitle", m.subtitle.as_ref()),
+            ("issuer", m.issuer.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v.clone())))
+        .chain(m.documents.iter().enumerate().filter_map(|(k, d)| {
+            d.label
+                .clone()
+                .map(|l| (format!("document {}: label", k + 1), l))
+        }));
+        for (key, value) in words {
+            if let Some(c) = value.chars().find(|&c| c.is_control() && c != '\t') {
+                return Err(bad(format!(
+                    "{key}: control character U+{:04X} (not allowed in the editions)",
+                    c as u32
+                )));
+            }
+        }
         let base = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -147,6 +169,21 @@ mod tests {
             "{e}"
         );
         assert!(!e.contains('\n'), "{e}");
+    }
+
+    #[test]
+    fn control_characters_in_cover_words_are_refused_naming_the_key() {
+        let (_d, p) =
+            write("title = \"x\\u0007\"\n[[document]]\nreport = \"r.txt\"\nlabel = \"a\"\n");
+        let e = Manifest::read(&p).unwrap_err().to_string();
+        assert!(e.contains("title") && e.contains("U+0007"), "{e}");
+        let (_d, p) =
+            write("title = \"x\"\n[[document]]\nreport = \"r.txt\"\nlabel = \"a\\u001b\"\n");
+        let e = Manifest::read(&p).unwrap_err().to_string();
+        assert!(
+            e.contains("document 1: label") && e.contains("U+001B"),
+            "{e}"
+        );
     }
 
     #[test]

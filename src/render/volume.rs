@@ -28,7 +28,10 @@ pub fn render_all(
         },
         || {
             wants(Format::Epub)
-                .then(|| super::epub::volume::render(volume, ctx))
+                .then(|| {
+                    super::epub::volume::render(volume, ctx)
+                        .and_then(|b| super::xml_check::zip_parts("epub", &b).map(|_| b))
+                })
                 .transpose()
         },
     );
@@ -42,6 +45,7 @@ pub fn render_all(
                 Format::Docx => {
                     let folios: Vec<usize> = laid.parts.iter().map(|p| p.folio).collect();
                     super::docx::volume::render(volume, &folios, ctx)
+                        .and_then(|b| super::xml_check::zip_parts("docx", &b).map(|_| b))
                 }
                 Format::Epub => return None,
             };
