@@ -56,9 +56,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 const RANDOM: usize = 8;
 
 /// A new temporary file in `dir`, created with `O_CREAT|O_EXCL` (never through an existing
-/// name or link).
+/// name or link), with the mode any new file gets (0666 less the umask, as `std::fs::write`
+/// gives): the renamed edition is readable by whoever could read one written directly, not
+/// tempfile's private 0600.
 fn create_in(dir: &Path, random: usize) -> std::io::Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
     tempfile::Builder::new()
+        .permissions(std::fs::Permissions::from_mode(0o666))
         .prefix(&format!("{PREFIX}{}-", std::process::id()))
         .suffix(SUFFIX)
         .rand_bytes(random)
@@ -170,6 +174,18 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn an_edition_gets_the_mode_of_any_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let direct = d.path().join("direct");
+        std::fs::write(&direct, b"x").unwrap();
+        let edition = d.path().join("edition.pdf");
+        write_atomic(&edition, b"x").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&edition), mode(&direct));
     }
 
     #[test]
