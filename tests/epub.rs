@@ -182,33 +182,9 @@ fn body_text(xhtml: &str) -> String {
 
 /// Run epubcheck on `epub`; return its messages of severity FATAL, ERROR or WARNING.
 fn epubcheck(epub: &[u8], name: &str) -> Option<Vec<String>> {
-    if !common::tool("epubcheck") {
-        return None;
-    }
     let path = artifacts().join(name);
     std::fs::write(&path, epub).unwrap();
-    let out = common::run_with_deadline(
-        Command::new("epubcheck").arg(&path),
-        Duration::from_secs(600),
-    );
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut problems: Vec<String> = text
-        .lines()
-        .filter(|l| {
-            ["FATAL", "ERROR", "WARNING"]
-                .iter()
-                .any(|s| l.starts_with(s))
-        })
-        .map(str::to_string)
-        .collect();
-    if !out.status.success() && problems.is_empty() {
-        problems.push(format!("epubcheck exit {}: {text}", out.status));
-    }
-    Some(problems)
+    common::epubcheck(&path)
 }
 
 fn t(s: &str) -> Inline {

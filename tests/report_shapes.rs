@@ -68,35 +68,6 @@ fn epub_dc(epub: &Path, element: &str) -> Vec<String> {
         .collect()
 }
 
-/// epubcheck's FATAL/ERROR/WARNING lines for an EPUB on disk (None: tool missing, not CI).
-fn epubcheck(epub: &Path) -> Option<Vec<String>> {
-    if !common::tool("epubcheck") {
-        return None;
-    }
-    let out = run_with_deadline(
-        Command::new("epubcheck").arg(epub),
-        Duration::from_secs(600),
-    );
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut problems: Vec<String> = text
-        .lines()
-        .filter(|l| {
-            ["FATAL", "ERROR", "WARNING"]
-                .iter()
-                .any(|p| l.starts_with(p))
-        })
-        .map(str::to_string)
-        .collect();
-    if !out.status.success() && problems.is_empty() {
-        problems.push(format!("epubcheck exit {}: {text}", out.status));
-    }
-    Some(problems)
-}
-
 #[test]
 fn a_report_without_title_is_named_after_its_file_warned_and_valid() {
     let tmp = tempfile::tempdir().unwrap();
@@ -114,7 +85,7 @@ fn a_report_without_title_is_named_after_its_file_warned_and_valid() {
     let epub = tmp.path().join("no-title.epub");
     assert!(epub.exists());
     assert_eq!(epub_dc(&epub, "dc:title"), ["no-title"]);
-    if let Some(problems) = epubcheck(&epub) {
+    if let Some(problems) = common::epubcheck(&epub) {
         assert!(problems.is_empty(), "{problems:#?}");
     }
     // --strict refuses it, writing nothing.
@@ -192,7 +163,7 @@ fn build_and_check_editions(
     let json = check_json(report, &[]);
     let kept = kept_han(report, &json);
     let epub = out.join(format!("{stem}.epub"));
-    if let Some(problems) = epubcheck(&epub) {
+    if let Some(problems) = common::epubcheck(&epub) {
         assert!(problems.is_empty(), "{problems:#?}");
     }
     let mut editions = vec![

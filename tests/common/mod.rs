@@ -181,3 +181,33 @@ pub fn run_with_deadline(cmd: &mut Command, deadline: Duration) -> Output {
         stderr: err.join().expect("stderr reader"),
     }
 }
+
+/// epubcheck's FATAL/ERROR/WARNING lines for an EPUB on disk (`None`: the tool is missing and
+/// this is not CI). A failing exit with no such line is a problem too.
+pub fn epubcheck(epub: &std::path::Path) -> Option<Vec<String>> {
+    if !tool("epubcheck") {
+        return None;
+    }
+    let out = run_with_deadline(
+        Command::new("epubcheck").arg(epub),
+        Duration::from_secs(600),
+    );
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut problems: Vec<String> = text
+        .lines()
+        .filter(|l| {
+            ["FATAL", "ERROR", "WARNING"]
+                .iter()
+                .any(|p| l.starts_with(p))
+        })
+        .map(str::to_string)
+        .collect();
+    if !out.status.success() && problems.is_empty() {
+        problems.push(format!("epubcheck exit {}: {text}", out.status));
+    }
+    Some(problems)
+}
