@@ -778,24 +778,6 @@ fn package_declares_accessibility_and_its_language() {
 // ---------------------------------------------------------------------------------------------
 // the print edition's page numbers
 
-/// The first `n` characters (whitespace dropped) of `xhtml` after `from`, tags skipped.
-fn text_after(xhtml: &str, from: usize, n: usize) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in xhtml[from..].chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag && !c.is_whitespace() => out.push(c),
-            _ => {}
-        }
-        if out.chars().count() == n {
-            break;
-        }
-    }
-    out
-}
-
 #[test]
 fn page_markers_sit_where_the_pdf_pages_begin() {
     let (doc, _) = real();
@@ -846,7 +828,7 @@ fn page_markers_sit_where_the_pdf_pages_begin() {
         let (file_name, _) = labels[page - 1].0.split_once('#').unwrap();
         let xhtml = &docs[file_name];
         let at = xhtml.find(&format!(r#"id="page-{page}""#)).unwrap();
-        let marked = text_after(xhtml, at + xhtml[at..].find("/>").unwrap() + 2, 8);
+        let marked = common::text_after(xhtml, at + xhtml[at..].find("/>").unwrap() + 2, 8);
         assert_eq!(marked, printed, "page {page}");
     }
 }

@@ -200,11 +200,8 @@ fn outline_has_one_entry_per_document_with_its_headings_nested() {
     }
 }
 
-#[test]
-fn per_document_folios_restart_and_reruns_are_byte_identical() {
-    if !tool("pdftotext") || !tool("qpdf") {
-        return;
-    }
+/// The real pack's manifest with folios restarting in each document, in a fresh folder.
+fn per_document_manifest() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(input().join("pack.toml"))
         .unwrap()
@@ -213,6 +210,15 @@ fn per_document_folios_restart_and_reruns_are_byte_identical() {
         .replace("notes = \"", &format!("notes = \"{}/", s(&input())));
     let manifest = dir.path().join("pack.toml");
     std::fs::write(&manifest, text).unwrap();
+    (dir, manifest)
+}
+
+#[test]
+fn per_document_folios_restart_and_reruns_are_byte_identical() {
+    if !tool("pdftotext") || !tool("qpdf") {
+        return;
+    }
+    let (_dir, manifest) = per_document_manifest();
     let (a, pdf) = pack(&manifest, "pdf,docx");
     // The DOCX: every document's section restarts its page numbers.
     let xml = part(&a.path().join(format!("{STEM}.docx")), "word/document.xml");
@@ -532,4 +538,86 @@ fn pack_prints_each_documents_warnings_and_strict_refuses_them() {
     one_line(&err);
     assert!(err.contains("文件一"), "{err}");
     assert!(!strict.exists());
+}
+
+#[test]
+fn epub_page_list_spans_the_pdf_volume_with_ids_unique_across_documents() {
+    if !tool("pdftotext") || !tool("qpdf") {
+        return;
+    }
+    // Folios restart in each document, so labels repeat across the book: the ids must not.
+    let (_dir, manifest) = per_document_manifest();
+    let (out, pdf) = pack(&manifest, "pdf,epub");
+    let epub = out.path().join(format!("{STEM}.epub"));
+    let entries: std::collections::BTreeMap<String, String> =
+        epub_entries(&epub).into_iter().collect();
+    // The PDF volume's folio'd pages: (page index, folio), in order. Cover, contents and
+    // blank pages print none.
+    let pages = pages(&pdf);
+    let folioed: Vec<(usize, usize)> = pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| folio(p).map(|f| (i, f)))
+        .collect();
+    assert!(
+        folioed.len() > 30 && folioed.len() < pages.len(),
+        "{folioed:?}"
+    );
+    // The page list: one entry per folio'd page, labelled as the folio prints it.
+    let nav = &entries["OEBPS/nav.xhtml"];
+    let list = &nav[nav.find(r#"epub:type = "page-list""#).expect("page list")..];
+    let list = &list[..list.find("</nav>").unwrap()];
+    let hrefs = attrs(list, "href");
+    let labels: Vec<&str> = list
+        .split("</a>")
+        .filter_map(|a| a.rsplit_once('>').map(|(_, t)| t.trim()))
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(hrefs.len(), folioed.len());
+    assert_eq!(labels.len(), folioed.len(), "{labels:?}");
+    let mut ids: Vec<&str> = hrefs.iter().map(|h| h.split_once('#').unwrap().1).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), hrefs.len(), "a page id repeats");
+    // Each document's first folio'd page, its second, and its last: the first characters
+    // after the marker are the PDF page's first body characters.
+    let mut checked = 0;
+    for (k, ((page, folio), (href, label))) in
+        folioed.iter().zip(hrefs.iter().zip(&labels)).enumerate()
+    {
+        assert_eq!(label, &folio.to_string(), "page {}", page + 1);
+        let (file, id) = href.split_once('#').unwrap();
+        let d = file[1..file.find('-').unwrap()].to_string();
+        assert_eq!(id, format!("d{d}-page-{folio}"));
+        let xhtml = &entries[&format!("OEBPS/{file}")];
+        let marker = format!(
+            r#"<span epub:type="pagebreak" role="doc-pagebreak" id="{id}" aria-label="{label}"/>"#
+        );
+        assert_eq!(xhtml.matches(&marker).count(), 1, "{marker}");
+        let next_starts = folioed.get(k + 1).is_none_or(|&(_, f)| f == 1);
+        if *folio <= 2 || next_starts {
+            let printed: String = pages[*page]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .take(8)
+                .collect();
+            let at = xhtml.find(&marker).unwrap() + marker.len();
+            assert_eq!(
+                common::text_after(xhtml, at, 8),
+                printed,
+                "page {}",
+                page + 1
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 9);
+    let opf = &entries["OEBPS/content.opf"];
+    assert!(
+        opf.contains("(PDF, 210 \u{00D7} 297 mm, gongwen)</dc:source>"),
+        "{opf}"
+    );
+    if let Some(problems) = common::epubcheck(&epub) {
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
 }

@@ -63,6 +63,9 @@ pub struct Pages {
     pub outline: Vec<OutlineEntry>,
     /// Where each page's body text begins (`None`: a page of carried-over notes only).
     pub starts: Vec<Option<super::page_starts::PageStart>>,
+    /// The folio printed on the first page of `starts` (1, or where a document starts in a
+    /// volume): page `i` of `starts` prints folio `first_folio + i`.
+    pub first_folio: usize,
 }
 
 impl Pages {

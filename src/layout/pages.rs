@@ -149,6 +149,7 @@ impl Composer<'_> {
             frames,
             outline,
             starts: Vec::new(),
+            first_folio: self.first_folio,
         }
     }
 

@@ -47,6 +47,8 @@ pub struct Placement {
     /// The folio printed on that page.
     pub folio: usize,
     pub pages: usize,
+    /// Where each of the document's pages begins in its text (the EPUB's page list).
+    pub starts: Vec<Option<super::page_starts::PageStart>>,
 }
 
 /// The laid-out volume.
@@ -111,6 +113,7 @@ pub fn volume(
             first_page: at,
             folio: *folio_no,
             pages: pages.frames.len(),
+            starts: pages.starts.clone(),
         });
         at += even(pages.frames.len());
     }
@@ -161,11 +164,12 @@ pub fn volume(
         frames.resize_with(even(frames.len()), blank);
     }
     Volume {
-        // No page list spans the volume yet: the EPUB volume carries none.
+        // The page list is per document (each placement's `starts`).
         pages: Pages {
             frames,
             outline,
             starts: Vec::new(),
+            first_folio: 1,
         },
         parts: placements,
         front,

@@ -51,14 +51,20 @@ impl Volume {
             .collect()
     }
 
-    /// The render context of document `k`: the volume's, with that document's plan.
-    pub fn context<'a>(&'a self, k: usize, ctx: &RenderContext<'a>) -> RenderContext<'a> {
+    /// The render context of document `k`: the volume's, with that document's plan and its
+    /// print layout (`layout`, for the EPUB's page list).
+    pub fn context<'a>(
+        &'a self,
+        k: usize,
+        ctx: &RenderContext<'a>,
+        layout: Option<&'a crate::layout::frame::Pages>,
+    ) -> RenderContext<'a> {
         RenderContext {
             style: ctx.style,
             fonts: ctx.fonts,
             plan: &self.plans[k],
             epoch: ctx.epoch,
-            layout: None,
+            layout,
         }
     }
 }

@@ -1,45 +1,30 @@
 //! A session pack's editions: the documents of one meeting as one volume (cover, contents, each
-//! document on its own). Each writer lays the volume out its own way; the PDF one is here.
+//! document on its own). The PDF volume is laid out once; the DOCX and EPUB take its folios.
 pub use super::binding::Volume;
 use super::RenderContext;
 use crate::edition::Format;
 use crate::error::Result;
 
-/// Render every edition asked for, in parallel: the EPUB beside the PDF layout (computed once,
-/// since the DOCX contents shows the folios the PDF prints), then the PDF and DOCX.
+/// Render every edition asked for: the PDF volume's layout first (computed once: the DOCX
+/// contents shows the folios the PDF prints, the EPUB marks where its pages begin), then the
+/// editions in parallel.
 pub fn render_all(
     formats: &[Format],
     volume: &Volume,
     ctx: &RenderContext,
 ) -> Result<Vec<(Format, Vec<u8>)>> {
     use rayon::prelude::*;
-    let wants = |f: Format| formats.contains(&f);
-    let (laid, epub) = rayon::join(
-        || {
-            (wants(Format::Pdf) || wants(Format::Docx)).then(|| {
-                crate::layout::volume::volume(
-                    &volume.cover(),
-                    &volume.parts(),
-                    volume.continuous,
-                    ctx.style,
-                    ctx.fonts,
-                )
-            })
-        },
-        || {
-            wants(Format::Epub)
-                .then(|| {
-                    super::epub::volume::render(volume, ctx)
-                        .and_then(|b| super::xml_check::zip_parts("epub", &b).map(|_| b))
-                })
-                .transpose()
-        },
+    let laid = crate::layout::volume::volume(
+        &volume.cover(),
+        &volume.parts(),
+        volume.continuous,
+        ctx.style,
+        ctx.fonts,
     );
-    let mut epub = epub?;
-    let paged: Vec<(Format, Vec<u8>)> = formats
+    // In the order asked for (`par_iter` keeps it).
+    formats
         .par_iter()
-        .filter_map(|&format| {
-            let laid = laid.as_ref()?;
+        .map(|&format| {
             let bytes = match format {
                 Format::Pdf => pdf(volume, &laid.pages, ctx),
                 Format::Docx => {
@@ -47,20 +32,12 @@ pub fn render_all(
                     super::docx::volume::render(volume, &folios, ctx)
                         .and_then(|b| super::xml_check::zip_parts("docx", &b).map(|_| b))
                 }
-                Format::Epub => return None,
+                Format::Epub => super::epub::volume::render(volume, &laid.parts, ctx)
+                    .and_then(|b| super::xml_check::zip_parts("epub", &b).map(|_| b)),
             };
-            Some(bytes.map(|b| (format, b)))
+            bytes.map(|b| (format, b))
         })
-        .collect::<Result<_>>()?;
-    let mut paged = paged.into_iter();
-    // In the order asked for.
-    Ok(formats
-        .iter()
-        .filter_map(|&f| match f {
-            Format::Epub => epub.take().map(|b| (f, b)),
-            _ => paged.next(),
-        })
-        .collect())
+        .collect()
 }
 
 fn pdf(

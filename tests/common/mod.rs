@@ -211,3 +211,21 @@ pub fn epubcheck(epub: &std::path::Path) -> Option<Vec<String>> {
     }
     Some(problems)
 }
+
+/// The first `n` characters of text (no tags, no whitespace) from byte `from` of `xhtml`.
+pub fn text_after(xhtml: &str, from: usize, n: usize) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in xhtml[from..].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag && !c.is_whitespace() => out.push(c),
+            _ => {}
+        }
+        if out.chars().count() == n {
+            break;
+        }
+    }
+    out
+}

@@ -49,7 +49,7 @@ pub fn render(volume: &Volume, folios: &[usize], ctx: &RenderContext) -> Result<
     }
     let n = volume.documents.len();
     for (k, (_, doc)) in volume.documents.iter().enumerate() {
-        let ctx = &volume.context(k, ctx);
+        let ctx = &volume.context(k, ctx, None);
         let mut b = Builder {
             doc,
             ctx,

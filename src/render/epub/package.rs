@@ -92,7 +92,7 @@ pub fn build(
         script: doc.script,
         toc_name: toc_name(doc),
         identifier: identifier(doc),
-        source: pages.then(|| print_source(doc, ctx)),
+        source: pages.then(|| print_source(&title, ctx)),
     };
     package(&book, ctx, stylesheet, contents)
 }
@@ -221,14 +221,11 @@ pub fn accessibility(script: Script, pages: bool) -> Vec<(&'static str, String)>
 }
 
 /// `dc:source`: the print edition whose page numbers the page list gives (title, paper, style).
-fn print_source(doc: &Document, ctx: &RenderContext) -> String {
+pub fn print_source(title: &str, ctx: &RenderContext) -> String {
     let pg = &ctx.style.page;
     format!(
         "{} (PDF, {} \u{00D7} {} mm, {})",
-        doc.title(),
-        pg.width_mm,
-        pg.height_mm,
-        ctx.style.name
+        title, pg.width_mm, pg.height_mm, ctx.style.name
     )
 }
 

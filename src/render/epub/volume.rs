@@ -1,23 +1,37 @@
 //! The EPUB of a session pack: one book. A cover page, then each document's own content
 //! documents (file names and ids prefixed `d1-`, `d2-`… so they stay unique across the book);
 //! the navigation has one entry per document with its sections and level-2 headings nested;
-//! one stylesheet and one set of font subsets for all documents.
+//! one stylesheet and one set of font subsets for all documents. The print page list spans the
+//! PDF volume: each document's pages are marked `d1-page-N`, `d2-page-N`… (N its printed folio).
 use super::super::binding::Volume;
 use super::super::RenderContext;
 use super::css;
-use super::package::{identifier, package, Book};
+use super::package::{identifier, package, print_source, Book};
 use super::xhtml::parts_prefixed;
 use crate::error::Result;
+use crate::layout::frame::Pages;
+use crate::layout::volume::Placement;
 use crate::model::{Block, Document, Inline};
 use epub_builder::{EpubContent, ReferenceType, TocElement};
 use sha2::{Digest, Sha256};
 
-/// Render the volume's EPUB.
-pub fn render(volume: &Volume, ctx: &RenderContext) -> Result<Vec<u8>> {
+/// Render the volume's EPUB. `placements`: where the PDF volume set each document; the book
+/// carries the PDF volume's page list (ids `d2-page-1`, labels the folios printed).
+pub fn render(volume: &Volume, placements: &[Placement], ctx: &RenderContext) -> Result<Vec<u8>> {
     let cover = cover_document(volume);
     let mut files = vec![(parts_prefixed(&cover, ctx, "cover-"), None)];
+    // Each document's page starts and first folio (the EPUB reads no frames).
+    let layouts: Vec<Pages> = placements
+        .iter()
+        .map(|p| Pages {
+            frames: Vec::new(),
+            outline: Vec::new(),
+            starts: p.starts.clone(),
+            first_folio: p.folio,
+        })
+        .collect();
     for (k, (_, doc)) in volume.documents.iter().enumerate() {
-        let ctx = volume.context(k, ctx);
+        let ctx = volume.context(k, ctx, layouts.get(k));
         files.push((parts_prefixed(doc, &ctx, &format!("d{}-", k + 1)), Some(k)));
     }
     let entries: Vec<String> = volume.parts().iter().map(|p| p.entry()).collect();
@@ -53,15 +67,27 @@ pub fn render(volume: &Volume, ctx: &RenderContext) -> Result<Vec<u8>> {
                     Some(_) => content,
                 };
             }
-            contents.push((content, Vec::new()));
+            // Ids carry the document's prefix: per-document folios repeat labels.
+            let pages = part
+                .pages
+                .iter()
+                .map(|n| {
+                    let prefix = k.map(|k| format!("d{}-", k + 1)).unwrap_or_default();
+                    (n.to_string(), format!("{}#{prefix}page-{n}", part.file))
+                })
+                .collect();
+            contents.push((content, pages));
         }
     }
+    let paged = files
+        .iter()
+        .any(|(parts, _)| parts.iter().any(|p| !p.pages.is_empty()));
     let book = Book {
         title: &volume.title,
         script: volume.script(),
         toc_name: volume.cover().contents,
         identifier: volume_identifier(volume),
-        source: None,
+        source: paged.then(|| print_source(&volume.title, ctx)),
         author: volume.issuer.clone(),
         description: volume.subtitle.clone(),
         date: None,

@@ -38,7 +38,8 @@ pub struct Part {
     pub title: String,
     /// Level-2 entries under this part's nav entry.
     pub children: Vec<NavEntry>,
-    /// Print pages (1-based) whose `page-N` marker is in this part, in order.
+    /// Folios of the print pages whose `page-N` marker (after the part's prefix) is in this
+    /// part, in order.
     pub pages: Vec<u32>,
     /// The complete XHTML document.
     pub xhtml: String,
@@ -143,8 +144,8 @@ impl RefIds {
     }
 }
 
-/// The print page breaks to mark, by place: (offset in the place's EPUB text, page number), in
-/// page order.
+/// The print page breaks to mark, by place: (offset in the place's EPUB text, folio), in page
+/// order.
 type Breaks = BTreeMap<Place, Vec<(usize, u32)>>;
 
 /// Where each page of the print layout begins, in the EPUB's text. A page without body text
@@ -158,7 +159,7 @@ fn page_breaks(ctx: &RenderContext) -> Breaks {
     let mut waiting = Vec::new();
     let mut last = None;
     for (i, start) in layout.starts.iter().enumerate() {
-        waiting.push(i as u32 + 1);
+        waiting.push((layout.first_folio + i) as u32);
         if let Some(start) = start {
             // The plan sets every place's text alike in both editions, so the layout's
             // offset is the EPUB's.
@@ -240,7 +241,8 @@ impl<'a> PartWriter<'a> {
             self.pending.pop_front();
             let _ = write!(
                 self.body,
-                "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"page-{n}\" aria-label=\"{n}\"/>"
+                "<span epub:type=\"pagebreak\" role=\"doc-pagebreak\" id=\"{}page-{n}\" aria-label=\"{n}\"/>",
+                self.prefix
             );
             self.pages.push(n);
         }
