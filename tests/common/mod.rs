@@ -229,3 +229,27 @@ pub fn text_after(xhtml: &str, from: usize, n: usize) -> String {
     }
     out
 }
+
+/// Run a python-docx `script` on the DOCX at `path` (as `sys.argv[1]`); its stdout. `None` when
+/// python-docx is not installed and this is not CI (under `CI=true` that is a failure).
+pub fn python_docx(script: &str, path: &std::path::Path) -> Option<String> {
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .expect("python3 runs");
+    if String::from_utf8_lossy(&out.stderr).contains("No module named 'docx'") {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "python-docx missing under CI"
+        );
+        eprintln!("note: python-docx not installed; skipping");
+        return None;
+    }
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
