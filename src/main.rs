@@ -29,25 +29,13 @@ enum Command {
         /// 附件 line names, beside the report. Only with a single report.
         #[arg(long, value_name = "FILE")]
         notes: Option<PathBuf>,
-        /// Output folder.
-        #[arg(short, long, value_name = "DIR", default_value = "out")]
-        output: PathBuf,
-        /// Editions to write.
-        #[arg(long, value_delimiter = ',', default_value = "pdf,epub,docx")]
-        formats: Vec<String>,
+        #[command(flatten)]
+        editions: Editions,
         /// Style name (gongwen, compact) or a .toml file.
         #[arg(long, value_name = "NAME|FILE", default_value = "gongwen")]
         style: String,
-        /// Script of the editions.
-        #[arg(long, value_enum, default_value_t = ScriptChoice::Keep)]
-        script: ScriptChoice,
-        /// Treat any warning (unmatched notes, corrupted text, missing attachment…) as an error:
-        /// exit 4, nothing written.
-        #[arg(long)]
-        strict: bool,
-        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
-        #[arg(long)]
-        no_repair: bool,
+        #[command(flatten)]
+        passing: Passing,
         /// Documents processed at once (default: number of cores).
         #[arg(long, value_name = "N")]
         jobs: Option<usize>,
@@ -67,21 +55,10 @@ enum Command {
     Pack {
         #[arg(value_name = "MANIFEST")]
         manifest: PathBuf,
-        /// Output folder.
-        #[arg(short, long, value_name = "DIR", default_value = "out")]
-        output: PathBuf,
-        /// Editions to write.
-        #[arg(long, value_delimiter = ',', default_value = "pdf,epub,docx")]
-        formats: Vec<String>,
-        /// Script of the editions.
-        #[arg(long, value_enum, default_value_t = ScriptChoice::Keep)]
-        script: ScriptChoice,
-        /// Treat any warning of any document as an error: exit 4, nothing written.
-        #[arg(long)]
-        strict: bool,
-        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
-        #[arg(long)]
-        no_repair: bool,
+        #[command(flatten)]
+        editions: Editions,
+        #[command(flatten)]
+        passing: Passing,
     },
     /// Read one report and its notes (or every document of a pack.toml manifest) and say what
     /// cleaning, structure, notes and fonts found.
@@ -93,13 +70,8 @@ enum Command {
         notes: Option<PathBuf>,
         #[arg(long, value_name = "NAME|FILE", default_value = "gongwen")]
         style: String,
-        #[arg(long, value_enum, default_value_t = ScriptChoice::Keep)]
-        script: ScriptChoice,
-        #[arg(long)]
-        strict: bool,
-        /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
-        #[arg(long)]
-        no_repair: bool,
+        #[command(flatten)]
+        passing: Passing,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -107,6 +79,42 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         title: Option<String>,
     },
+}
+
+/// How every document is read and passed (build, pack and check alike).
+#[derive(clap::Args)]
+struct Passing {
+    /// Script of the editions.
+    #[arg(long, value_enum, default_value_t = ScriptChoice::Keep)]
+    script: ScriptChoice,
+    /// Treat any warning (unmatched notes, corrupted text, missing attachment…; in a pack, of any
+    /// document) as an error: exit 4, nothing written.
+    #[arg(long)]
+    strict: bool,
+    /// Leave corrupted spans as found (flagged) instead of repairing them from their bytes.
+    #[arg(long)]
+    no_repair: bool,
+}
+
+impl Passing {
+    fn pack(&self) -> baogao::pack::PackOptions {
+        baogao::pack::PackOptions {
+            script: self.script,
+            strict: self.strict,
+            no_repair: self.no_repair,
+        }
+    }
+}
+
+/// Where editions go and which (build and pack).
+#[derive(clap::Args)]
+struct Editions {
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR", default_value = "out")]
+    output: PathBuf,
+    /// Editions to write.
+    #[arg(long, value_delimiter = ',', default_value = "pdf,epub,docx")]
+    formats: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -134,27 +142,20 @@ fn run(cli: Cli) -> Result<u8, Error> {
             report,
             notes,
             style,
-            script,
-            strict,
-            no_repair,
+            passing,
             json,
             title,
         } => {
             if baogao::pack::is_manifest(&report) {
-                let opts = baogao::pack::PackOptions {
-                    script,
-                    strict,
-                    no_repair,
-                };
-                return pack_check(&report, &opts, json);
+                return pack_check(&report, &passing.pack(), json);
             }
             let style = baogao::style::Style::load(&style)?;
             let opts = Options {
                 notes,
-                script,
-                strict,
+                script: passing.script,
+                strict: passing.strict,
                 title,
-                no_repair,
+                no_repair: passing.no_repair,
             };
             let r = baogao::check(&report, &opts, &style)?;
             if json {
@@ -169,19 +170,12 @@ fn run(cli: Cli) -> Result<u8, Error> {
         }
         Command::Pack {
             manifest,
-            output,
-            formats,
-            script,
-            strict,
-            no_repair,
+            editions,
+            passing,
         } => {
-            let formats = parse_formats(&formats)?;
-            let opts = baogao::pack::PackOptions {
-                script,
-                strict,
-                no_repair,
-            };
-            let packed = baogao::pack::build(&manifest, &opts, &output, &formats)?;
+            let formats = parse_formats(&editions.formats)?;
+            let packed =
+                baogao::pack::build(&manifest, &passing.pack(), &editions.output, &formats)?;
             for w in &packed.warnings {
                 eprintln!("{w}");
             }
@@ -193,27 +187,24 @@ fn run(cli: Cli) -> Result<u8, Error> {
         Command::Build {
             reports,
             notes,
-            output,
-            formats,
+            editions,
             style,
-            script,
-            strict,
-            no_repair,
+            passing,
             jobs,
             name,
             title,
         } => {
-            let formats = parse_formats(&formats)?;
+            let formats = parse_formats(&editions.formats)?;
             let style = baogao::style::Style::load(&style)?;
             let opts = Options {
                 notes,
-                script,
-                strict,
+                script: passing.script,
+                strict: passing.strict,
                 title,
-                no_repair,
+                no_repair: passing.no_repair,
             };
             let out = Output {
-                dir: output,
+                dir: editions.output,
                 formats,
                 name,
             };
