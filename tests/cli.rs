@@ -1,19 +1,11 @@
 //! The `build` command end to end: editions named after the title, byte-identical across runs,
 //! across `--jobs` and across batch vs single runs; batch name collisions; exit codes.
 mod common;
+use common::baogao;
 
-use common::run_with_deadline;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::Duration;
 
 const TITLE: &str = "2024年舞陽縣政府工作報告";
-
-fn baogao(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_baogao"));
-    cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
-    run_with_deadline(&mut cmd, Duration::from_secs(600))
-}
 
 fn input_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("input/wuyang-2024")

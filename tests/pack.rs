@@ -2,19 +2,14 @@
 //! pdftotext page by page and qpdf's outline JSON; the manifest's errors end the run with one
 //! line and nothing written.
 mod common;
+use common::baogao;
 
 use common::{run_with_deadline, tool};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
 const STEM: &str = "舞陽縣第十七屆人民代表大會第四次會議文件";
-
-fn baogao(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_baogao"));
-    cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
-    run_with_deadline(&mut cmd, Duration::from_secs(600))
-}
 
 fn input() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("input")

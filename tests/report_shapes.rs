@@ -2,17 +2,10 @@
 //! line, a national-style report, a scraped county report (fixtures in tests/fixtures/shapes/,
 //! written for these tests).
 mod common;
+use common::baogao;
 
-use common::run_with_deadline;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::Duration;
-
-fn baogao(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_baogao"));
-    cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
-    run_with_deadline(&mut cmd, Duration::from_secs(600))
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

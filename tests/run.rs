@@ -3,17 +3,11 @@
 //! interrupted runs leave none), and the checks made before any work (`--name`, `-o`), and a
 //! batch folder's unreadable report listed as failed. Every input is generated here.
 mod common;
+use common::baogao;
 
-use common::run_with_deadline;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant, SystemTime};
-
-fn baogao(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_baogao"));
-    cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
-    run_with_deadline(&mut cmd, Duration::from_secs(600))
-}
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()

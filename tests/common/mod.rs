@@ -253,3 +253,11 @@ pub fn python_docx(script: &str, path: &std::path::Path) -> Option<String> {
     );
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
+
+/// Run the `baogao` binary of this build with `args` (no `SOURCE_DATE_EPOCH`, so editions carry the
+/// fixed date), under the generous deadline.
+pub fn baogao(args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_baogao"));
+    cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
+    run_with_deadline(&mut cmd, Duration::from_secs(600))
+}
