@@ -144,9 +144,7 @@ fn read_all(inputs: &[PathBuf], found: Vec<Found>) -> Result<Vec<Read>> {
 }
 
 fn has_title(lines: &[Line]) -> bool {
-    lines
-        .iter()
-        .any(|l| crate::passes::clean::opens_report(&l.text))
+    crate::passes::clean::opens_report(lines)
 }
 
 /// A document after the passes (or its failure).

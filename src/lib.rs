@@ -54,6 +54,9 @@ pub struct Options {
     pub title: Option<String>,
     /// Leave corrupted spans as found instead of repairing them from their bytes.
     pub no_repair: bool,
+    /// Where the user gives a title (`--title`, or a pack manifest's `title =`): named by the
+    /// `no-title` warning.
+    pub title_key: passes::structure::title::TitleKey,
 }
 
 /// A document read and passed, ready for the writers, with its check report.
@@ -120,7 +123,13 @@ pub fn prepare_read(
     }
     .run(doc, &mut report)?;
     let mut doc = doc;
-    passes::structure::title::edition_title(&mut doc, opts.title.as_deref(), path, &mut report);
+    passes::structure::title::edition_title(
+        &mut doc,
+        opts.title.as_deref(),
+        &opts.title_key,
+        path,
+        &mut report,
+    );
     let notes = find_notes(path, opts, &mut report)?;
     let doc = match notes {
         Some((mut file, notes_path)) => {

@@ -156,6 +156,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 strict: passing.strict,
                 title,
                 no_repair: passing.no_repair,
+                ..Default::default()
             };
             let r = baogao::check(&report, &opts, &style)?;
             if json {
@@ -202,6 +203,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 strict: passing.strict,
                 title,
                 no_repair: passing.no_repair,
+                ..Default::default()
             };
             let out = Output {
                 dir: editions.output,

@@ -255,7 +255,7 @@ fn scraped_county_report_loses_its_chrome_and_folios_only() {
         .collect();
     assert_eq!(chrome, [6, 41, 42, 43, 44]);
     assert_eq!(c["folios_dropped"], 1);
-    assert_eq!(c["lines_joined"], 6);
+    assert_eq!(c["lines_joined"].as_array().map(Vec::len), Some(6));
     assert_eq!(c["unpaired_quotes"].as_array().unwrap().len(), 0);
     assert_eq!(codes(&json), ["dropped-lines", "dropped-lines"]);
     assert!(json["warnings"]

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::fonts::{FontBook, Usage};
 use crate::model::{Block, Inline};
 use crate::passes::script::ScriptChoice;
+use crate::passes::structure::title::{self, TitleKey};
 use crate::present::Plan;
 use crate::render::volume::{self, Volume};
 use crate::render::{epoch_from_env, RenderContext};
@@ -63,15 +64,20 @@ fn load(path: &Path, opts: &PackOptions) -> Result<Loaded> {
     let documents = manifest
         .documents
         .par_iter()
-        .map(|d| {
+        .enumerate()
+        .map(|(k, d)| {
             let o = Options {
                 notes: d.notes.clone(),
                 script: opts.script,
                 strict: opts.strict,
                 no_repair: opts.no_repair,
-                title: None,
+                title: d.title.clone(),
+                title_key: TitleKey::Manifest(k + 1),
             };
-            prepare(&d.report, &o, &style, &fonts)
+            prepare(&d.report, &o, &style, &fonts).map(|mut p| {
+                titled(&mut p.doc, d.title.as_deref(), d.subtitle.as_deref());
+                p
+            })
         })
         .collect::<Vec<_>>()
         .into_iter()
@@ -175,6 +181,34 @@ pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) ->
         written.push(out);
     }
     Ok(Packed { written, warnings })
+}
+
+/// The manifest's `title =` set as the title of a document whose text has none (at the top,
+/// under a meeting line), and its `subtitle =` under the title and the text's own subtitles.
+fn titled(doc: &mut crate::model::Document, title: Option<&str>, subtitle: Option<&str>) {
+    let text = |t: &str| vec![Inline::Text(t.to_string())];
+    let has_title = doc.blocks.iter().any(|b| matches!(b, Block::Title(_)));
+    if let (Some(t), false) = (title, has_title) {
+        let meeting = |b: &Block| match b {
+            Block::Subtitle(c) => title::is_meeting_line(&crate::model::plain(c)),
+            _ => false,
+        };
+        let at = usize::from(doc.blocks.first().is_some_and(meeting));
+        doc.blocks.insert(at, Block::Title(text(t)));
+    }
+    if let Some(s) = subtitle {
+        let title = doc
+            .blocks
+            .iter()
+            .position(|b| matches!(b, Block::Title(_)))
+            .map_or(0, |t| t + 1);
+        let at = title
+            + doc.blocks[title..]
+                .iter()
+                .take_while(|b| matches!(b, Block::Subtitle(_)))
+                .count();
+        doc.blocks.insert(at, Block::Subtitle(text(s)));
+    }
 }
 
 /// The document with its label as a line above the title.

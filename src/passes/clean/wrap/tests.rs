@@ -59,7 +59,13 @@ fn wrapped_lines_are_joined_up_to_the_sentence_end() {
             "指简政放权。",
         ]
     );
-    assert_eq!(cleaning.lines_joined, 5);
+    assert_eq!(cleaning.lines_joined.len(), 5);
+    let j = &cleaning.lines_joined[0];
+    assert_eq!(
+        (j.line, j.onto, j.text.as_str()),
+        (6, 5, "工作，请予审议。")
+    );
+    assert_eq!(j.why, "hard wrap");
 }
 
 #[test]
@@ -87,7 +93,10 @@ fn folios_are_dropped_and_the_page_break_closes() {
     assert_eq!(cleaning.folios_dropped, 4);
     assert_eq!(cleaning.removed.len(), 4);
     assert_eq!(cleaning.removed[0].line, 4);
-    assert_eq!(cleaning.lines_joined, 1);
+    assert_eq!(cleaning.lines_joined.len(), 1);
+    // The folio between them is set aside: line 6 joins onto line 2.
+    let j = &cleaning.lines_joined[0];
+    assert_eq!((j.line, j.onto), (6, 2));
 }
 
 #[test]
@@ -115,5 +124,5 @@ fn one_paragraph_per_line_is_unchanged() {
     ];
     let (out, cleaning) = run(&text);
     assert_eq!(out, text);
-    assert_eq!(cleaning.lines_joined + cleaning.folios_dropped, 0);
+    assert_eq!(cleaning.lines_joined.len() + cleaning.folios_dropped, 0);
 }
