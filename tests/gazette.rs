@@ -251,4 +251,147 @@ fn the_pack_prints_no_page_furniture_and_lists_six_titles() {
             assert!(flat.contains(&unspaced(&line)), "{name}: {line}");
         }
     }
+    // Each title is a title in the EPUB (`h1.title`) and the DOCX (style `Title`).
+    let epub = out
+        .path()
+        .join("江临市第七届人民代表大会第七次会议文件汇编.epub");
+    let docx = out
+        .path()
+        .join("江临市第七届人民代表大会第七次会议文件汇编.docx");
+    let xhtml: String = {
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+        (0..z.len())
+            .map(|i| {
+                use std::io::Read;
+                let mut s = String::new();
+                let _ = z.by_index(i).unwrap().read_to_string(&mut s);
+                s
+            })
+            .collect()
+    };
+    let document = {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&docx).unwrap()).unwrap();
+        let mut s = String::new();
+        z.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    let docx_titles: Vec<String> = document
+        .split("<w:p ")
+        .filter(|p| p.contains("w:val=\"Title\""))
+        .map(|p| {
+            p.split("<w:t")
+                .skip(1)
+                .filter_map(|t| Some(&t[t.find('>')? + 1..t.find("</w:t>")?]))
+                .collect()
+        })
+        .collect();
+    for name in DOCS {
+        let title = &expected(name)[usize::from(name.contains("resolution"))];
+        assert!(
+            xhtml.contains(&format!("<h1 class=\"title\">{title}</h1>")),
+            "EPUB: {title}"
+        );
+        assert!(
+            docx_titles.contains(title),
+            "DOCX: {title} in {docx_titles:?}"
+        );
+    }
+}
+
+#[test]
+fn a_folder_build_takes_every_title_a_single_build_finds() {
+    // Letter-spaced titles over two and three lines, and a resolution: before the one title
+    // test, a folder build passed over all three.
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("in");
+    std::fs::create_dir(&folder).unwrap();
+    for name in ["02-resolution-plan", "05-plan-report", "06-budget-report"] {
+        std::fs::copy(
+            dir().join(format!("{name}.txt")),
+            folder.join(format!("{name}.txt")),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("out");
+    let o = baogao(&[
+        "build",
+        folder.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--formats",
+        "epub",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut written: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written.len(), 3, "{written:?}");
+    assert!(
+        written.iter().any(|n| n.contains("计划草案的报告")),
+        "{written:?}"
+    );
+}
+
+#[test]
+fn a_pack_document_takes_its_title_from_the_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("r.txt"),
+        "会议听取了报告。\n会议号召，全市人民团结奋斗！\n",
+    )
+    .unwrap();
+    let manifest = tmp.path().join("pack.toml");
+    let write = |doc: &str| {
+        std::fs::write(
+            &manifest,
+            format!("title = \"某市会议文件\"\n[[document]]\nreport = \"r.txt\"\n{doc}"),
+        )
+        .unwrap()
+    };
+    // Without a title: the warning names the manifest's key.
+    write("");
+    let o = baogao(&["check", manifest.to_str().unwrap(), "--json"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let w = &j["documents"][0]["warnings"][0];
+    assert_eq!(w["code"], "no-title");
+    let m = w["message"].as_str().unwrap();
+    assert!(
+        m.contains("title = ") && m.contains("[[document]] 1"),
+        "{m}"
+    );
+    assert!(!m.contains("--title"), "{m}");
+    // With one: set as the title (and in the contents), its subtitle under it, no warning.
+    write("title = \"关于某事的决议\"\nsubtitle = \"（2026年2月11日通过）\"\n");
+    if !tool("pdftotext") {
+        return;
+    }
+    let out = tmp.path().join("out");
+    let o = baogao(&[
+        "pack",
+        manifest.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--formats",
+        "pdf",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("no-title"));
+    let text = String::from_utf8(
+        Command::new("pdftotext")
+            .args([out.join("某市会议文件.pdf").to_str().unwrap(), "-"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let flat = unspaced(&text);
+    assert_eq!(flat.matches("关于某事的决议").count(), 2, "{text}");
+    let title = flat.rfind("关于某事的决议").unwrap();
+    assert!(flat[title..].starts_with("关于某事的决议（2026年2月11日通过）会议听取了报告。"));
 }

@@ -25,7 +25,7 @@
 //!   short lines (`——2026年1月26日在广东省第十四届` / `人民代表大会第五次会议上`).
 use super::strip_glosses;
 use crate::check_report::{Cleaning, DroppedLine};
-use crate::passes::structure::title::{self, despaced};
+use crate::passes::structure::title::{self, despaced, letter_spaced};
 
 pub use crate::read::Line;
 
@@ -116,17 +116,6 @@ fn begins_title(line: &str, last: &str) -> bool {
             '\u{3002}', '\u{FF0C}', '\u{FF1B}', '\u{FF1A}', '\u{FF01}', '\u{FF1F}',
         ])
         && (about || (letter_spaced(line) && letter_spaced(last)))
-}
-
-/// Whitespace between two non-ASCII characters (`政 府`, `关  于`).
-fn letter_spaced(line: &str) -> bool {
-    let chars: Vec<char> = line.trim().chars().collect();
-    chars
-        .windows(3)
-        .any(|w| !w[0].is_ascii() && w[1].is_whitespace() && !w[2].is_ascii())
-        || chars
-            .windows(4)
-            .any(|w| !w[0].is_ascii() && w[1] == ' ' && w[2] == ' ' && !w[3].is_ascii())
 }
 
 /// The first half of a split title: a short line of Han characters and digits naming a place

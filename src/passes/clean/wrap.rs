@@ -139,6 +139,7 @@ pub fn by_column(lines: Vec<Line>, found: &layer::Layer, report: &mut CheckRepor
                         text: t,
                         why: "subscript".into(),
                     });
+                    last = l.line;
                     continue;
                 }
             }

@@ -58,8 +58,10 @@ pub fn is_meeting_line(line: &str) -> bool {
 }
 
 /// The line with whitespace between non-ASCII characters removed (`政 府 工 作 报 告`);
-/// whitespace next to Latin letters or digits stays.
+/// whitespace next to Latin letters or digits stays, unless the line is letter-spaced
+/// (`关 于 某 市 2025 年`: there only whitespace between two Latin words stays).
 pub fn despaced(line: &str) -> String {
+    let spaced = letter_spaced(line);
     let chars: Vec<char> = line.trim().chars().collect();
     let mut out = String::with_capacity(line.len());
     for (i, &c) in chars.iter().enumerate() {
@@ -67,7 +69,12 @@ pub fn despaced(line: &str) -> String {
             let before = out.chars().next_back();
             let after = chars[i..].iter().find(|c| !c.is_whitespace());
             let latin = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-            if latin(before.as_ref()) || latin(after) {
+            let keep = if spaced {
+                latin(before.as_ref()) && latin(after)
+            } else {
+                latin(before.as_ref()) || latin(after)
+            };
+            if keep {
                 out.push(c);
             }
             continue;
@@ -75,6 +82,26 @@ pub fn despaced(line: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// Whitespace between two non-ASCII characters (`政 府`, `关  于`, `政\u{3000}府`).
+pub fn letter_spaced(line: &str) -> bool {
+    let chars: Vec<char> = line.trim().chars().filter(|c| *c != '\u{C}').collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii() && !chars[i].is_whitespace() {
+            let run = chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_whitespace())
+                .count();
+            let next = chars.get(i + 1 + run);
+            if run > 0 && next.is_some_and(|c| !c.is_ascii() && !c.is_whitespace()) {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
 }
 
 /// How the user names a document that has no title line (the `no-title` warning's advice).
