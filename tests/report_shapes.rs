@@ -255,7 +255,22 @@ fn scraped_county_report_loses_its_chrome_and_folios_only() {
         .collect();
     assert_eq!(chrome, [6, 41, 42, 43, 44]);
     assert_eq!(c["folios_dropped"], 1);
-    assert_eq!(c["lines_joined"].as_array().map(Vec::len), Some(6));
+    // Six hard wraps and the subtitle's second line, each with the lines it joined.
+    let joins: Vec<(u64, u64, &str)> = c["lines_joined"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| {
+            (
+                j["line"].as_u64().unwrap(),
+                j["onto"].as_u64().unwrap(),
+                j["why"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(joins.len(), 7, "{joins:?}");
+    assert_eq!(joins[0], (9, 8, "subtitle"));
+    assert_eq!(joins.iter().filter(|j| j.2 == "hard wrap").count(), 6);
     assert_eq!(c["unpaired_quotes"].as_array().unwrap().len(), 0);
     assert_eq!(codes(&json), ["dropped-lines", "dropped-lines"]);
     assert!(json["warnings"]
