@@ -407,3 +407,70 @@ fn an_interrupted_pack_leaves_no_temp_files() {
     assert_eq!(child.wait().unwrap().code(), Some(130));
     assert_eq!(files(&out), Vec::<String>::new());
 }
+
+/// Report text in the shapes a folder build used to pass over without a word: a letter-spaced
+/// title, a subtitle line before the title, and a text that starts at the salutation.
+const BODY: &str = "\u{5404}\u{4F4D}\u{4EE3}\u{8868}\u{FF1A}\n\n  \u{73B0}\u{5728}\u{FF0C}\u{6211}\u{4EE3}\u{8868}\u{53BF}\u{4EBA}\u{6C11}\u{653F}\u{5E9C}\u{FF0C}\u{5411}\u{5927}\u{4F1A}\u{62A5}\u{544A}\u{5DE5}\u{4F5C}\u{3002}\n\n  \u{4E00}\u{3001}2023\u{5E74}\u{5DE5}\u{4F5C}\u{56DE}\u{987E}\n\n  \u{5168}\u{5E74}\u{5B8C}\u{6210}\u{751F}\u{4EA7}\u{603B}\u{503C}244.5\u{4EBF}\u{5143}\u{3002}\n";
+/// `——2024年1月10日在某县第十七届人民代表大会第四次会议上`
+const MEETING: &str = "\u{2014}\u{2014}2024\u{5E74}1\u{6708}10\u{65E5}\u{5728}\u{67D0}\u{53BF}\u{7B2C}\u{5341}\u{4E03}\u{5C4A}\u{4EBA}\u{6C11}\u{4EE3}\u{8868}\u{5927}\u{4F1A}\u{7B2C}\u{56DB}\u{6B21}\u{4F1A}\u{8BAE}\u{4E0A}";
+
+fn shapes() -> Vec<(&'static str, String)> {
+    vec![
+        // 政 府 工 作 报 告
+        (
+            "spaced.txt",
+            format!("\u{653F} \u{5E9C} \u{5DE5} \u{4F5C} \u{62A5} \u{544A}\n\n{MEETING}\n\n{BODY}"),
+        ),
+        // The meeting line first, then 2024年某县政府工作报告.
+        (
+            "subtitle-first.txt",
+            format!("{MEETING}\n\n2024\u{5E74}\u{67D0}\u{53BF}\u{653F}\u{5E9C}\u{5DE5}\u{4F5C}\u{62A5}\u{544A}\n\n{BODY}"),
+        ),
+        // No title line: the text starts at 各位代表：.
+        ("salutation-first.txt", BODY.to_string()),
+    ]
+}
+
+#[test]
+fn a_folder_build_takes_every_report_a_single_build_takes_and_names_what_it_passes_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("reports");
+    let mut singles = Vec::new();
+    for (name, text) in shapes() {
+        let path = write(&folder.join(name), &text);
+        let out = tmp.path().join(format!("single-{name}"));
+        let o = baogao(&["build", s(&path), "-o", s(&out), "--formats", "epub"]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let written = files(&out);
+        assert_eq!(written.len(), 1, "{name}: {written:?}");
+        singles.extend(written);
+    }
+    singles.sort();
+    // A link leading out of the folder is passed over, and said so.
+    #[cfg(unix)]
+    {
+        let outside = write(&tmp.path().join("elsewhere.txt"), &report(NAMED));
+        std::os::unix::fs::symlink(&outside, folder.join("link.txt")).unwrap();
+    }
+    let out = tmp.path().join("batch");
+    let o = baogao(&["build", s(&folder), "-o", s(&out), "--formats", "epub"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(files(&out), singles, "{err}");
+    for (name, _) in shapes() {
+        assert!(err.contains(&format!("{name}: wrote")), "{name}: {err}");
+    }
+    let over = if cfg!(unix) { 1 } else { 0 };
+    assert!(
+        err.contains(&format!(
+            "3 documents: 3 written, 0 failed; {over} .txt passed over"
+        )),
+        "{err}"
+    );
+    #[cfg(unix)]
+    assert!(
+        err.contains("link.txt: passed over: a link leading out of the folder")
+            && err.contains("link.txt\tpassed over"),
+        "{err}"
+    );
+}
