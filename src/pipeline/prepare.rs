@@ -7,6 +7,7 @@ use crate::check_report::{self, CheckReport};
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 use crate::model::{Block, Document, Inline};
+use crate::passes::structure::title::{self, TitleKey};
 use crate::passes::{
     self, attach::Attach, clean::Clean, script::ScriptChoice, script::ScriptPass,
     structure::Structure, Pass,
@@ -32,12 +33,12 @@ pub struct Options {
     /// of the document from before its plan is built, so its characters are checked and drawn
     /// like the rest.
     pub label: Option<String>,
-    /// Where the user gives a title: `--title`, or a pack manifest's `title =` (named by the
-    /// `no-title` warning). From a manifest, the given title is also set as the title of a text
-    /// that has none, with `subtitle` under it.
-    pub title_key: passes::structure::title::TitleKey,
-    /// A pack manifest's `subtitle =`: a line under the title.
+    /// A pack document's `subtitle =`, set under the title and the text's own subtitles.
     pub subtitle: Option<String>,
+    /// Where the user gives a title (`--title`, or a pack manifest's `title =`): named by the
+    /// `no-title` warning; with a manifest's title, the title is also set as the document's
+    /// title line when its text has none.
+    pub title_key: TitleKey,
 }
 
 /// A document read and passed, ready for the writers, with its check report.
@@ -114,12 +115,8 @@ pub fn prepare_read(
         path,
         &mut report,
     );
-    if let passes::structure::title::TitleKey::Manifest(_) = opts.title_key {
-        passes::structure::title::set_given(
-            &mut doc,
-            opts.title.as_deref(),
-            opts.subtitle.as_deref(),
-        );
+    if let TitleKey::Manifest(_) = opts.title_key {
+        title::set_given(&mut doc, opts.title.as_deref(), opts.subtitle.as_deref());
     }
     let notes = find_notes(path, opts, &mut report)?;
     let doc = match notes {

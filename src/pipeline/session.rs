@@ -43,8 +43,8 @@ fn load(path: &Path, opts: &PackOptions) -> Result<Loaded> {
                 no_repair: opts.no_repair,
                 title: d.title.clone(),
                 label: d.label.clone(),
-                title_key: TitleKey::Manifest(k + 1),
                 subtitle: d.subtitle.clone(),
+                title_key: TitleKey::Manifest(k + 1),
             };
             prepare(&d.report, &o, &style, &fonts)
         })
