@@ -8,14 +8,14 @@
 //! - [`footnote`]: the text of a footnote (and of an annex entry), one rule for all editions.
 //! - [`roles`]: the font role of every block and inline.
 //! - [`folio`]: the folio text `— N —`.
-//! - [`drawn`]: the characters each role draws, from the decisions above, for the subsets.
+//! - [`usage`]: the characters each role draws, from the decisions above, for the subsets.
 //!
 //! docs/presentation.md says where each decision lives.
-pub mod drawn;
 pub mod folio;
 pub mod footnote;
 pub mod marks;
 pub mod roles;
+pub mod usage;
 
 use crate::fonts::{FontBook, Usage};
 use crate::model::{Document, Entry};
@@ -80,7 +80,7 @@ impl Plan {
             footnotes,
             usage: Usage::default(),
         };
-        plan.usage = drawn::usage(doc, style, &plan);
+        plan.usage = usage::compute(doc, style, &plan);
         plan
     }
 

@@ -17,7 +17,7 @@ use crate::fonts::{Usage, GETA};
 use crate::model::{Block, Document, Inline};
 use crate::style::{Role, Style};
 
-pub fn usage(doc: &Document, style: &Style, plan: &Plan) -> Usage {
+pub fn compute(doc: &Document, style: &Style, plan: &Plan) -> Usage {
     let mut u = Usage::default();
     let roles = &plan.roles;
     for block in &doc.blocks {
