@@ -9,6 +9,7 @@
 //! notes file (.doc/.docx/.xlsx/.xls/.ods/.csv/.txt) ──read────────┘
 //! document ──▶ presentation plan (once) ──▶ font subsets ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
 //! ```
+pub mod audit;
 pub mod check_report;
 pub mod cjk;
 pub mod date;

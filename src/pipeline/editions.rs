@@ -7,7 +7,7 @@ use crate::edition::{name, Format};
 use crate::error::Result;
 use crate::fonts::FontBook;
 use crate::style::Style;
-use crate::{layout, render};
+use crate::{audit, layout, render};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -59,7 +59,10 @@ pub(super) fn write_to(
     let paged = formats
         .iter()
         .any(|f| matches!(f, Format::Pdf | Format::Epub));
-    let pages = paged.then(|| layout::layout(&prepared.doc, style, &subsets, plan));
+    let pages = match paged {
+        true => Some(layout::layout(&prepared.doc, style, &subsets, plan)?),
+        false => None,
+    };
     let ctx = render::RenderContext {
         style,
         fonts: &subsets,
@@ -67,11 +70,19 @@ pub(super) fn write_to(
         epoch: render::epoch_from_env(),
         layout: pages.as_ref(),
     };
+    let audited = audit::Edition {
+        name: &prepared.report.input.path,
+        doc: &prepared.doc,
+        plan,
+        pages: pages.as_ref(),
+        subsets: &subsets,
+    };
     Ok(formats
         .par_iter()
         .map(|&format| {
             let path = dest.path(stem, format.extension());
             let result = render::render(format, &prepared.doc, &ctx)
+                .and_then(|bytes| audit::edition(format, &bytes, &audited).map(|_| bytes))
                 .and_then(|bytes| dest.put(&path, &bytes).map(|_| path));
             Written { format, result }
         })
