@@ -464,6 +464,34 @@ fn docx_has_a_front_section_and_one_odd_page_section_per_document() {
 }
 
 #[test]
+fn docx_asks_word_to_update_its_contents_and_stays_schema_valid() {
+    let (out, _) = pack(&input().join("pack.toml"), "docx");
+    let docx = out.path().join(format!("{STEM}.docx"));
+    // Word updates the TOC and PAGEREF fields on open: the contents' page numbers are Word's
+    // own pagination (the pre-filled folios are the PDF's, for LibreOffice and readers).
+    let settings = part(&docx, "word/settings.xml");
+    assert_eq!(
+        settings
+            .matches(r#"<w:updateFields w:val="true" />"#)
+            .count(),
+        1,
+        "{settings}"
+    );
+    // CT_Settings order: …, defaultTabStop, …, characterSpacingControl, …, updateFields, …,
+    // footnotePr, …, compat.
+    let at = |e: &str| {
+        settings
+            .find(e)
+            .unwrap_or_else(|| panic!("{e}: {settings}"))
+    };
+    assert!(at("<w:defaultTabStop") < at("<w:updateFields"));
+    assert!(at("<w:updateFields") < at("<w:footnotePr") && at("<w:footnotePr") < at("<w:compat>"));
+    if tool("openxml-audit") {
+        common::openxml_audit(out.path(), 1);
+    }
+}
+
+#[test]
 fn libreoffice_renders_the_docx_with_its_contents() {
     if !(tool("soffice") && tool("pdftotext")) {
         return;
