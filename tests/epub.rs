@@ -392,7 +392,7 @@ fn notes_carry_their_own_style_and_the_duokan_classes() {
     // A note reference is a 24 px target that does not move the text.
     let a = css_rules(&css, "sup.noteref a");
     assert!(
-        a.contains("padding: 5px 12px") && a.contains("margin: 0 -12px"),
+        a.contains("padding: 6px 12px") && a.contains("margin: 0 -12px"),
         "{a}"
     );
     // Apple Books uses the embedded fonts only when told to.
