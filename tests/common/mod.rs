@@ -261,3 +261,44 @@ pub fn baogao(args: &[&str]) -> Output {
     cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
     run_with_deadline(&mut cmd, Duration::from_secs(600))
 }
+
+/// Run openxml-audit (ECMA-376 transitional, as Office validates) on every DOCX under `dir`
+/// (`files` of them); panic listing the schema errors of each file that has any. The caller
+/// checks `tool("openxml-audit")` first.
+pub fn openxml_audit(dir: &std::path::Path, files: usize) {
+    let out = run_with_deadline(
+        Command::new("openxml-audit")
+            .args(["-r", "-m", "0", "-o", "json"])
+            .arg(dir),
+        Duration::from_secs(600),
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "openxml-audit gave no JSON ({e}): {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let results = report.as_array().expect("one result per file");
+    assert_eq!(results.len(), files, "{report:#}");
+    let mut failures = Vec::new();
+    for r in results {
+        let errors = r["error_count"].as_u64().unwrap();
+        eprintln!("openxml-audit {}: {errors} errors", r["file"]);
+        if errors > 0 {
+            let list: Vec<String> = r["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .take(20)
+                .map(|e| format!("  {} {} {}", e["part_uri"], e["path"], e["description"]))
+                .collect();
+            failures.push(format!(
+                "{}: {errors} errors\n{}",
+                r["file"],
+                list.join("\n")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
