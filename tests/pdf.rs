@@ -233,14 +233,20 @@ fn file_is_at_most_one_megabyte_and_reruns_are_identical() {
 }
 
 #[test]
-fn metadata_lang_outline_and_no_pdfx_claim() {
+fn metadata_lang_outline_and_a_pdfa_claim_only() {
     let b = built();
     let doc = lopdf::Document::load_mem(&b.pdf).unwrap();
     let cat = doc.catalog().unwrap();
-    assert!(cat.get(b"OutputIntents").is_err());
+    let intents = cat.get(b"OutputIntents").unwrap().as_array().unwrap();
+    let intent = intents[0].as_dict().unwrap();
+    assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFA1");
     assert!(cat.get(b"Outlines").is_ok());
     let raw = String::from_utf8_lossy(&b.pdf);
     assert!(!raw.contains("GTS_PDFX"));
+    assert!(
+        raw.contains("<pdfaid:part>1</pdfaid:part>"),
+        "XMP packet unfiltered"
+    );
     let Some(o) = tool("pdfinfo", &["-isodates", &path()]) else {
         return;
     };
@@ -376,4 +382,38 @@ fn every_glyph_sits_where_layout_put_it_and_a_line_is_one_text_object() {
         glyphs > 10 * objects,
         "{glyphs} glyphs in {objects} text objects"
     );
+}
+
+#[test]
+fn preflight_finds_no_pdfa_1b_error() {
+    common::assert_pdfa_1b(&built().dir.path().join("wuyang.pdf"));
+}
+
+/// The folio printed at the foot of a page (`— 12 —`), if any.
+fn printed_folio(page: &str) -> Option<String> {
+    let line = page.lines().rev().find(|l| !l.trim().is_empty())?;
+    let inner = line
+        .trim()
+        .strip_prefix('\u{2014}')?
+        .strip_suffix('\u{2014}')?;
+    Some(inner.trim().to_string())
+}
+
+#[test]
+fn page_labels_are_the_printed_folios() {
+    let Some(labels) = common::page_labels(std::path::Path::new(&path())) else {
+        return;
+    };
+    assert_eq!(labels.len(), pages());
+    for (i, label) in labels.iter().enumerate() {
+        let n = (i + 1).to_string();
+        let Some(o) = tool("pdftotext", &["-f", &n, "-l", &n, "-layout", &path(), "-"]) else {
+            return;
+        };
+        assert_eq!(
+            printed_folio(&text_of(&o)).as_deref(),
+            Some(label.as_str()),
+            "page {n}"
+        );
+    }
 }

@@ -166,6 +166,7 @@ fn build_and_check_editions(
             zip_text(&out.join(format!("{stem}.docx")), &["document.xml"]),
         ),
     ];
+    common::assert_pdfa_1b(&out.join(format!("{stem}.pdf")));
     if common::tool("pdftotext") {
         let pdf = out.join(format!("{stem}.pdf"));
         let o = Command::new("pdftotext")
@@ -284,4 +285,19 @@ fn an_unpaired_quote_and_an_unclaimed_mark_are_warnings() {
     assert_eq!(json["warnings"][1]["line"], 3);
     let o = baogao(&["build", s(&report), "-o", s(tmp.path()), "--strict"]);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+}
+
+#[test]
+fn a_report_with_every_block_kind_is_valid_pdfa_1b() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = fixture("every-block.txt");
+    // Preflight runs on its PDF in `build_and_check_editions`.
+    let json = build_and_check_editions(&report, tmp.path(), "2025年示例县政府工作报告", false);
+    assert_eq!(heading_counts(&json), [2, 1, 1, 2]);
+    assert_eq!(json["notes"]["matched"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        json["structure"]["annexes"],
+        serde_json::json!(["附件 名词解释"])
+    );
+    assert!(json["warnings"].as_array().unwrap().is_empty(), "{json:#}");
 }

@@ -66,6 +66,26 @@ pub struct Pages {
     /// The folio printed on the first page of `starts` (1, or where a document starts in a
     /// volume): page `i` of `starts` prints folio `first_folio + i`.
     pub first_folio: usize,
+    /// How pages are numbered in a viewer (the PDF's page labels), range by range in page
+    /// order: each range runs from its first page to the next range's.
+    pub labels: Vec<LabelRange>,
+}
+
+/// A run of pages numbered alike, from `first_page` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelRange {
+    pub first_page: usize,
+    pub numbering: Numbering,
+}
+
+/// How a range of pages is numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// Front matter printing no folio (a volume's cover and contents): i, ii, iii…
+    Front,
+    /// The printed folios, the range's first page printing this one; blank pages that end a
+    /// document (printing nothing) go on counting.
+    Folios(usize),
 }
 
 impl Pages {

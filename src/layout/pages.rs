@@ -3,7 +3,9 @@
 //! folios `— 1 —` on the outer side one character in, links between marks and notes, outline.
 use super::flow::{BodyLine, PagePlan};
 use super::footnotes::NoteArea;
-use super::frame::{Frame, FrameItem, Glyph, OutlineEntry, Pages, Rect, Spot, MM};
+use super::frame::{
+    Frame, FrameItem, Glyph, LabelRange, Numbering, OutlineEntry, Pages, Rect, Spot, MM,
+};
 use super::linebreak::Line;
 use super::metrics::Metrics;
 use crate::present::Plan;
@@ -150,6 +152,10 @@ impl Composer<'_> {
             outline,
             starts: Vec::new(),
             first_folio: self.first_folio,
+            labels: vec![LabelRange {
+                first_page: 0,
+                numbering: Numbering::Folios(self.first_folio),
+            }],
         }
     }
 

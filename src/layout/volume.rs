@@ -2,7 +2,7 @@
 //! [`super::layout_from`], every document starting on a right-hand (odd) page. Blank left pages
 //! carry no folio; the total is even (duplex-ready). The cover and contents are front matter
 //! without folio; the first document starts on folio 1.
-use super::frame::{Frame, FrameItem, OutlineEntry, Pages, Rect, Spot};
+use super::frame::{Frame, FrameItem, LabelRange, Numbering, OutlineEntry, Pages, Rect, Spot};
 use super::linebreak::{break_lines, Line, Piece, Placed};
 use super::metrics::Metrics;
 use super::pages::{baseline, runs, Geometry};
@@ -163,6 +163,15 @@ pub fn volume(
         }
         frames.resize_with(even(frames.len()), blank);
     }
+    // Cover and contents print no folio; each document its own.
+    let mut labels = vec![LabelRange {
+        first_page: 0,
+        numbering: Numbering::Front,
+    }];
+    labels.extend(placements.iter().map(|p| LabelRange {
+        first_page: p.first_page,
+        numbering: Numbering::Folios(p.folio),
+    }));
     Volume {
         // The page list is per document (each placement's `starts`).
         pages: Pages {
@@ -170,6 +179,7 @@ pub fn volume(
             outline,
             starts: Vec::new(),
             first_folio: 1,
+            labels,
         },
         parts: placements,
         front,

@@ -1,6 +1,7 @@
 //! Drawing: laid-out pages → PDF bytes through genpdf's `render` API (pages, layers, areas,
 //! `print_str` at positions), then [`finish`] with lopdf. Knows frames and font faces, never
 //! the document model.
+pub mod archive;
 pub mod finish;
 
 use crate::error::{Error, Result};
@@ -47,8 +48,8 @@ pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<
     };
     let (mut cache, families) = families(pages, faces)?;
     let size = |f: &crate::layout::frame::Frame| genpdf::Size::new(mm(f.width), mm(f.height));
-    // No conformance claim: printpdf's default (PDF/X-3) would embed an ICC profile and an XMP
-    // packet with random ids, only for the finishing pass to remove them.
+    // No conformance of printpdf's: its default (PDF/X-3) would embed a CMYK profile and an XMP
+    // packet with random ids; the PDF/A-1b pieces are added when finishing (`archive`).
     let plain = printpdf::PdfConformance::Custom(printpdf::CustomPdfConformance::default());
     let mut r = genpdf::render::Renderer::new(size(first), title)
         .map_err(fail)?

@@ -7,6 +7,10 @@ use super::Object::*;
 use super::{Dictionary, Document, Object, Stream, StringFormat};
 use crate::{xref::*, IncrementalDocument};
 
+/// baogao patch: the comment line after the header, four bytes above 127, so that transfer
+/// programs treat the file as binary (ISO 32000-1 7.5.2; required by PDF/A-1, ISO 19005-1 6.1.2).
+const BINARY_COMMENT: &[u8] = b"%\xE2\xE3\xCF\xD3\n";
+
 impl Document {
     /// Save PDF document to specified file path.
     #[inline]
@@ -30,6 +34,8 @@ impl Document {
 
         let mut xref = Xref::new(self.max_id + 1, self.reference_table.cross_reference_type);
         writeln!(target, "%PDF-{}", self.version)?;
+        // baogao patch: the binary comment line (ISO 32000-1 7.5.2; PDF/A-1 6.1.2).
+        target.write_all(BINARY_COMMENT)?;
 
         for (&(id, generation), object) in &self.objects {
             if object
@@ -160,6 +166,8 @@ impl IncrementalDocument {
             }
         }
         writeln!(target, "%PDF-{}", self.new_document.version)?;
+        // baogao patch: the binary comment line (ISO 32000-1 7.5.2; PDF/A-1 6.1.2).
+        target.write_all(BINARY_COMMENT)?;
 
         for (&(id, generation), object) in &self.new_document.objects {
             if object

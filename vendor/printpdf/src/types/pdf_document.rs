@@ -413,69 +413,9 @@ impl PdfDocumentReference {
         // add all pages with contents
         let mut page_ids = Vec::<LoObject>::new();
 
-        // ----- OCG CONTENT
-
-        // page index + page names to add the OCG to the /Catalog
-        let page_layer_names: Vec<(usize, Vec<::std::string::String>)> =
-            doc.pages.iter().map(|page|
-                (page.index, page.layers.iter().map(|layer|
-                    layer.name.clone()).collect()
-            )).collect();
-
-        // add optional content groups (layers) to the /Catalog
-        let usage_ocg_dict = LoDictionary::from_iter(vec![
-            ("Type", Name("OCG".into())),
-            ("CreatorInfo", Dictionary(LoDictionary::from_iter(vec![
-                ("Creator", String("Adobe Illustrator 14.0".into(), Literal)),
-                ("Subtype", Name("Artwork".into()))
-            ]))),
-        ]);
-
-        let usage_ocg_dict_ref = doc.inner_doc.add_object(Dictionary(usage_ocg_dict));
-
-        let intent_arr = Array(vec![
-            Name("View".into()),
-            Name("Design".into()),
-        ]);
-
-        let intent_arr_ref = doc.inner_doc.add_object(intent_arr);
-
-        // page index, layer index, reference to OCG dictionary
-        let ocg_list: Vec<(usize, Vec<(usize, lopdf::Object)>)> =
-
-        page_layer_names.into_iter().map(|(page_idx, layer_names)|
-            (page_idx,
-            layer_names.into_iter().enumerate().map(|(layer_idx, layer_name)|
-                (layer_idx,
-                Reference(doc.inner_doc.add_object(
-                    Dictionary(LoDictionary::from_iter(vec![
-                        ("Type", Name("OCG".into())),
-                        ("Name", String(layer_name.into(), Literal)),
-                        ("Intent", Reference(intent_arr_ref)),
-                        ("Usage", Reference(usage_ocg_dict_ref))
-                    ]))
-                )))
-            ).collect()))
-        .collect();
-
-        let flattened_ocg_list: Vec<lopdf::Object> =
-            ocg_list.iter().flat_map(|&(_, ref layers)|
-                layers.iter().map(|&(_, ref obj)| obj.clone())
-            ).collect();
-
-        catalog.set("OCProperties", Dictionary(LoDictionary::from_iter(vec![
-            ("OCGs", Array(flattened_ocg_list.clone())),
-            // optional content configuration dictionary, page 376
-            ("D", Dictionary(LoDictionary::from_iter(vec![
-                ("Order", Array(flattened_ocg_list.clone())),
-                // "radio button groups"
-                ("RBGroups", Array(vec![])),
-                // initially visible OCG
-                ("ON", Array(flattened_ocg_list)),
-            ])))
-        ])));
-
-        // ----- END OCG CONTENT (on document level)
+        // baogao patch: no optional content groups (layers) and no /OCProperties: PDF/A-1
+        // forbids optional content (ISO 19005-1 6.1.13), and a page's layers are only a way of
+        // ordering its drawing here. The layers' operations are still written in order.
 
         // ----- PAGE CONTENT
 
@@ -511,9 +451,9 @@ impl PdfDocumentReference {
             ]);
 
             // this will collect the resources needed for rendering this page
-            let layers_temp = ocg_list.iter().find(|e| e.0 == idx).unwrap();
+            // baogao patch: no optional content groups to mark the layers with.
             let (mut resources_page, layer_streams) =
-                page.collect_resources_and_streams(&mut doc.inner_doc, &layers_temp.1);
+                page.collect_resources_and_streams(&mut doc.inner_doc, &[]);
 
             if let Some(f) = font_dict_id {
                 resources_page.set("Font", Reference(f));

@@ -485,6 +485,32 @@ impl PdfLayerReference {
         ));
     }
 
+    /// baogao patch: begins a marked-content sequence (ISO 32000-1 14.6): `/Tag BMC`, or with an
+    /// MCID `/Tag <</MCID n>> BDC`, which a structure element of a tagged PDF refers to
+    /// (14.7.4). `/Artifact BMC` marks content that is not part of the text (page folios).
+    /// Close it with [`end_marked_content`](Self::end_marked_content).
+    #[inline]
+    pub fn begin_marked_content(&self, tag: &str, mcid: Option<i64>) {
+        use lopdf::Object::*;
+        match mcid {
+            None => self.internal_add_operation(Operation::new("BMC", vec![Name(tag.into())])),
+            Some(id) => {
+                let mut properties = lopdf::Dictionary::new();
+                properties.set("MCID", Integer(id));
+                self.internal_add_operation(Operation::new("BDC", vec![
+                    Name(tag.into()),
+                    Dictionary(properties),
+                ]))
+            }
+        }
+    }
+
+    /// baogao patch: ends the marked-content sequence begun last (`EMC`).
+    #[inline]
+    pub fn end_marked_content(&self) {
+        self.internal_add_operation(Operation::new("EMC", Vec::new()));
+    }
+
     /// Saves the current graphic state
     #[inline]
     pub fn save_graphics_state(&self) {

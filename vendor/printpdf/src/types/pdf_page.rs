@@ -77,33 +77,21 @@ impl PdfPage {
     -> (lopdf::Dictionary, Vec<lopdf::Stream>)
     {
         let cur_layers = layers.iter().map(|l| l.1.clone()).collect();
-        let (resource_dictionary, ocg_refs) = self.resources.into_with_document_and_layers(doc, cur_layers);
+        let (resource_dictionary, _ocg_refs) = self.resources.into_with_document_and_layers(doc, cur_layers);
 
         // set contents
         let mut layer_streams = Vec::<lopdf::Stream>::new();
         use lopdf::content::Operation;
-        use lopdf::Object::*;
 
-        for (idx, mut layer) in self.layers.into_iter().enumerate() {
+        for mut layer in self.layers.into_iter() {
 
-            // push OCG and q to the beginning of the layer
-            layer.operations.insert(0, Operation::new("q".into(), vec![]));
-            layer.operations.insert(0, Operation::new("BDC".into(), vec![
-                Name("OC".into()),
-                Name(ocg_refs[idx].name.clone().into())
-            ]));
-
-            // push OCG END and Q to the end of the layer stream
-            layer.operations.push(Operation::new("Q".into(), vec![]));
-            layer.operations.push(Operation::new("EMC".into(), vec![]));
-
-            // should end up looking like this:
-
-            // /OC /MC0 BDC
+            // baogao patch: the layer is not marked as optional content (no /OC BDC … EMC
+            // around it: PDF/A-1 forbids optional content); only its graphics state is saved:
             // q
             // <layer stream content>
             // Q
-            // EMC
+            layer.operations.insert(0, Operation::new("q".into(), vec![]));
+            layer.operations.push(Operation::new("Q".into(), vec![]));
 
             let layer_stream = layer.into();
             layer_streams.push(layer_stream);
