@@ -247,7 +247,7 @@ pub fn write_editions(
         style,
         fonts: &subsets,
         plan: &plan,
-        epoch: render::epoch_from_env(),
+        epoch: render::epoch_of(&prepared.doc),
         layout: pages.as_ref(),
     };
     let stem = edition::name::stems(&[prepared.name_source()], out.name.as_deref()).remove(0);

@@ -13,7 +13,7 @@ use crate::model::{Block, Inline};
 use crate::passes::script::ScriptChoice;
 use crate::present::Plan;
 use crate::render::volume::{self, Volume};
-use crate::render::{epoch_from_env, RenderContext};
+use crate::render::{epoch_of_volume, RenderContext};
 use crate::style::Style;
 use crate::{prepare, Options, Prepared};
 use rayon::prelude::*;
@@ -164,7 +164,10 @@ pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) ->
         // The front matter's roles; each document is rendered with its own plan.
         plan: &vol.plans[0],
         layout: None,
-        epoch: epoch_from_env(),
+        epoch: epoch_of_volume(
+            vol.subtitle.as_deref(),
+            vol.documents.iter().map(|(_, d)| d),
+        ),
     };
     let stem = safe_stem(&m.title);
     let rendered = volume::render_all(formats, &vol, &ctx)?;
