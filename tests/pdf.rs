@@ -417,3 +417,62 @@ fn page_labels_are_the_printed_folios() {
         );
     }
 }
+
+/// `pdfinfo -struct-text`'s elements at the first level under `/Document`: (type, text of the
+/// element and its kids).
+fn structure(pdf: &str) -> Option<Vec<(String, String)>> {
+    let o = tool("pdfinfo", &["-struct-text", pdf])?;
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text_of(&o).lines() {
+        let depth = line.len() - line.trim_start().len();
+        let t = line.trim();
+        if depth == 2 && !t.starts_with('"') {
+            let kind = t.split_whitespace().next().unwrap_or("").to_string();
+            out.push((kind, String::new()));
+        } else if let (Some(last), true) = (out.last_mut(), t.starts_with('"')) {
+            last.1 += t.trim_matches('"');
+        }
+    }
+    Some(out)
+}
+
+#[test]
+fn tagged_headings_paragraphs_and_notes_in_reading_order() {
+    let b = built();
+    let Some(o) = tool("pdfinfo", &[&path()]) else {
+        return;
+    };
+    assert!(text_of(&o).contains("Tagged:          yes"));
+    let Some(elements) = structure(&path()) else {
+        return;
+    };
+    let han = |s: &str| -> String { s.chars().filter(|&c| common::is_han(c)).collect() };
+    // The title, then each heading of the model, in order, with its text.
+    use baogao::model::Block;
+    let mut expected = vec![("H1".to_string(), han(&b.doc.title()))];
+    for block in &b.doc.blocks {
+        if let Block::Heading { level, .. } = block {
+            expected.push((format!("H{level}"), han(&block.text())));
+        }
+    }
+    // The appended annex (the notes file) opens with its title as a level-1 heading.
+    if let Some(annex) = &b.doc.annex {
+        expected.push(("H1".to_string(), han(&annex.title)));
+    }
+    let headings: Vec<(String, String)> = elements
+        .iter()
+        .filter(|(k, _)| k.starts_with('H'))
+        .map(|(k, t)| (k.clone(), han(t)))
+        .collect();
+    assert_eq!(headings, expected);
+    // One Note per note, each opened by its label; paragraphs tagged P.
+    let notes = elements.iter().filter(|(k, _)| k == "Note").count();
+    assert_eq!(notes, b.doc.notes.len());
+    assert!(elements.iter().filter(|(k, _)| k == "P").count() > 50);
+    // Every Han character drawn is in the structure (folios are artifacts).
+    let tagged: String = elements.iter().map(|(_, t)| t.as_str()).collect();
+    let Some(o) = tool("pdftotext", &[&path(), "-"]) else {
+        return;
+    };
+    common::assert_same_han(&tagged, &text_of(&o), "structure text vs page text");
+}

@@ -225,6 +225,16 @@ fn national_report_title_headings_glossary_notes_and_metadata() {
     assert_eq!(epub_dc(&epub, "dc:date")[0], "2026-03-05");
     let core = zip_text(&tmp.path().join("政府工作报告.docx"), &["core.xml"]);
     assert!(core.contains("<dc:creator>国务院总理\u{3000}某\u{3000}某</dc:creator>"));
+    // Dated by its own date line (no SOURCE_DATE_EPOCH): 2026年3月5日.
+    assert!(
+        core.contains(">2026-03-05T00:00:00Z</dcterms:created>"),
+        "{core}"
+    );
+    let opf = zip_text(&epub, &[".opf"]);
+    assert!(
+        opf.contains("<meta property=\"dcterms:modified\">2026-03-05T00:00:00Z</meta>"),
+        "{opf}"
+    );
     if common::tool("pdfinfo") {
         let o = Command::new("pdfinfo")
             .arg(tmp.path().join("政府工作报告.pdf"))
@@ -232,6 +242,10 @@ fn national_report_title_headings_glossary_notes_and_metadata() {
             .unwrap();
         let info = String::from_utf8_lossy(&o.stdout);
         assert!(info.contains("国务院总理"), "{info}");
+        assert!(
+            info.contains("CreationDate:    Thu Mar  5 00:00:00 2026 UTC"),
+            "{info}"
+        );
         assert!(
             info.contains("第十五届全国人民代表大会第四次会议"),
             "{info}"

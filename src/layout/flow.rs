@@ -23,6 +23,8 @@ pub struct BodyLine {
     pub outline: Option<(u8, String)>,
     /// Notes marked on this line, in order.
     pub notes: Vec<u32>,
+    /// The structure element the line belongs to (blank lines: none).
+    pub unit: Option<super::frame::Unit>,
 }
 
 /// What one page holds: body lines with their top inside the block, and its note lines.

@@ -113,8 +113,16 @@ pub fn paginate<'a>(
     debug_assert_eq!(paras.len(), places.len());
     let mut origins = page_starts::Origins::default();
     let mut lines: Vec<BodyLine> = Vec::new();
-    for (p, &place) in paras.iter().zip(&places) {
-        let own = body_lines(p, &g);
+    for (key, (p, &place)) in paras.iter().zip(&places).enumerate() {
+        let mut own = body_lines(p, &g);
+        let unit = frame::Unit {
+            tag: tag_of(doc, place),
+            part: 0,
+            key: key as u32,
+        };
+        for l in own.iter_mut().filter(|l| !l.blank) {
+            l.unit = Some(unit);
+        }
         origins.paragraph(place, &own);
         lines.extend(own);
     }
@@ -154,6 +162,22 @@ pub fn paginate<'a>(
     }
 }
 
+/// The structure type of a layout paragraph (the tagged PDF's element).
+fn tag_of(doc: &Document, place: page_starts::Place) -> frame::Tag {
+    use frame::Tag;
+    use page_starts::Place;
+    match place {
+        Place::Block(i) => match &doc.blocks[i] {
+            Block::Title(_) => Tag::Title,
+            Block::Heading { level, .. } => Tag::Heading(*level),
+            Block::Annex { .. } => Tag::Heading(1),
+            _ => Tag::Paragraph,
+        },
+        Place::AnnexTitle => Tag::Heading(1),
+        Place::AnnexLabel | Place::AnnexEntry(_) => Tag::Paragraph,
+    }
+}
+
 /// A paragraph broken into body lines, with its blank lines around it.
 fn body_lines(p: &Para, g: &pages::Geometry) -> Vec<BodyLine> {
     let mut lines: Vec<BodyLine> = (0..p.blank_before).map(|_| blank(g)).collect();
@@ -176,6 +200,7 @@ fn body_lines(p: &Para, g: &pages::Geometry) -> Vec<BodyLine> {
             blank: false,
             outline: if k == 0 { p.outline.clone() } else { None },
             notes,
+            unit: None,
         });
     }
     lines.extend((0..p.blank_after).map(|_| blank(g)));
@@ -195,6 +220,7 @@ fn blank(g: &pages::Geometry) -> BodyLine {
         blank: true,
         outline: None,
         notes: Vec::new(),
+        unit: None,
     }
 }
 

@@ -4,7 +4,7 @@
 use super::flow::{BodyLine, PagePlan};
 use super::footnotes::NoteArea;
 use super::frame::{
-    Frame, FrameItem, Glyph, LabelRange, Numbering, OutlineEntry, Pages, Rect, Spot, MM,
+    Frame, FrameItem, Glyph, LabelRange, Numbering, OutlineEntry, Pages, Rect, Spot, Tag, Unit, MM,
 };
 use super::linebreak::Line;
 use super::metrics::Metrics;
@@ -94,6 +94,30 @@ pub(crate) fn runs(line: &Line, left: f32, base: f32, items: &mut Vec<FrameItem>
     }
 }
 
+/// Structure keys of notes: above every paragraph's key (a paragraph's key is its index).
+pub const NOTE_KEYS: u32 = 1 << 24;
+
+/// The items `draw` adds, inside `Begin(unit)` … `End` when there is a unit and they are not
+/// empty.
+pub(crate) fn tagged(
+    unit: Option<Unit>,
+    items: &mut Vec<FrameItem>,
+    draw: impl FnOnce(&mut Vec<FrameItem>),
+) {
+    let Some(unit) = unit else {
+        draw(items);
+        return;
+    };
+    let at = items.len();
+    items.push(FrameItem::Begin(unit));
+    draw(items);
+    if items.len() == at + 1 {
+        items.pop();
+    } else {
+        items.push(FrameItem::End);
+    }
+}
+
 /// Rectangles of each note's mark on a body line.
 fn marks(line: &Line, left: f32, base: f32) -> BTreeMap<u32, Rect> {
     let mut out: BTreeMap<u32, Rect> = BTreeMap::new();
@@ -173,7 +197,7 @@ impl Composer<'_> {
             let l = &lines[li];
             let top = self.g.top + y;
             let base = baseline(top, l.pitch, l.size);
-            runs(&l.line, left, base, items);
+            tagged(l.unit, items, |items| runs(&l.line, left, base, items));
             for (n, r) in marks(&l.line, left, base) {
                 at.marks.entry(n).or_insert((pi, r));
             }
@@ -196,15 +220,40 @@ impl Composer<'_> {
         let left = g.left(pi);
         let h = area.height(plan.notes.len());
         let note_top = g.top + g.text_height - h;
-        items.push(FrameItem::Rule {
-            x0: left,
-            x1: left + g.text_width / 4.0,
-            y: note_top + area.separator / 2.0,
+        tagged(Some(Unit::ARTIFACT), items, |items| {
+            items.push(FrameItem::Rule {
+                x0: left,
+                x1: left + g.text_width / 4.0,
+                y: note_top + area.separator / 2.0,
+            })
         });
         let size = self.style.sizes.note as f32;
         for (k, nl) in plan.notes.iter().enumerate() {
             let top = note_top + area.separator + k as f32 * area.pitch;
-            runs(&nl.line, left, baseline(top, area.pitch, size), items);
+            let base = baseline(top, area.pitch, size);
+            let unit = |tag| Unit {
+                tag,
+                part: 0,
+                key: NOTE_KEYS + nl.number,
+            };
+            // The label's pieces (they carry the note's number) are the note's /Lbl.
+            let (label, text): (Vec<_>, Vec<_>) = nl
+                .line
+                .placed
+                .iter()
+                .cloned()
+                .partition(|p| nl.first && p.piece.note.is_some());
+            for (tag, placed) in [(Tag::NoteLabel, label), (Tag::Note, text)] {
+                if !placed.is_empty() {
+                    let part = Line {
+                        placed,
+                        end: nl.line.end,
+                    };
+                    tagged(Some(unit(tag)), items, |items| {
+                        runs(&part, left, base, items)
+                    });
+                }
+            }
             if nl.first {
                 // The label's pieces carry the note's number.
                 let end = nl
@@ -250,14 +299,16 @@ impl Composer<'_> {
             }
             x += m.advance(face, c, fsize as f32);
         }
-        for (face, glyphs) in glyph_runs {
-            items.push(FrameItem::Glyphs {
-                face,
-                size: fsize,
-                y: fbase,
-                glyphs,
-            });
-        }
+        tagged(Some(Unit::ARTIFACT), items, |items| {
+            for (face, glyphs) in glyph_runs {
+                items.push(FrameItem::Glyphs {
+                    face,
+                    size: fsize,
+                    y: fbase,
+                    glyphs,
+                });
+            }
+        });
     }
 }
 

@@ -2,8 +2,8 @@
 //! programs; subset tags on font names derived from the font's content; drop the builtin
 //! placeholder fonts; outline of level-1 and level-2 headings; links between note marks and
 //! notes; page labels equal to the folios; Info title, subject and the edition's dates; /Lang;
-//! what PDF/A-1b asks besides ([`super::archive`]: output intent, XMP, CID sets); /ID from a
-//! hash of the content.
+//! what PDF/A-1b asks besides ([`super::archive`]: output intent, XMP, CID sets); the structure
+//! tree of the tagged PDF ([`super::structure`]); /ID from a hash of the content.
 use super::{archive, fail, Meta};
 use crate::error::Result;
 use crate::fonts::Face;
@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 pub fn finish(
     raw: &[u8],
     pages: &Pages,
+    marked: &super::Marked,
     faces: &BTreeMap<Role, Face>,
     meta: &Meta,
 ) -> Result<Vec<u8>> {
@@ -41,6 +42,7 @@ pub fn finish(
     links(&mut doc, pages, &page_ids, &dest)?;
     let outline = outline(&mut doc, &pages.outline, &dest);
     catalog(&mut doc, meta, outline, &pages.labels)?;
+    super::structure::write(&mut doc, &page_ids, marked)?;
     info(&mut doc, meta);
     doc.trailer.remove(b"ID");
     doc.prune_objects();

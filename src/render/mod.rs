@@ -79,3 +79,39 @@ pub fn render(format: Format, doc: &Document, ctx: &RenderContext) -> Result<Vec
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editions_are_dated_by_the_text_else_2000() {
+        if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+            return;
+        }
+        assert_eq!(epoch_for(Some((2024, 3, 5))), 1_709_596_800);
+        assert_eq!(epoch_for(None), FIXED_EPOCH);
+        // A volume: the subtitle's full date, else the latest document's.
+        let dated = |d: &str| {
+            Document::new(vec![crate::model::Block::Subtitle(vec![
+                crate::model::Inline::Text(format!(
+                    "\u{2014}\u{2014}{d}在某县人民代表大会第一次会议上"
+                )),
+            ])])
+        };
+        let docs = [
+            dated("2024年1月8日"),
+            dated("2024年1月10日"),
+            Document::new(vec![]),
+        ];
+        assert_eq!(
+            epoch_of_volume(Some("2024年1月"), &docs),
+            epoch_for(Some((2024, 1, 10)))
+        );
+        assert_eq!(
+            epoch_of_volume(Some("2024年1月9日"), &docs),
+            epoch_for(Some((2024, 1, 9)))
+        );
+        assert_eq!(epoch_of_volume(None, &docs[2..]), FIXED_EPOCH);
+    }
+}
