@@ -198,6 +198,7 @@ mod tests {
             blank: false,
             outline: None,
             notes,
+            unit: None,
         }
     }
 
