@@ -23,7 +23,7 @@ fn full(book: &FontBook, role: Role) -> Vec<u8> {
 fn wuyang_misses_exactly_the_three_private_use_characters() {
     let style = gongwen();
     let book = FontBook::load(&style).unwrap();
-    let missing = glyphs::missing(&wuyang(), &style, &book);
+    let missing = glyphs::missing(&wuyang(), &Plan::new(&wuyang(), &style, &book), &book);
     assert_eq!(missing, vec!['\u{E082}', '\u{E2A6}', '\u{E383}']);
 }
 
@@ -33,7 +33,7 @@ fn mark_missing_draws_geta() {
     let book = FontBook::load(&style).unwrap();
     let mut doc = wuyang();
     let before = baogao::model::all_text(&doc);
-    let missing = glyphs::missing(&doc, &style, &book);
+    let missing = glyphs::missing(&doc, &Plan::new(&doc, &style, &book), &book);
     glyphs::replace(&mut doc, &missing);
     let after = baogao::model::all_text(&doc);
     assert_eq!(before.chars().count(), after.chars().count());
@@ -43,7 +43,7 @@ fn mark_missing_draws_geta() {
         after.chars().filter(|&c| c == GETA).count(),
         before.chars().filter(|&c| c == GETA).count() + gone
     );
-    assert!(glyphs::missing(&doc, &style, &book).is_empty());
+    assert!(glyphs::missing(&doc, &Plan::new(&doc, &style, &book), &book).is_empty());
 }
 
 /// Every subset parses with rusttype 0.8 (genpdf's reader) and ttf-parser, holds the tables
@@ -91,12 +91,17 @@ fn the_pipeline_on_the_wuyang_report() {
     let book = FontBook::load(&style).unwrap();
     let prepared = baogao::prepare(&report_txt, &opts, &style, &book).unwrap();
     assert!(
-        glyphs::missing(&prepared.doc, &style, &book).is_empty(),
+        glyphs::missing(&prepared.doc, &prepared.plan, &book).is_empty(),
         "marked with U+3013"
     );
-    let subsets = book
-        .subset(&Plan::new(&prepared.doc, &style, &book).usage)
-        .unwrap();
+    // The plan is built once, before the glyph check, which substitutes in it as in the
+    // document: it is the plan of the document as the writers get it.
+    let fresh = Plan::new(&prepared.doc, &style, &book);
+    assert_eq!(prepared.plan.usage, fresh.usage);
+    for n in &prepared.doc.notes {
+        assert_eq!(prepared.plan.footnote(n.number), fresh.footnote(n.number));
+    }
+    let subsets = book.subset(&prepared.plan.usage).unwrap();
     assert!(subsets.faces[&Role::Song].chars.contains(&GETA));
     assert!(subsets.faces[&Role::Song].data.len() < 700_000);
     for f in subsets.faces.values() {
@@ -158,7 +163,7 @@ fn every_drawn_character_has_a_face_except_the_missing() {
     let book = FontBook::load(&style).unwrap();
     let doc = wuyang();
     let subsets = book.subset(&Plan::new(&doc, &style, &book).usage).unwrap();
-    let missing = glyphs::missing(&doc, &style, &book);
+    let missing = glyphs::missing(&doc, &Plan::new(&doc, &style, &book), &book);
     let usage = Plan::new(&doc, &style, &book).usage;
     for (&role, chars) in &usage.by_role {
         for &c in chars {

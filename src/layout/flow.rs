@@ -23,6 +23,8 @@ pub struct BodyLine {
     pub outline: Option<(u8, String)>,
     /// Notes marked on this line, in order.
     pub notes: Vec<u32>,
+    /// The unit of the reading order the line sets (`None`: a blank line).
+    pub place: Option<crate::present::Place>,
     /// The structure element the line belongs to (blank lines: none).
     pub unit: Option<super::frame::Unit>,
 }
@@ -198,6 +200,7 @@ mod tests {
             blank: false,
             outline: None,
             notes,
+            place: None,
             unit: None,
         }
     }

@@ -4,9 +4,10 @@
 use super::flow::{BodyLine, PagePlan};
 use super::footnotes::NoteArea;
 use super::frame::{
-    Frame, FrameItem, Glyph, LabelRange, Numbering, OutlineEntry, Pages, Rect, Spot, Tag, Unit, MM,
+    Drawn, Frame, FrameItem, Glyph, LabelRange, Numbering, OutlineEntry, Pages, Rect, Spot, Tag,
+    Unit, MM,
 };
-use super::linebreak::Line;
+use super::linebreak::{Line, Piece};
 use super::metrics::Metrics;
 use crate::present::Plan;
 use crate::style::{Role, Style};
@@ -62,16 +63,23 @@ pub(crate) fn baseline(top: f32, pitch: f32, size: f32) -> f32 {
 }
 
 /// Glyph runs of one line: consecutive pieces of one face, size and rise share a run.
-pub(crate) fn runs(line: &Line, left: f32, base: f32, items: &mut Vec<FrameItem>) {
+pub(crate) fn runs(
+    line: &Line,
+    left: f32,
+    base: f32,
+    what: &dyn Fn(&Piece) -> Drawn,
+    items: &mut Vec<FrameItem>,
+) {
     let mut i = 0;
     let placed = &line.placed;
     while i < placed.len() {
         let p = &placed[i].piece;
+        let drawn = what(p);
         let mut glyphs = Vec::new();
         let mut j = i;
         while j < placed.len() {
             let q = &placed[j].piece;
-            if q.face != p.face || q.size != p.size || q.rise != p.rise {
+            if q.face != p.face || q.size != p.size || q.rise != p.rise || what(q) != drawn {
                 break;
             }
             if !q.ch.is_whitespace() {
@@ -88,6 +96,7 @@ pub(crate) fn runs(line: &Line, left: f32, base: f32, items: &mut Vec<FrameItem>
                 size: p.size,
                 y: base - p.rise,
                 glyphs,
+                what: drawn,
             });
         }
         i = j;
@@ -197,7 +206,14 @@ impl Composer<'_> {
             let l = &lines[li];
             let top = self.g.top + y;
             let base = baseline(top, l.pitch, l.size);
-            tagged(l.unit, items, |items| runs(&l.line, left, base, items));
+            let what = |pc: &Piece| match (pc.note, l.place) {
+                (Some(n), _) => Drawn::Mark(n),
+                (None, Some(place)) => Drawn::Text(place),
+                (None, None) => Drawn::Front,
+            };
+            tagged(l.unit, items, |items| {
+                runs(&l.line, left, base, &what, items)
+            });
             for (n, r) in marks(&l.line, left, base) {
                 at.marks.entry(n).or_insert((pi, r));
             }
@@ -231,6 +247,10 @@ impl Composer<'_> {
         for (k, nl) in plan.notes.iter().enumerate() {
             let top = note_top + area.separator + k as f32 * area.pitch;
             let base = baseline(top, area.pitch, size);
+            let what = |pc: &Piece| match pc.note {
+                Some(n) => Drawn::Mark(n),
+                None => Drawn::Note(nl.number),
+            };
             let unit = |tag| Unit {
                 tag,
                 part: 0,
@@ -250,7 +270,7 @@ impl Composer<'_> {
                         end: nl.line.end,
                     };
                     tagged(Some(unit(tag)), items, |items| {
-                        runs(&part, left, base, items)
+                        runs(&part, left, base, &what, items)
                     });
                 }
             }
@@ -306,6 +326,7 @@ impl Composer<'_> {
                     size: fsize,
                     y: fbase,
                     glyphs,
+                    what: Drawn::Folio,
                 });
             }
         });

@@ -1,35 +1,28 @@
 //! The glyph check: every character of the document's own text that no face of the style
 //! draws (its role's face, then the fallback order, as the presentation plan assigns roles) is
-//! listed in the check report and replaced by U+3013 GETA MARK throughout the document.
-use super::Pass;
+//! listed in the check report and replaced by U+3013 GETA MARK throughout the document and the
+//! plan (which is built once, before this check, and read by it).
 use crate::check_report::CheckReport;
-use crate::error::Result;
 use crate::fonts::{FontBook, GETA};
 use crate::model::Document;
 use crate::present::Plan;
-use crate::style::Style;
 
-pub struct Glyphs<'a> {
-    pub fonts: &'a FontBook,
-    pub style: &'a Style,
+/// List the characters of `doc` that no face draws in the role `plan` gives them, and draw
+/// U+3013 in their place, in the document and in the plan alike.
+pub fn check(doc: &mut Document, plan: &mut Plan, fonts: &FontBook, report: &mut CheckReport) {
+    let missing = missing(doc, plan, fonts);
+    report.glyphs.missing = missing
+        .iter()
+        .map(|c| format!("U+{:04X}", *c as u32))
+        .collect();
+    replace(doc, &missing);
+    plan.substitute(&missing, GETA);
 }
 
-impl Pass for Glyphs<'_> {
-    fn run(&self, mut doc: Document, report: &mut CheckReport) -> Result<Document> {
-        let missing = missing(&doc, self.style, self.fonts);
-        report.glyphs.missing = missing
-            .iter()
-            .map(|c| format!("U+{:04X}", *c as u32))
-            .collect();
-        replace(&mut doc, &missing);
-        Ok(doc)
-    }
-}
-
-/// Characters of `doc`'s own text that no face draws in the role the plan gives them (sorted).
-/// Characters the writers add (marks, folios, ASCII) are not the document's and never listed.
-pub fn missing(doc: &Document, style: &Style, fonts: &FontBook) -> Vec<char> {
-    let plan = Plan::new(doc, style, fonts);
+/// Characters of `doc`'s own text that no face draws in the role `plan` (the document's plan)
+/// gives them (sorted). Characters the writers add (marks, folios, ASCII) are not the
+/// document's and never listed.
+pub fn missing(doc: &Document, plan: &Plan, fonts: &FontBook) -> Vec<char> {
     let mut own: Vec<char> = crate::model::all_text(doc).chars().collect();
     own.extend(doc.title().chars());
     own.sort_unstable();
