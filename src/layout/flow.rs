@@ -26,7 +26,7 @@ pub struct BodyLine {
     /// The unit of the reading order the line sets (`None`: a blank line).
     pub place: Option<crate::present::Place>,
     /// The structure element the line belongs to (blank lines: none).
-    pub unit: Option<super::frame::Unit>,
+    pub unit: Option<super::unit::Unit>,
 }
 
 /// What one page holds: body lines with their top inside the block, and its note lines.

@@ -2,6 +2,7 @@
 //! every length in PostScript points measured from the page's top-left corner. Nothing here
 //! knows about the document model or about PDF; each glyph run says what it draws in the
 //! reading order's terms ([`Drawn`]), for the editions' audit and the PDF's structure.
+pub use super::unit::{Tag, Unit};
 pub use crate::present::Place;
 use crate::style::Role;
 
@@ -61,42 +62,6 @@ pub enum FrameItem {
     Begin(Unit),
     /// Closes the last [`FrameItem::Begin`].
     End,
-}
-
-/// What a structure element is (the tagged PDF's structure type).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Tag {
-    /// The report's title (`/Title`, role-mapped to `/H1`).
-    Title,
-    /// A heading of level 1–4 (`/H1`…`/H4`); the annex title is a level-1 heading.
-    Heading(u8),
-    /// A paragraph: body text, date and speaker lines, salutation, annex entries (`/P`).
-    Paragraph,
-    /// A footnote (`/Note`).
-    Note,
-    /// The number opening a footnote (`/Lbl`, inside its `/Note`).
-    NoteLabel,
-    /// Not part of the text: folios, the note rule (`/Artifact`).
-    Artifact,
-}
-
-/// A structure element: its type, the volume part it is in (0: a volume's front matter or a
-/// single report; document k of a volume: k + 1) and its key within the part (the same key on
-/// every line and page of the element; a note's label shares its note's key).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Unit {
-    pub tag: Tag,
-    pub part: u16,
-    pub key: u32,
-}
-
-impl Unit {
-    /// Content outside the structure.
-    pub const ARTIFACT: Unit = Unit {
-        tag: Tag::Artifact,
-        part: 0,
-        key: 0,
-    };
 }
 
 /// One page.

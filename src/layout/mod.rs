@@ -7,6 +7,7 @@ pub mod linebreak;
 pub mod metrics;
 pub mod page_starts;
 pub mod pages;
+pub mod unit;
 pub mod volume;
 
 use crate::error::Result;
