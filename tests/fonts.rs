@@ -56,7 +56,7 @@ fn subsets_are_faithful_and_exact() {
     let doc = wuyang();
     let subsets = book.subset(&Plan::new(&doc, &style, &book).usage).unwrap();
     let used: BTreeSet<Role> = subsets.faces.keys().copied().collect();
-    assert_eq!(used, Role::ALL.into_iter().collect(), "all four roles draw");
+    assert_eq!(used, Role::ALL.into_iter().collect(), "all five roles draw");
     assert_faithful(&book, &subsets);
 }
 
@@ -197,15 +197,20 @@ fn body_subset_is_small_and_faces_are_named() {
     let subsets = book
         .subset(&Plan::new(&wuyang(), &style, &book).usage)
         .unwrap();
-    let song = &subsets.faces[&Role::Song];
-    eprintln!("Noto Serif SC Regular subset: {} bytes", song.data.len());
-    assert!(song.data.len() < 700_000, "{}", song.data.len());
-    assert_eq!(song.family, "Noto Serif SC");
+    // GB/T 9704: the body in 仿宋 (Zhuque Fangsong); the serif keeps the folios.
+    assert_eq!(style.roles.body, Role::Fang);
+    let body = &subsets.faces[&Role::Fang];
+    eprintln!("Zhuque Fangsong subset: {} bytes", body.data.len());
+    assert!(body.data.len() < 1_000_000, "{}", body.data.len());
+    assert_eq!(body.family, "Zhuque Fangsong");
     assert!(
-        song.postscript_name.starts_with("NotoSerifSC"),
+        body.postscript_name.starts_with("ZhuqueFangsong"),
         "{}",
-        song.postscript_name
+        body.postscript_name
     );
+    assert!(!body.bold);
+    let song = &subsets.faces[&Role::Song];
+    assert_eq!(song.family, "Noto Serif SC");
     assert!(!song.bold);
     assert!(subsets.faces[&Role::SongBold].bold);
     assert!(subsets.faces[&Role::Hei].bold);
@@ -245,7 +250,7 @@ fn subsets_are_deterministic_and_distinct() {
         assert_eq!(a.faces[&role].data, b.faces[&role].data, "{role:?}");
     }
     let datas: BTreeSet<&[u8]> = a.faces.values().map(|f| f.data.as_slice()).collect();
-    assert_eq!(datas.len(), 4, "four files, four different subsets");
+    assert_eq!(datas.len(), 5, "five files, five different subsets");
 }
 
 #[test]
@@ -333,12 +338,16 @@ fn usage_follows_the_roles_folios_and_marks() {
     // 一、… headings in hei, （一）… leads in kai, both also in the body face.
     assert!(u.by_role[&Role::Hei].contains(&IDEOGRAPHIC_COMMA));
     assert!(u.by_role[&Role::Kai].contains(&'('));
-    assert!(!u.by_role[&Role::Song].contains(&'\u{2460}'));
-    style.notes.mark = MarkForm::Circled;
+    assert!(!u.by_role[&Role::Fang].contains(&'\u{2460}'));
+    assert_eq!(style.roles.note, Role::Fang, "GB/T 9704: notes in 仿宋");
+    // Circled marks need a note face that has them: the compact style's serif does (Zhuque
+    // Fangsong has no U+2460, so gongwen would print numbers).
+    style = Style::load("compact").unwrap();
+    assert_eq!(style.notes.mark, MarkForm::Circled);
     let u = Plan::new(&doc, &style, &book).usage;
-    let song = &u.by_role[&Role::Song];
-    assert!(song.contains(&'\u{2460}') && song.contains(&'\u{246B}'));
-    assert!(!song.contains(&'\u{246C}'), "only 12 notes");
+    let note = &u.by_role[&style.roles.note];
+    assert!(note.contains(&'\u{2460}') && note.contains(&'\u{246B}'));
+    assert!(!note.contains(&'\u{246C}'), "only 12 notes");
     assert!(
         !u.by_role[&Role::Kai].contains(&'\u{2460}'),
         "no marks in leads"
