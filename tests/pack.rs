@@ -233,6 +233,41 @@ fn per_document_folios_restart_and_reruns_are_byte_identical() {
     assert!(std::fs::read(&pdf).unwrap() == std::fs::read(&again).unwrap());
 }
 
+/// Each page's label is the folio it prints; the cover and contents (before the first
+/// folio) are labelled i, ii…; a blank page ending a document goes on counting.
+fn assert_labels_are_folios(pdf: &Path) {
+    let Some(labels) = common::page_labels(pdf) else {
+        return;
+    };
+    let pages = pages(pdf);
+    assert_eq!(labels.len(), pages.len());
+    let first = pages.iter().position(|p| folio(p).is_some()).unwrap();
+    for (i, (label, page)) in labels.iter().zip(&pages).enumerate() {
+        match folio(page) {
+            Some(f) => assert_eq!(*label, f.to_string(), "page {}", i + 1),
+            None if i < first => assert_eq!(*label, ["i", "ii", "iii", "iv"][i]),
+            None => {
+                let before: usize = labels[i - 1].parse().unwrap();
+                assert_eq!(*label, (before + 1).to_string(), "blank page {}", i + 1);
+            }
+        }
+    }
+}
+
+#[test]
+fn volumes_are_pdfa_1b_with_page_labels_equal_to_the_folios() {
+    if !tool("pdftotext") {
+        return;
+    }
+    let (_a, pdf) = pack(&input().join("pack.toml"), "pdf");
+    common::assert_pdfa_1b(&pdf);
+    assert_labels_are_folios(&pdf);
+    let (_dir, manifest) = per_document_manifest();
+    let (_b, pdf) = pack(&manifest, "pdf");
+    common::assert_pdfa_1b(&pdf);
+    assert_labels_are_folios(&pdf);
+}
+
 /// Run `pack` on a manifest written from `text` in a fresh folder (paths inside it are
 /// relative to that folder); the exit code, stderr, and whether anything was written.
 fn refused(text: &str, files: &[(&str, &[u8])]) -> (i32, String, bool) {

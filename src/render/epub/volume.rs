@@ -37,6 +37,7 @@ pub fn render(volume: &Volume, placements: &[Placement], ctx: &RenderContext) ->
             outline: Vec::new(),
             starts: p.starts.clone(),
             first_folio: p.folio,
+            labels: Vec::new(),
         })
         .collect();
     for (k, (_, doc)) in volume.documents.iter().enumerate() {
