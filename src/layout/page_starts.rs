@@ -56,10 +56,17 @@ impl Origins {
     }
 }
 
-/// The place of each layout paragraph, in the order the layout sets them: every block, then,
-/// when the style appends the annex, its label, title and entries.
+/// The place of each layout paragraph, in the order the layout sets them: every block (an
+/// annex of the text twice: its label and its title are two paragraphs, the label starting the
+/// page), then, when the style appends the annex, its label, title and entries.
 pub(super) fn places(doc: &crate::model::Document, style: &crate::style::Style) -> Vec<Place> {
-    let mut out: Vec<Place> = (0..doc.blocks.len()).map(Place::Block).collect();
+    let mut out: Vec<Place> = Vec::with_capacity(doc.blocks.len());
+    for (i, b) in doc.blocks.iter().enumerate() {
+        if matches!(b, crate::model::Block::Annex { .. }) {
+            out.push(Place::Block(i));
+        }
+        out.push(Place::Block(i));
+    }
     if let (true, Some(annex)) = (style.attachment.append, &doc.annex) {
         out.push(Place::AnnexLabel);
         out.push(Place::AnnexTitle);
