@@ -8,6 +8,7 @@
 //! notes file (.doc/.docx/.xlsx/.xls/.ods/.csv/.txt) ──read────────┘
 //! document ──▶ presentation plan ──▶ font subsets (once) ──▶ PDF ‖ EPUB ‖ DOCX (in parallel) ──▶ atomic writes
 //! ```
+pub mod audit;
 pub mod batch;
 pub mod check_report;
 pub mod cjk;
@@ -242,7 +243,10 @@ pub fn write_editions(
         .formats
         .iter()
         .any(|f| matches!(f, Format::Pdf | Format::Epub));
-    let pages = paged.then(|| layout::layout(&prepared.doc, style, &subsets, &plan));
+    let pages = match paged {
+        true => Some(layout::layout(&prepared.doc, style, &subsets, &plan)?),
+        false => None,
+    };
     let ctx = render::RenderContext {
         style,
         fonts: &subsets,
@@ -251,12 +255,20 @@ pub fn write_editions(
         layout: pages.as_ref(),
     };
     let stem = edition::name::stems(&[prepared.name_source()], out.name.as_deref()).remove(0);
+    let audited = audit::Edition {
+        name: &prepared.report.input.path,
+        doc: &prepared.doc,
+        plan: &plan,
+        pages: pages.as_ref(),
+        subsets: &subsets,
+    };
     Ok(out
         .formats
         .par_iter()
         .map(|&format| {
             let path = out.dir.join(format!("{stem}.{}", format.extension()));
             let result = render::render(format, &prepared.doc, &ctx)
+                .and_then(|bytes| audit::edition(format, &bytes, &audited).map(|_| bytes))
                 .and_then(|bytes| edition::write_atomic(&path, &bytes).map(|_| path));
             Written { format, result }
         })

@@ -256,7 +256,8 @@ pub struct Skipped {
     pub line: usize,
     pub text: String,
     /// What the line reads as: `title` (the heading used as the annex's title), `heading`
-    /// (`附件`, `【…】`, a second `名词解释`), `header` (a table's header row) — all expected in a notes file — or
+    /// (`附件`, `【…】`, a second `名词解释`), `header` (a table's header row) — all expected in a notes file —,
+    /// `duplicate` (an entry whose term an earlier entry gives; warned as `duplicate-term`) or
     /// `text`: a line the entry rules could not place, which is warned about.
     pub kind: &'static str,
 }

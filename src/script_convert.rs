@@ -130,6 +130,36 @@ pub fn convert(text: &str, script: Script) -> String {
         .collect()
 }
 
+/// Whether a conversion to `script` turns some *other* character into `c` (`玛` is the Simplified
+/// form of `瑪`, `面` that of `麵`): after such a conversion, `c` does not say which character was
+/// there before. Per-character tables (OpenCC's phrase tables map characters among the same variant
+/// sets); the set of such characters is gathered once per direction over the CJK blocks.
+pub fn has_other_source(c: char, script: Script) -> bool {
+    static SOURCES: [OnceLock<std::collections::HashSet<char>>; 2] =
+        [OnceLock::new(), OnceLock::new()];
+    let hans = matches!(script, Script::Hans);
+    SOURCES[usize::from(hans)]
+        .get_or_init(|| {
+            let blocks = [
+                0x2E80..=0x2FDF,   // radicals
+                0x3400..=0x4DBF,   // extension A
+                0x4E00..=0x9FFF,   // unified ideographs
+                0xF900..=0xFAFF,   // compatibility ideographs
+                0x20000..=0x2FA1F, // extensions B and after, compatibility supplement
+            ];
+            blocks
+                .into_iter()
+                .flatten()
+                .filter_map(char::from_u32)
+                .filter_map(|x| {
+                    let y = char_to(x, script);
+                    (y != x).then_some(y)
+                })
+                .collect()
+        })
+        .contains(&c)
+}
+
 /// Characters of `text` that only one script writes: (Traditional-only, Simplified-only) counts.
 /// A character counts as Traditional when the t2s table changes it, Simplified when s2t does.
 pub fn script_evidence(text: &str) -> (usize, usize) {
@@ -181,6 +211,18 @@ mod tests {
         let odd = "燃?xì)\u{E082}A(chǔ)";
         assert_eq!(convert(odd, Script::Hant), odd);
         assert_eq!(convert(odd, Script::Hans), odd);
+    }
+
+    #[test]
+    fn other_sources_of_a_character() {
+        // 瑪 → 玛 and 麵 → 面 under t2s (面 has no other form under s2tw: the reverse table is
+        // needed, not the s2t one).
+        assert!(has_other_source('玛', Script::Hans));
+        assert!(has_other_source('面', Script::Hans));
+        assert!(!has_other_source('瑪', Script::Hans));
+        assert!(!has_other_source('危', Script::Hans));
+        assert!(has_other_source('瑪', Script::Hant));
+        assert!(!has_other_source('A', Script::Hans));
     }
 
     #[test]

@@ -126,10 +126,11 @@ fn decoding(report: &mut CheckReport) {
 pub fn notes_file(file: &NotesFile, report: &mut CheckReport) {
     report.notes.skipped = file.skipped.clone();
     // Titles are used (the annex's title): listed under notes.skipped, not reported.
+    // Duplicates have their own warning below.
     let (text, expected): (Vec<_>, Vec<_>) = file
         .skipped
         .iter()
-        .filter(|s| s.kind != "title")
+        .filter(|s| s.kind != "title" && s.kind != "duplicate")
         .partition(|s| s.kind == "text");
     if let Some(first) = text.first() {
         report.warn(
@@ -151,6 +152,16 @@ pub fn notes_file(file: &NotesFile, report: &mut CheckReport) {
         report.info(
             "notes-lines-skipped",
             format!("not entries: {}", lines.join(", ")),
+            None,
+        );
+    }
+    for d in &file.duplicates {
+        report.warn(
+            "duplicate-term",
+            format!(
+                "the notes file gives `{}` twice, at lines {} and {}: the first is the note (at the term's first occurrence in the report), the second is listed under notes.skipped",
+                d.term, d.first, d.line
+            ),
             None,
         );
     }

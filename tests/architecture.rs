@@ -72,6 +72,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("edition", &["error"]),
+    // The editions' audit: what a writer produced, read back and compared with the reading
+    // order. It reads the writers' output, never the writers.
+    (
+        "audit",
+        &["error", "edition", "fonts", "layout", "model", "present"],
+    ),
     // Warnings derived from what the check report recorded.
     ("warnings", &["check_report", "passes", "read"]),
     // Session packs: several reports in one volume, through the same preparation.
@@ -88,6 +94,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "present",
             "render",
             "style",
+            "audit",
         ],
     ),
     (

@@ -51,7 +51,7 @@ fn render_epub(doc: &Document, style: &Style, epoch: i64) -> Vec<u8> {
 fn render_pair(doc: &Document, style: &Style, epoch: i64) -> (Vec<u8>, Vec<u8>) {
     let plan = Plan::new(doc, style, book());
     let subsets = book().subset(&plan.usage).unwrap();
-    let pages = baogao::layout::layout(doc, style, &subsets, &plan);
+    let pages = baogao::layout::layout(doc, style, &subsets, &plan).unwrap();
     let ctx = RenderContext {
         style,
         fonts: &subsets,

@@ -31,7 +31,7 @@ fn lay_out(doc: &Document, style_name: &str) -> (Pages, Style, Subsets) {
     let book = FontBook::load(&style).unwrap();
     let plan = Plan::new(doc, &style, &book);
     let subsets = book.subset(&plan.usage).unwrap();
-    let pages = baogao::layout::layout(doc, &style, &subsets, &plan);
+    let pages = baogao::layout::layout(doc, &style, &subsets, &plan).unwrap();
     (pages, style, subsets)
 }
 
@@ -46,6 +46,7 @@ fn runs(pages: &Pages, i: usize, size: u8) -> Vec<(Role, f32, String)> {
                 size: s,
                 y,
                 glyphs,
+                ..
             } if *s == size => Some((*face, *y, glyphs.iter().map(|g| g.ch).collect())),
             _ => None,
         })

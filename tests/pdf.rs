@@ -32,7 +32,7 @@ fn built() -> &'static Built {
             layout: None,
         };
         let pdf = render(Format::Pdf, &doc, &ctx).unwrap();
-        let pages = baogao::layout::layout(&doc, &style, &fonts, &plan);
+        let pages = baogao::layout::layout(&doc, &style, &fonts, &plan).unwrap();
         let dir = tempfile::tempdir().unwrap();
         write_tmp(dir.path(), "wuyang.pdf", &pdf);
         // Keep a copy to look at: BAOGAO_TEST_OUT=/some/dir.

@@ -23,6 +23,8 @@ pub struct BodyLine {
     pub outline: Option<(u8, String)>,
     /// Notes marked on this line, in order.
     pub notes: Vec<u32>,
+    /// The unit of the reading order the line sets (`None`: a blank line).
+    pub place: Option<crate::present::Place>,
 }
 
 /// What one page holds: body lines with their top inside the block, and its note lines.
@@ -196,6 +198,7 @@ mod tests {
             blank: false,
             outline: None,
             notes,
+            place: None,
         }
     }
 

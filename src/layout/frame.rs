@@ -1,7 +1,24 @@
 //! What layout hands to the drawing module: pages of positioned glyph runs, rules and links,
 //! every length in PostScript points measured from the page's top-left corner. Nothing here
-//! knows about the document model or about PDF.
+//! knows about the document model or about PDF; each glyph run says what it draws in the
+//! reading order's terms ([`Drawn`]), for the editions' audit and the PDF's structure.
+pub use crate::present::Place;
 use crate::style::Role;
+
+/// What a glyph run draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Drawn {
+    /// Text of a unit of the reading order.
+    Text(Place),
+    /// A note's mark: raised in the text, or opening its footnote.
+    Mark(u32),
+    /// A footnote's text (after its mark).
+    Note(u32),
+    /// The page's folio.
+    Folio,
+    /// A volume's front matter (cover, contents).
+    Front,
+}
 
 /// One glyph: its character and the x of its origin.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,6 +50,7 @@ pub enum FrameItem {
         size: u8,
         y: f32,
         glyphs: Vec<Glyph>,
+        what: Drawn,
     },
     /// A horizontal rule (drawn in the PDF's default line width: genpdf 0.2 sets no other).
     Rule { x0: f32, x1: f32, y: f32 },

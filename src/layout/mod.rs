@@ -9,9 +9,10 @@ pub mod page_starts;
 pub mod pages;
 pub mod volume;
 
+use crate::error::Result;
 use crate::fonts::Subsets;
-use crate::model::{plain, Annex, Block, Document, Inline};
-use crate::present::Plan;
+use crate::model::{plain, Block, Document, Inline};
+use crate::present::{reading, Place, Plan};
 use crate::style::{Role, Style};
 use flow::BodyLine;
 use frame::Pages;
@@ -41,8 +42,8 @@ struct Para {
 }
 
 /// Lay out `doc` in `style` with the faces of `fonts`, as `plan` presents it.
-pub fn layout(doc: &Document, style: &Style, fonts: &Subsets, plan: &Plan) -> Pages {
-    paginate(doc, style, fonts, plan).compose(1)
+pub fn layout(doc: &Document, style: &Style, fonts: &Subsets, plan: &Plan) -> Result<Pages> {
+    Ok(paginate(doc, style, fonts, plan)?.compose(1))
 }
 
 /// A document broken into lines and planned into pages, before its folios are known (the
@@ -87,7 +88,7 @@ pub fn paginate<'a>(
     style: &'a Style,
     fonts: &'a Subsets,
     plan: &'a Plan,
-) -> Paginated<'a> {
+) -> Result<Paginated<'a>> {
     let g = pages::Geometry::new(style);
     let tracking = g.pitch / style.sizes.body as f32 - 1.0;
     let m = Metrics::new(fonts, tracking);
@@ -97,24 +98,13 @@ pub fn paginate<'a>(
         style,
         g: &g,
     };
-    let mut paras: Vec<Para> = doc
-        .blocks
-        .iter()
-        .enumerate()
-        .flat_map(|(i, b)| {
-            let next_is_sub = matches!(doc.blocks.get(i + 1), Some(Block::Subtitle(_)));
-            set.paras(b, next_is_sub)
-        })
-        .collect();
-    if let (true, Some(annex)) = (style.attachment.append, &doc.annex) {
-        paras.extend(set.annex(annex));
-    }
-    let places = page_starts::places(doc, style);
-    debug_assert_eq!(paras.len(), places.len());
+    // One paragraph per unit of the reading order, in its order: nothing is set twice or left
+    // out, and each paragraph's lines are recorded under its place.
     let mut origins = page_starts::Origins::default();
     let mut lines: Vec<BodyLine> = Vec::new();
-    for (p, &place) in paras.iter().zip(&places) {
-        let own = body_lines(p, &g);
+    for &place in plan.order.places() {
+        let p = set.para(doc, place)?;
+        let own = body_lines(&p, place, &g);
         origins.paragraph(place, &own);
         lines.extend(own);
     }
@@ -142,7 +132,7 @@ pub fn paginate<'a>(
     };
     let plans = flow::paginate(&lines, &notes, &area, g.text_height);
     let starts = origins.pages(&plans);
-    Paginated {
+    Ok(Paginated {
         plans,
         lines,
         area,
@@ -151,11 +141,11 @@ pub fn paginate<'a>(
         style,
         plan,
         starts,
-    }
+    })
 }
 
 /// A paragraph broken into body lines, with its blank lines around it.
-fn body_lines(p: &Para, g: &pages::Geometry) -> Vec<BodyLine> {
+fn body_lines(p: &Para, place: Place, g: &pages::Geometry) -> Vec<BodyLine> {
     let mut lines: Vec<BodyLine> = (0..p.blank_before).map(|_| blank(g)).collect();
     let broken = break_lines(&p.pieces, g.text_width, p.indent, p.align == Align::Justify);
     for (k, mut line) in broken.into_iter().enumerate() {
@@ -176,6 +166,7 @@ fn body_lines(p: &Para, g: &pages::Geometry) -> Vec<BodyLine> {
             blank: false,
             outline: if k == 0 { p.outline.clone() } else { None },
             notes,
+            place: Some(place),
         });
     }
     lines.extend((0..p.blank_after).map(|_| blank(g)));
@@ -195,6 +186,7 @@ fn blank(g: &pages::Geometry) -> BodyLine {
         blank: true,
         outline: None,
         notes: Vec::new(),
+        place: None,
     }
 }
 
@@ -247,26 +239,76 @@ impl Setter<'_> {
         out
     }
 
-    /// The paragraphs of one block: an annex in the text opens a new page with its label
-    /// top-left, then its title.
-    fn paras(&self, b: &Block, next_is_sub: bool) -> Vec<Para> {
-        let Block::Annex { label, title } = b else {
-            return vec![self.block(b, next_is_sub)];
+    /// The paragraph of one unit of the reading order. The first unit of an annex opens a
+    /// new page; an annex's label is set top-left, its title centred, the notes annex's entries
+    /// as the plan spans them (GB/T 9704 §7.3.7).
+    fn para(&self, doc: &Document, place: Place) -> Result<Para> {
+        let (s, r) = (&self.style.sizes, &self.plan.roles);
+        let missing = || reading::mismatch("pdf", place);
+        let mut p = match place {
+            Place::Block(i) => {
+                let b = doc.blocks.get(i).ok_or_else(missing)?;
+                let next_is_sub = matches!(doc.blocks.get(i + 1), Some(Block::Subtitle(_)));
+                self.block(b, next_is_sub).ok_or_else(missing)?
+            }
+            Place::AnnexLabel(i) => {
+                let (label, title) = reading::annex_block(doc, i).ok_or_else(missing)?;
+                let pieces = self.inlines(label, r.annex_label, s.heading);
+                let mut l = self.annex_heading(pieces, Align::Left, s.heading);
+                l.outline = Some((1, format!("{}{}", plain(label), plain(title))));
+                l
+            }
+            Place::AnnexTitle(i) => {
+                let (label, title) = reading::annex_block(doc, i).ok_or_else(missing)?;
+                let pieces = self.inlines(title, r.annex_title, s.title);
+                let mut t = self.annex_heading(pieces, Align::Center, s.title);
+                if plain(label).is_empty() {
+                    t.outline = Some((1, plain(title)));
+                }
+                t
+            }
+            Place::NotesLabel | Place::NotesTitle => {
+                let annex = doc.annex.as_ref().ok_or_else(missing)?;
+                let (role, text, align, size) = match place {
+                    Place::NotesLabel => (r.annex_label, &annex.label, Align::Left, s.heading),
+                    _ => (r.annex_title, &annex.title, Align::Center, s.title),
+                };
+                let mut h = self.annex_heading(self.m.pieces(role, text, size), align, size);
+                if place == Place::NotesLabel || annex.label.is_empty() {
+                    h.outline = Some((1, text.clone()));
+                }
+                h
+            }
+            Place::NotesEntry(i) => {
+                let (_, e) = reading::notes_entry(doc, i).ok_or_else(missing)?;
+                let pieces = self
+                    .plan
+                    .annex_entry(e)
+                    .iter()
+                    .flat_map(|span| self.m.pieces(span.role, &span.text, s.body))
+                    .collect();
+                para(pieces, self.indent(), Align::Justify, s.body)
+            }
         };
-        let s = &self.style.sizes;
-        let pieces = self.inlines(label, self.plan.roles.annex_label, s.heading);
-        let mut l = para(pieces, 0.0, Align::Left, s.heading);
-        l.page_break_before = true;
-        l.keep_with_next = true;
-        l.blank_after = 1;
-        l.outline = Some((1, format!("{}{}", plain(label), plain(title))));
-        vec![l, self.block(b, next_is_sub)]
+        if self.plan.order.opens_annex(place) {
+            p.page_break_before = true;
+        }
+        Ok(p)
     }
 
-    fn block(&self, b: &Block, next_is_sub: bool) -> Para {
+    /// An annex's label or title: kept with what follows, a blank line after.
+    fn annex_heading(&self, pieces: Vec<Piece>, align: Align, size: u8) -> Para {
+        let mut p = para(pieces, 0.0, align, size);
+        p.keep_with_next = true;
+        p.blank_after = 1;
+        p
+    }
+
+    /// The paragraph of a block; `None` for an annex opening (set as its label and title).
+    fn block(&self, b: &Block, next_is_sub: bool) -> Option<Para> {
         let s = &self.style.sizes;
         let role = self.plan.roles.block(b);
-        match b {
+        Some(match b {
             Block::Title(c) | Block::Subtitle(c) => {
                 let size = if matches!(b, Block::Title(_)) {
                     s.title
@@ -305,52 +347,13 @@ impl Setter<'_> {
                 p.outline = outline;
                 p
             }
-            Block::Annex { title, .. } => {
-                // As the appended annex: title centred (the label is set before it, see `paras`).
-                let mut p = para(
-                    self.inlines(title, role, s.title),
-                    0.0,
-                    Align::Center,
-                    s.title,
-                );
-                p.keep_with_next = true;
-                p.blank_after = 1;
-                p
-            }
+            Block::Annex { .. } => return None,
             Block::Attachment { content, .. } => {
                 let pieces = self.inlines(content, role, s.body);
                 let mut p = para(pieces, self.indent(), Align::Justify, s.body);
                 p.blank_before = 1;
                 p
             }
-        }
-    }
-
-    /// GB/T 9704 §7.3.7: new page, label top-left in hei, title centred on the third line,
-    /// then the entries as the plan spans them.
-    fn annex(&self, annex: &Annex) -> Vec<Para> {
-        let (s, r, m) = (&self.style.sizes, &self.plan.roles, self.m);
-        // Label and title: kept with what follows, a blank line after.
-        let heading = |role, text: &str, align, size| {
-            let mut p = para(m.pieces(role, text, size), 0.0, align, size);
-            p.keep_with_next = true;
-            p.blank_after = 1;
-            p
-        };
-        let mut label = heading(r.annex_label, &annex.label, Align::Left, s.heading);
-        label.page_break_before = true;
-        label.outline = Some((1, annex.label.clone()));
-        let title = heading(r.annex_title, &annex.title, Align::Center, s.title);
-        let mut out = vec![label, title];
-        for e in &annex.entries {
-            let pieces = self
-                .plan
-                .annex_entry(e)
-                .iter()
-                .flat_map(|span| m.pieces(span.role, &span.text, s.body))
-                .collect();
-            out.push(para(pieces, self.indent(), Align::Justify, s.body));
-        }
-        out
+        })
     }
 }

@@ -1,17 +1,8 @@
 //! Where each printed page's body text begins, in the document's terms, so that another edition
-//! can mark the print page breaks (the EPUB's page list) without laying out pages itself.
+//! can mark the print page breaks (the EPUB's page list) without laying out pages itself. Places
+//! are units of the reading order ([`crate::present::reading`]), which every edition sets alike.
 use super::flow::{BodyLine, PagePlan};
-
-/// What a layout paragraph sets: a block of the document, or a part of the appended annex.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Place {
-    /// `doc.blocks[i]`: its text is the lead's then the content's, note marks not counted.
-    Block(usize),
-    AnnexLabel,
-    AnnexTitle,
-    /// `annex.entries[i]`, set as `N. term：text` (`N. text` without a term).
-    AnnexEntry(usize),
-}
+pub use crate::present::Place;
 
 /// The first body character of a page: the place, and how many characters of its text come
 /// before it on earlier pages.
@@ -54,23 +45,4 @@ impl Origins {
             .map(|plan| plan.body.iter().find_map(|&(li, _)| self.lines[li]))
             .collect()
     }
-}
-
-/// The place of each layout paragraph, in the order the layout sets them: every block (an
-/// annex of the text twice: its label and its title are two paragraphs, the label starting the
-/// page), then, when the style appends the annex, its label, title and entries.
-pub(super) fn places(doc: &crate::model::Document, style: &crate::style::Style) -> Vec<Place> {
-    let mut out: Vec<Place> = Vec::with_capacity(doc.blocks.len());
-    for (i, b) in doc.blocks.iter().enumerate() {
-        if matches!(b, crate::model::Block::Annex { .. }) {
-            out.push(Place::Block(i));
-        }
-        out.push(Place::Block(i));
-    }
-    if let (true, Some(annex)) = (style.attachment.append, &doc.annex) {
-        out.push(Place::AnnexLabel);
-        out.push(Place::AnnexTitle);
-        out.extend((0..annex.entries.len()).map(Place::AnnexEntry));
-    }
-    out
 }

@@ -3,8 +3,8 @@
 //! folios `— 1 —` on the outer side one character in, links between marks and notes, outline.
 use super::flow::{BodyLine, PagePlan};
 use super::footnotes::NoteArea;
-use super::frame::{Frame, FrameItem, Glyph, OutlineEntry, Pages, Rect, Spot, MM};
-use super::linebreak::Line;
+use super::frame::{Drawn, Frame, FrameItem, Glyph, OutlineEntry, Pages, Rect, Spot, MM};
+use super::linebreak::{Line, Piece};
 use super::metrics::Metrics;
 use crate::present::Plan;
 use crate::style::{Role, Style};
@@ -60,16 +60,23 @@ pub(crate) fn baseline(top: f32, pitch: f32, size: f32) -> f32 {
 }
 
 /// Glyph runs of one line: consecutive pieces of one face, size and rise share a run.
-pub(crate) fn runs(line: &Line, left: f32, base: f32, items: &mut Vec<FrameItem>) {
+pub(crate) fn runs(
+    line: &Line,
+    left: f32,
+    base: f32,
+    what: &dyn Fn(&Piece) -> Drawn,
+    items: &mut Vec<FrameItem>,
+) {
     let mut i = 0;
     let placed = &line.placed;
     while i < placed.len() {
         let p = &placed[i].piece;
+        let drawn = what(p);
         let mut glyphs = Vec::new();
         let mut j = i;
         while j < placed.len() {
             let q = &placed[j].piece;
-            if q.face != p.face || q.size != p.size || q.rise != p.rise {
+            if q.face != p.face || q.size != p.size || q.rise != p.rise || what(q) != drawn {
                 break;
             }
             if !q.ch.is_whitespace() {
@@ -86,6 +93,7 @@ pub(crate) fn runs(line: &Line, left: f32, base: f32, items: &mut Vec<FrameItem>
                 size: p.size,
                 y: base - p.rise,
                 glyphs,
+                what: drawn,
             });
         }
         i = j;
@@ -167,7 +175,12 @@ impl Composer<'_> {
             let l = &lines[li];
             let top = self.g.top + y;
             let base = baseline(top, l.pitch, l.size);
-            runs(&l.line, left, base, items);
+            let what = |pc: &Piece| match (pc.note, l.place) {
+                (Some(n), _) => Drawn::Mark(n),
+                (None, Some(place)) => Drawn::Text(place),
+                (None, None) => Drawn::Front,
+            };
+            runs(&l.line, left, base, &what, items);
             for (n, r) in marks(&l.line, left, base) {
                 at.marks.entry(n).or_insert((pi, r));
             }
@@ -198,7 +211,17 @@ impl Composer<'_> {
         let size = self.style.sizes.note as f32;
         for (k, nl) in plan.notes.iter().enumerate() {
             let top = note_top + area.separator + k as f32 * area.pitch;
-            runs(&nl.line, left, baseline(top, area.pitch, size), items);
+            let what = |pc: &Piece| match pc.note {
+                Some(n) => Drawn::Mark(n),
+                None => Drawn::Note(nl.number),
+            };
+            runs(
+                &nl.line,
+                left,
+                baseline(top, area.pitch, size),
+                &what,
+                items,
+            );
             if nl.first {
                 // The label's pieces carry the note's number.
                 let end = nl
@@ -250,6 +273,7 @@ impl Composer<'_> {
                 size: fsize,
                 y: fbase,
                 glyphs,
+                what: Drawn::Folio,
             });
         }
     }

@@ -2,10 +2,11 @@
 //! [`super::layout_from`], every document starting on a right-hand (odd) page. Blank left pages
 //! carry no folio; the total is even (duplex-ready). The cover and contents are front matter
 //! without folio; the first document starts on folio 1.
-use super::frame::{Frame, FrameItem, OutlineEntry, Pages, Rect, Spot};
+use super::frame::{Drawn, Frame, FrameItem, OutlineEntry, Pages, Rect, Spot};
 use super::linebreak::{break_lines, Line, Piece, Placed};
 use super::metrics::Metrics;
 use super::pages::{baseline, runs, Geometry};
+use crate::error::Result;
 use crate::fonts::Subsets;
 use crate::model::Document;
 use crate::present::Plan;
@@ -84,7 +85,7 @@ pub fn volume(
     continuous: bool,
     style: &Style,
     fonts: &Subsets,
-) -> Volume {
+) -> Result<Volume> {
     let g = Geometry::new(style);
     let m = Metrics::new(fonts, g.pitch / style.sizes.body as f32 - 1.0);
     // Each document planned (in parallel), its folios decided by where it starts relative to
@@ -92,7 +93,7 @@ pub fn volume(
     let planned: Vec<_> = parts
         .par_iter()
         .map(|p| super::paginate(p.doc, style, fonts, p.plan))
-        .collect();
+        .collect::<Result<_>>()?;
     let mut firsts = Vec::with_capacity(parts.len());
     let mut run = 0;
     for p in &planned {
@@ -163,7 +164,7 @@ pub fn volume(
         }
         frames.resize_with(even(frames.len()), blank);
     }
-    Volume {
+    Ok(Volume {
         // The page list is per document (each placement's `starts`).
         pages: Pages {
             frames,
@@ -173,7 +174,12 @@ pub fn volume(
         },
         parts: placements,
         front,
-    }
+    })
+}
+
+/// Every glyph run of the front matter.
+fn front(_: &Piece) -> Drawn {
+    Drawn::Front
 }
 
 fn even(n: usize) -> usize {
@@ -193,6 +199,7 @@ fn cover_frame(cover: &Cover, g: &Geometry, style: &Style, m: &Metrics) -> Frame
             &line,
             g.left(0),
             baseline(top, pitch, size as f32),
+            &front,
             &mut items,
         );
         top += pitch;
@@ -202,7 +209,7 @@ fn cover_frame(cover: &Cover, g: &Geometry, style: &Style, m: &Metrics) -> Frame
         for text in s.lines() {
             for line in centred(m.pieces(r.subtitle, text, style.sizes.body), g) {
                 let base = baseline(top, g.line_pitch, style.sizes.body as f32);
-                runs(&line, g.left(0), base, &mut items);
+                runs(&line, g.left(0), base, &front, &mut items);
                 top += g.line_pitch;
             }
         }
@@ -212,7 +219,7 @@ fn cover_frame(cover: &Cover, g: &Geometry, style: &Style, m: &Metrics) -> Frame
         let mut top = g.top + g.text_height - lines.len() as f32 * g.line_pitch;
         for line in lines {
             let base = baseline(top, g.line_pitch, style.sizes.body as f32);
-            runs(&line, g.left(0), base, &mut items);
+            runs(&line, g.left(0), base, &front, &mut items);
             top += g.line_pitch;
         }
     }
@@ -335,7 +342,7 @@ fn contents_frame(
         let heading = heading.trim_end_matches('\u{3000}');
         for line in centred(m.pieces(r.title, heading, style.sizes.title), g) {
             let base = baseline(top, g.line_pitch, style.sizes.title as f32);
-            runs(&line, left, base, &mut items);
+            runs(&line, left, base, &front, &mut items);
         }
         top += 2.0 * g.line_pitch;
     }
@@ -375,14 +382,14 @@ fn contents_frame(
                     });
                     x += w;
                 }
-                runs(&line, left, base, &mut items);
+                runs(&line, left, base, &front, &mut items);
                 let tail = Line {
                     placed: tail,
                     end: g.text_width,
                 };
-                runs(&tail, left, base, &mut items);
+                runs(&tail, left, base, &front, &mut items);
             } else {
-                runs(&line, left, base, &mut items);
+                runs(&line, left, base, &front, &mut items);
             }
             top += g.line_pitch;
         }

@@ -127,6 +127,7 @@ fn draw_item(
             size,
             y,
             glyphs,
+            ..
         } => {
             let style = genpdf::style::Style::new()
                 .with_font_family(families[face])

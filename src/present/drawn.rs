@@ -1,10 +1,11 @@
 //! The characters each font role draws in any edition, from the plan's decisions: the font
 //! subsets are cut from this, so a character drawn in a role is always in that role's subset.
 //!
-//! - Blocks in their [`RolePlan`](super::roles::RolePlan) role; a paragraph's run-in lead in the
+//! - Every unit of the reading order ([`super::reading`]) in its role: blocks in their
+//!   [`RolePlan`](super::roles::RolePlan) role; a paragraph's run-in lead in the
 //!   heading role of its level; the plain `doc.title` (metadata, title pages) in the title role.
 //! - Note marks in the mark role; footnote text in the note role.
-//! - The annex (when the style appends it): label, title, and each entry's spans in their roles.
+//! - Annex labels, titles and the appended annex's entries (each entry's spans) in their roles.
 //! - Folios: every character a folio can show, in the folio role.
 //! - Every role that draws anything also gets a space and U+3013 (drawn for missing glyphs).
 //! - The body role also gets every character of the document, since EPUB readers and word
@@ -12,30 +13,52 @@
 //!   for whatever the writers add (dates, numbers, labels in metadata).
 //!
 //! Control characters (newlines, tabs…) are never drawn and are left out.
-use super::Plan;
+use super::{Place, Plan};
 use crate::fonts::{Usage, GETA};
 use crate::model::{Block, Document, Inline};
-use crate::style::{Role, Style};
+use crate::style::Role;
 
-pub fn usage(doc: &Document, style: &Style, plan: &Plan) -> Usage {
+pub fn usage(doc: &Document, plan: &Plan) -> Usage {
     let mut u = Usage::default();
     let roles = &plan.roles;
-    for block in &doc.blocks {
-        let role = roles.block(block);
-        match block {
-            Block::Annex { label, title } => {
-                add_inlines(&mut u, plan, roles.annex_label, label);
-                add_inlines(&mut u, plan, roles.annex_title, title);
-            }
-            Block::Paragraph { lead, content } => {
-                if let Some(lead) = lead {
-                    add_inlines(&mut u, plan, roles.heading(lead.level), &lead.content);
+    // Every unit of the reading order, in the role it is set in.
+    for &place in plan.order.places() {
+        match place {
+            Place::Block(i) => match doc.blocks.get(i) {
+                None => {}
+                Some(Block::Paragraph { lead, content }) => {
+                    if let Some(lead) = lead {
+                        add_inlines(&mut u, plan, roles.heading(lead.level), &lead.content);
+                    }
+                    add_inlines(&mut u, plan, roles.body, content);
                 }
-                add_inlines(&mut u, plan, role, content);
+                Some(block) => {
+                    for seq in block.inlines() {
+                        add_inlines(&mut u, plan, roles.block(block), seq);
+                    }
+                }
+            },
+            Place::AnnexLabel(i) | Place::AnnexTitle(i) => {
+                if let Some((label, title)) = super::reading::annex_block(doc, i) {
+                    match place {
+                        Place::AnnexLabel(_) => add_inlines(&mut u, plan, roles.annex_label, label),
+                        _ => add_inlines(&mut u, plan, roles.annex_title, title),
+                    }
+                }
             }
-            _ => {
-                for seq in block.inlines() {
-                    add_inlines(&mut u, plan, role, seq);
+            Place::NotesLabel | Place::NotesTitle => {
+                if let Some(annex) = &doc.annex {
+                    match place {
+                        Place::NotesLabel => u.add(roles.annex_label, &annex.label),
+                        _ => u.add(roles.annex_title, &annex.title),
+                    }
+                }
+            }
+            Place::NotesEntry(i) => {
+                if let Some((_, e)) = super::reading::notes_entry(doc, i) {
+                    for span in plan.annex_entry(e) {
+                        u.add(span.role, &span.text);
+                    }
                 }
             }
         }
@@ -44,17 +67,6 @@ pub fn usage(doc: &Document, style: &Style, plan: &Plan) -> Usage {
     for note in &doc.notes {
         u.add(roles.mark, &plan.mark(note.number));
         u.add(roles.note, plan.footnote(note.number).unwrap_or_default());
-    }
-    if style.attachment.append {
-        if let Some(annex) = &doc.annex {
-            u.add(roles.annex_label, &annex.label);
-            u.add(roles.annex_title, &annex.title);
-            for e in &annex.entries {
-                for span in plan.annex_entry(e) {
-                    u.add(span.role, &span.text);
-                }
-            }
-        }
     }
     u.add(roles.folio, &super::folio::characters());
     // The body face holds everything: the whole document, and printable ASCII.

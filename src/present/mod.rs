@@ -8,6 +8,7 @@
 //! - [`footnote`]: the text of a footnote (and of an annex entry), one rule for all editions.
 //! - [`roles`]: the font role of every block and inline.
 //! - [`folio`]: the folio text `— N —`.
+//! - [`reading`]: the reading order, the one sequence of printable units every edition sets.
 //! - [`drawn`]: the characters each role draws, from the decisions above, for the subsets.
 //!
 //! docs/presentation.md says where each decision lives.
@@ -15,11 +16,13 @@ pub mod drawn;
 pub mod folio;
 pub mod footnote;
 pub mod marks;
+pub mod reading;
 pub mod roles;
 
 use crate::fonts::{FontBook, Usage};
 use crate::model::{Document, Entry};
 use crate::style::Style;
+pub use reading::{Place, ReadingOrder};
 use roles::RolePlan;
 use std::collections::BTreeMap;
 
@@ -32,6 +35,8 @@ pub use marks::circled;
 pub struct Plan {
     /// The font role of every kind of block and inline.
     pub roles: RolePlan,
+    /// The printable units, in the order every edition sets them.
+    pub order: ReadingOrder,
     /// Note number → its mark (`3`, `③`).
     marks: BTreeMap<u32, String>,
     /// Note number → its footnote text.
@@ -76,11 +81,12 @@ impl Plan {
             .collect();
         let mut plan = Plan {
             roles,
+            order: ReadingOrder::new(doc, style),
             marks,
             footnotes,
             usage: Usage::default(),
         };
-        plan.usage = drawn::usage(doc, style, &plan);
+        plan.usage = drawn::usage(doc, &plan);
         plan
     }
 
@@ -102,6 +108,12 @@ impl Plan {
     /// The text of note `number`'s footnote.
     pub fn footnote(&self, number: u32) -> Option<&str> {
         self.footnotes.get(&number).map(String::as_str)
+    }
+
+    /// The text the unit at `place` sets in every edition, note marks left out (`None`: the
+    /// document has no such place).
+    pub fn text(&self, doc: &Document, place: Place) -> Option<String> {
+        reading::text(doc, place, self.roles.body, self.roles.annex_term)
     }
 
     /// An annex entry as spans in their roles: `N.` in the body role, the term in the annex

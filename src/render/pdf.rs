@@ -8,7 +8,7 @@ pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
     let pages = match ctx.layout {
         Some(pages) => pages,
         None => {
-            owned = crate::layout::layout(doc, ctx.style, ctx.fonts, ctx.plan);
+            owned = crate::layout::layout(doc, ctx.style, ctx.fonts, ctx.plan)?;
             &owned
         }
     };

@@ -20,7 +20,7 @@ pub fn render_all(
         volume.continuous,
         ctx.style,
         ctx.fonts,
-    );
+    )?;
     // In the order asked for (`par_iter` keeps it).
     formats
         .par_iter()

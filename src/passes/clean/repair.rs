@@ -17,10 +17,16 @@
 //!   `?` and is lost. Every lead byte is tried; exactly one of the characters it would make must be
 //!   a punctuation mark ([`PUNCTUATION`]), and that character is recorded as *inferred*;
 //! - in both cases the forward model run on the repaired text must reproduce the observed span
-//!   exactly (a span converted to another script after the damage no longer matches, and stays
-//!   flagged). Anything else leaves the span flagged as it was.
+//!   exactly;
+//! - a line that may have been converted to another script after the damage (a re-post) must
+//!   still hold the site's bytes where the repair reads them: no character read may be one the
+//!   conversion makes from another ([`in_script_of_line`]).
+//!
+//! Anything else leaves the span flagged as it was.
 use super::{pinyin, site_gbk, suspicious};
 use crate::check_report::{Cleaning, Repaired};
+use crate::model::Script;
+use crate::script_convert;
 use std::collections::BTreeMap;
 
 /// Punctuation marks a lost character of a cut may be inferred as: the clause and sentence marks
@@ -241,6 +247,7 @@ pub fn repair(
     flagged: &[usize],
     glosses: &Glosses,
 ) -> Option<Repair> {
+    let line = chars;
     // The shifted bytes must realign inside the span: a repair never reaches past it (and the
     // work per span stays bounded by its length).
     let chars = &chars[..end];
@@ -263,14 +270,23 @@ pub fn repair(
                 };
                 let table = glosses.with_first(k, reading);
                 if let Some(r) = proven_repair(chars, start, end, q, &read, next, &table, None) {
-                    proven.push(Repair {
-                        method: "gloss-shift",
-                        ..r
-                    });
+                    proven.push((
+                        Repair {
+                            method: "gloss-shift",
+                            ..r
+                        },
+                        *tail..next,
+                        read.len(),
+                    ));
                 }
             }
             // Exactly one K.
-            (proven.len() == 1).then(|| proven.remove(0))
+            if proven.len() != 1 {
+                return None;
+            }
+            let (r, shifted, read) = proven.remove(0);
+            // The character before the `?` gives its trail byte.
+            in_script_of_line(line, r, q, [q - 1].into_iter().chain(shifted), read)
         }
         None => {
             let cut = prefix.len() + 1;
@@ -289,10 +305,74 @@ pub fn repair(
             let (read, next) = marks.remove(0);
             let mut r = proven_repair(chars, start, end, q, &read, next, glosses, Some(cut))?;
             r.method = "cut";
-            r.inferred = read[0].to_string();
+            let mut r = in_script_of_line(line, r, q, q + 1..next, read.len())?;
+            r.inferred = r.text[q - start].to_string();
             Some(r)
         }
     }
+}
+
+/// The script a run of characters shows: the one more of its characters are written only in
+/// (a Traditional text has its `里` and `污` too), `None` on a tie.
+fn script_shown(chars: impl IntoIterator<Item = char>) -> Option<Script> {
+    let text: String = chars.into_iter().collect();
+    let (hant, hans) = script_convert::script_evidence(&text);
+    match hant.cmp(&hans) {
+        std::cmp::Ordering::Greater => Some(Script::Hant),
+        std::cmp::Ordering::Less => Some(Script::Hans),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// The proven repair `r` of a span of `line` whose characters at `byte_bearing` gave the bytes
+/// read again, and whose `read` characters from `q` are what those bytes spell — checked against
+/// a conversion of the line to another script **after** the damage (a re-post): a converted
+/// character no longer has the bytes the site damaged (`瑪` became `玛`), so reading its bytes
+/// spells another text (`，擰` became `Ｂ闝`) that the forward model still gives back.
+///
+/// The line (outside the span) shows which conversion may have happened: to Simplified if it is
+/// Simplified, to Traditional if it is Traditional, either if it shows neither. When the
+/// characters read show the other script (the site's text was Traditional, the line is
+/// Simplified), the line **was** converted. A conversion that may have happened must have left
+/// every byte-bearing character as the site made it: no other character converts to it. Then the
+/// repair is proven, and where the line was converted, its characters read are converted too (the
+/// re-post's own text); otherwise `None`, and the span stays flagged.
+fn in_script_of_line(
+    line: &[char],
+    mut r: Repair,
+    q: usize,
+    byte_bearing: impl IntoIterator<Item = usize> + Clone,
+    read: usize,
+) -> Option<Repair> {
+    let outside = line[..r.start].iter().chain(&line[r.end..]).copied();
+    let line_script = script_shown(outside);
+    let at = q - r.start;
+    let read_script = script_shown(r.text[at..at + read].iter().copied());
+    let possible: Vec<Script> = match line_script {
+        Some(s) => vec![s],
+        None => vec![Script::Hans, Script::Hant],
+    };
+    if read_script.is_some() && read_script == line_script {
+        // Site and line in one script: nothing was converted.
+        return Some(r);
+    }
+    for &script in &possible {
+        let unproven = byte_bearing
+            .clone()
+            .into_iter()
+            .any(|i| script_convert::has_other_source(line[i], script));
+        if unproven {
+            return None;
+        }
+    }
+    if let (Some(site), Some(repost)) = (read_script, line_script) {
+        if site != repost {
+            for c in &mut r.text[at..at + read] {
+                *c = script_convert::char_to(*c, repost);
+            }
+        }
+    }
+    Some(r)
 }
 
 /// `?` + toned syllable + `)` at `q`: the syllable and where the bytes after the gloss start.

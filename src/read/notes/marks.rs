@@ -43,6 +43,15 @@ pub(crate) fn split_number(line: &str, expected: u32) -> Option<(u32, &str)> {
     ok.then_some((number, rest.trim_start_matches(is_blank)))
 }
 
+/// A number run into a Han term, without any mark (`3以人为本：…`, as typed in a Word
+/// glossary): the number and the rest. Whether it opens an entry is for the reader to decide
+/// (only where it continues the numbering around it).
+pub(crate) fn split_run_in(line: &str) -> Option<(u32, &str)> {
+    let (number, rest) = digits(line.trim_start_matches(is_blank))?;
+    rest.starts_with(crate::cjk::is_han)
+        .then_some((number, rest))
+}
+
 /// After `注`: `1：` `1:` `1.` `1、` or a circled number `①`…`⑳` (a colon after it is dropped).
 fn note_mark(rest: &str, expected: u32) -> Option<(u32, &str)> {
     let first = rest.chars().next()?;
@@ -115,6 +124,11 @@ fn sentence_mark(c: char) -> bool {
         c,
         '\u{FF0C}' | '\u{3002}' | '\u{FF1B}' | '\u{FF01}' | '\u{FF1F}' | ',' | ';' | '!' | '?'
     )
+}
+
+/// Whether `s` holds sentence punctuation.
+pub(crate) fn has_sentence_mark(s: &str) -> bool {
+    s.chars().any(sentence_mark)
 }
 
 /// A heading line: short, no sentence punctuation, and either bracketed whole (`【名词解释】`)

@@ -42,6 +42,19 @@ pub struct NotesFile {
     pub skipped: Vec<Skipped>,
     /// A heading of the notes (`名词解释`, `《…》有关注释`) found before the first entry.
     pub title: Option<String>,
+    /// Terms given by two entries: the first is the note, the later one's lines are listed
+    /// under `skipped` (kind `duplicate`).
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// A term given a second time (in a second glossary section of the same file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub term: String,
+    /// The line of the entry kept.
+    pub first: usize,
+    /// The line of the later entry.
+    pub line: usize,
 }
 
 pub use crate::model::Skipped;
@@ -81,10 +94,12 @@ pub enum Part {
 }
 
 /// Entries as parsed, before the file-level checks.
+#[derive(Default)]
 pub(crate) struct Parsed {
     pub entries: Vec<Entry>,
     pub skipped: Vec<Skipped>,
     pub title: Option<String>,
+    pub duplicates: Vec<Duplicate>,
 }
 
 pub fn read(path: &Path) -> Result<NotesFile> {
@@ -136,6 +151,7 @@ pub fn read_bytes(bytes: &[u8], path: &Path) -> Result<NotesFile> {
         format,
         skipped: parsed.skipped,
         title: parsed.title,
+        duplicates: parsed.duplicates,
     })
 }
 
@@ -180,6 +196,7 @@ fn from_parts(parts: Vec<Part>) -> Result<Parsed, String> {
                 entries: from_table.entries,
                 skipped,
                 title: title.or(from_table.title),
+                duplicates: from_table.duplicates,
             });
         }
     }

@@ -128,6 +128,7 @@ pub(crate) fn numbered_entries(rows: &[(usize, Vec<String>)]) -> Result<Parsed, 
             entries: Vec::new(),
             skipped,
             title,
+            ..Parsed::default()
         });
     };
     let mut entries: Vec<crate::model::Entry> = Vec::new();
@@ -164,6 +165,7 @@ pub(crate) fn numbered_entries(rows: &[(usize, Vec<String>)]) -> Result<Parsed, 
         entries,
         skipped,
         title,
+        ..Parsed::default()
     })
 }
 

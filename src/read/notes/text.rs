@@ -5,7 +5,8 @@
 //! finished sentence are never merged into an entry: they are skipped, with their line numbers.
 //! A file without any numbered line is read as one `term：text` entry per line.
 use super::marks::{ends_sentence, has_term, is_heading, is_title};
-use super::{entry, Parsed, Skipped, MAX_ENTRIES, MAX_ROWS};
+use super::marks::{has_sentence_mark, split_run_in};
+use super::{entry, Duplicate, Parsed, Skipped, MAX_ENTRIES, MAX_ROWS};
 
 pub(crate) use super::marks::split_number;
 pub(crate) use super::marks::{is_blank, split_term};
@@ -19,10 +20,11 @@ pub(crate) fn join(into: &mut String, more: &str) {
     into.push_str(more);
 }
 
-/// One entry being read: the line it starts on, its number and its text so far.
-struct Open {
+/// One entry being read: its number, its text so far and the lines it was read from.
+struct Open<'a> {
     number: u32,
     body: String,
+    lines: Vec<(usize, &'a str)>,
 }
 
 /// Lines numbered 1, 2, … in order.
@@ -53,59 +55,203 @@ pub(crate) fn numbered_entries<'a>(
     read_lines(&lines, false)
 }
 
-/// One pass over the non-empty lines. `numbered`: entries open with a number mark; otherwise
-/// every `term：text` line after a finished sentence opens one, numbered by position.
+/// A line that starts a new section of the file: a heading (`名词解释`, `【…】`), or a short line
+/// numbered with a Chinese numeral (`二、简答题`) after which the numbering starts again at 1.
+fn starts_section(lines: &[(usize, &str)], i: usize) -> bool {
+    let line = lines[i].1;
+    if is_heading(line) {
+        return true;
+    }
+    let restarts = lines
+        .get(i + 1)
+        .is_some_and(|(_, next)| split_number(next, 1).is_some_and(|(n, _)| n == 1));
+    restarts && is_numeral_heading(line)
+}
+
+/// `二、简答题`: a Chinese numeral, `、`, and a few words without sentence punctuation.
+fn is_numeral_heading(line: &str) -> bool {
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    let rest = line.trim_start_matches(numeral);
+    rest.len() < line.len()
+        && rest.starts_with('\u{3001}')
+        && line.chars().count() <= 24
+        && !has_sentence_mark(rest)
+}
+
+/// Whether the numbered line at `i` that opens `number` run into its term (`3以人为本：…`)
+/// continues its neighbours' sequence: the next numbered line of the section (if any) is
+/// `number + 1`.
+fn next_continues(lines: &[(usize, &str)], i: usize, number: u32) -> bool {
+    for j in i + 1..lines.len() {
+        if starts_section(lines, j) {
+            return true;
+        }
+        let line = lines[j].1;
+        if let Some((n, _)) = split_number(line, number + 1).or_else(|| split_run_in(line)) {
+            return n == number + 1;
+        }
+    }
+    true
+}
+
+/// The entries of one section, and the lines of those that are not entries: from the first
+/// entry without a colon on, when no later entry of the section has one (the glossary has ended:
+/// exam questions follow). A colon missing among entries that have one is refused, naming the
+/// entry. `Err` also when the section's first entry has none (the caller decides).
+struct Section<'a> {
+    kept: Vec<Open<'a>>,
+    rest: Vec<(usize, &'a str)>,
+    /// Why the rest is not entries: the first entry without a colon.
+    ended: Option<String>,
+}
+
+fn close_section(open: Vec<Open<'_>>) -> Result<Section<'_>, String> {
+    let no_colon = |o: &Open| split_term(&o.body).is_none_or(|(t, _)| t.trim().is_empty());
+    let Some(k) = open.iter().position(no_colon) else {
+        return Ok(Section {
+            kept: open,
+            rest: Vec::new(),
+            ended: None,
+        });
+    };
+    let n = open[k].number;
+    let why = match split_term(&open[k].body) {
+        None => format!("note {n} has no colon between term and explanation (expected `{n}.term\u{FF1A}explanation`)"),
+        Some(_) => format!("note {n} has an empty term"),
+    };
+    if open[k + 1..].iter().any(|o| !no_colon(o)) {
+        return Err(why);
+    }
+    let mut kept = open;
+    let rest = kept
+        .split_off(k)
+        .into_iter()
+        .flat_map(|o| o.lines)
+        .collect();
+    Ok(Section {
+        kept,
+        rest,
+        ended: Some(why),
+    })
+}
+
+/// Close the section being read: its entries join `done`, the lines that are not entries
+/// `skipped`; `ended` keeps the first reason a section ended early.
+fn close<'a>(
+    open: &mut Vec<Open<'a>>,
+    done: &mut Vec<Open<'a>>,
+    skipped: &mut Vec<Skipped>,
+    ended: &mut Option<String>,
+) -> Result<(), String> {
+    let section = close_section(std::mem::take(open))?;
+    skipped.extend(section.rest.iter().map(|&(at, l)| Skipped::new(at, l)));
+    if ended.is_none() {
+        *ended = section.ended;
+    }
+    done.extend(section.kept);
+    Ok(())
+}
+
+/// One pass over the non-empty lines. `numbered`: entries open with a number mark (or a number
+/// run into the term that continues the sequence); otherwise every `term：text` line after a
+/// finished sentence opens one, numbered by position. Sections ([`starts_section`]) are read
+/// one by one: a section that is not a glossary, or its part after the glossary ends, is skipped.
 fn read_lines(lines: &[(usize, &str)], numbered: bool) -> Result<Parsed, String> {
+    let mut done: Vec<Open> = Vec::new();
     let mut open: Vec<Open> = Vec::new();
     let mut skipped = Vec::new();
     let mut title = None;
-    for &(at, line) in lines {
+    let mut ended = None;
+    for (i, &(at, line)) in lines.iter().enumerate() {
+        if !open.is_empty() && starts_section(lines, i) {
+            close(&mut open, &mut done, &mut skipped, &mut ended)?;
+        }
         let last = open.last();
         let expected = last.map_or(1, |l| l.number + 1);
         let finished = last.is_none_or(|l| ends_sentence(&l.body));
         let opens = if numbered {
-            split_number(line, expected).filter(|(n, rest)| {
-                last.is_none_or(|l| *n > l.number) || (finished && has_term(rest))
-            })
+            split_number(line, expected)
+                .filter(|(n, rest)| {
+                    last.is_none_or(|l| *n > l.number) || (finished && has_term(rest))
+                })
+                .or_else(|| {
+                    split_run_in(line).filter(|(n, rest)| {
+                        *n == expected
+                            && (last.is_some() || n == &1)
+                            && has_term(rest)
+                            && next_continues(lines, i, *n)
+                    })
+                })
         } else {
             (finished && has_term(line) && !is_heading(line)).then_some((expected, line))
         };
         if let Some((number, rest)) = opens {
-            if open.len() >= MAX_ENTRIES {
+            if done.len() + open.len() >= MAX_ENTRIES {
                 return Err(format!("more than {MAX_ENTRIES} notes"));
             }
             open.push(Open {
                 number,
                 body: rest.to_string(),
+                lines: vec![(at, line)],
             });
             continue;
         }
         if is_heading(line) {
-            if title.is_none() && open.is_empty() && is_title(line) {
+            if title.is_none() && open.is_empty() && done.is_empty() && is_title(line) {
                 title = Some(heading_text(line));
             }
             skipped.push(Skipped::new(at, line));
             continue;
         }
         match open.last_mut() {
-            Some(l) if !(ends_sentence(&l.body) && has_term(line)) => join(&mut l.body, line),
+            Some(l) if !(ends_sentence(&l.body) && has_term(line)) => {
+                join(&mut l.body, line);
+                l.lines.push((at, line));
+            }
             _ => skipped.push(Skipped::new(at, line)),
         }
     }
-    let mut entries = Vec::with_capacity(open.len());
-    for Open { number: n, body } in open {
-        let (term, text) = split_term(&body).ok_or_else(|| {
-            format!("note {n} has no colon between term and explanation (expected `{n}.term\u{FF1A}explanation`)")
-        })?;
-        if term.trim().is_empty() {
-            return Err(format!("note {n} has an empty term"));
+    close(&mut open, &mut done, &mut skipped, &mut ended)?;
+    if done.is_empty() {
+        if let Some(why) = ended {
+            return Err(why);
         }
-        entries.push(entry(n, term, text));
     }
+    let mut entries = Vec::with_capacity(done.len());
+    let mut first_at: Vec<(String, usize)> = Vec::new();
+    let mut duplicates = Vec::new();
+    for Open {
+        number,
+        body,
+        lines,
+    } in done
+    {
+        let (term, text) = split_term(&body).expect("sections keep entries with a term");
+        let at = lines[0].0;
+        let key = crate::script_convert::fold(term.trim_matches(is_blank));
+        if let Some((_, first)) = first_at.iter().find(|(k, _)| *k == key) {
+            // The first entry of a term is the note; a later one is listed, not attached twice.
+            duplicates.push(Duplicate {
+                term: term.trim_matches(is_blank).to_string(),
+                first: *first,
+                line: at,
+            });
+            skipped.extend(lines.iter().map(|&(line, text)| Skipped {
+                line,
+                text: text.to_string(),
+                kind: "duplicate",
+            }));
+            continue;
+        }
+        first_at.push((key, at));
+        entries.push(entry(number, term, text));
+    }
+    skipped.sort_by_key(|s| s.line);
     Ok(Parsed {
         entries,
         skipped,
         title,
+        duplicates,
     })
 }
 

@@ -6,6 +6,7 @@
 use super::RenderContext;
 use crate::error::Result;
 use crate::model::{Block, Document, Inline};
+use crate::present::reading::{self, Place};
 use crate::style::Role;
 use docx_rs::{
     AlignmentType, DocGrid, DocGridType, Docx, Footer, Footnote, PageMargin, PageNum, Paragraph,
@@ -24,7 +25,7 @@ use styles::{chars_twips, family, run_fonts};
 
 /// Render the DOCX edition.
 pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
-    let xml = Builder::new(doc, ctx).build().build();
+    let xml = Builder::new(doc, ctx).build()?.build();
     let parts = parts::finish(xml, doc, ctx)?;
     package::zip(&parts, ctx.epoch)
 }
@@ -63,79 +64,102 @@ impl<'a> Builder<'a> {
             .style(style)
     }
 
-    fn build(mut self) -> Docx {
+    fn build(mut self) -> Result<Docx> {
         let layout = self.ctx.style;
         let roles = &self.ctx.plan.roles;
         let mut docx = Docx::new().styles(styles::styles(layout, self.ctx.fonts, roles));
-        for p in self.paragraphs() {
+        for p in self.paragraphs()? {
             docx = docx.add_paragraph(p);
         }
         let (odd, even) = (self.folio(true), self.folio(false));
         docx = docx.footer(odd).even_footer(even);
-        self.page(docx)
+        Ok(self.page(docx))
     }
 
-    /// The document's paragraphs: its blocks, then the annex where the style appends it.
-    fn paragraphs(&mut self) -> Vec<Paragraph> {
-        let layout = self.ctx.style;
-        let roles = &self.ctx.plan.roles;
-        let mut out = Vec::new();
-        for block in &self.doc.blocks {
-            let p = match block {
-                Block::Title(c) => self.para(styles::TITLE, c, roles.title),
-                Block::Subtitle(c) => self.para(styles::SUBTITLE, c, roles.subtitle),
-                Block::Salutation(c) => self.para(styles::SALUTATION, c, roles.salutation),
-                Block::Heading { level, content } => {
-                    self.para(&styles::heading(*level), content, roles.heading(*level))
+    /// The document's paragraphs: one per unit of the reading order, in its order. The first
+    /// unit of an annex opens a new page (the label's style does; a title opening an annex
+    /// without a label says so itself).
+    fn paragraphs(&mut self) -> Result<Vec<Paragraph>> {
+        let (doc, plan) = (self.doc, self.ctx.plan);
+        let roles = &plan.roles;
+        let mut out = Vec::with_capacity(plan.order.len());
+        for &place in plan.order.places() {
+            let missing = || reading::mismatch("docx", place);
+            let mut p = match place {
+                Place::Block(i) => {
+                    let block = doc.blocks.get(i).ok_or_else(missing)?;
+                    self.block(block).ok_or_else(missing)?
                 }
-                Block::Paragraph { lead, content } => {
-                    let mut p = self.paragraph(styles::BODY);
-                    if let Some(lead) = lead {
-                        // The paragraph takes its lead's outline level (as the heading
-                        // styles do), so Word's navigation pane lists every run-in heading.
-                        p = p.outline_lvl(styles::outline_level(lead.level));
-                        let role = roles.heading(lead.level);
-                        let cs = styles::lead(lead.level);
-                        for r in self.runs(&lead.content, role, Some(&cs)) {
-                            p = p.add_run(r);
-                        }
-                    }
-                    for r in self.runs(content, roles.body, None) {
-                        p = p.add_run(r);
-                    }
-                    p
+                Place::AnnexLabel(i) => {
+                    let (label, _) = reading::annex_block(doc, i).ok_or_else(missing)?;
+                    self.para(styles::ANNEX_LABEL, label, roles.annex_label)
                 }
-                Block::Attachment { content, .. } => {
-                    self.para(styles::ATTACHMENT_NOTE, content, roles.body)
-                }
-                Block::Annex { label, title } => {
-                    let p = self.para(styles::ANNEX_LABEL, label, roles.annex_label);
-                    out.push(p);
+                Place::AnnexTitle(i) => {
+                    let (_, title) = reading::annex_block(doc, i).ok_or_else(missing)?;
                     self.para(styles::ANNEX_TITLE, title, roles.annex_title)
                 }
-            };
-            out.push(p);
-        }
-        if layout.attachment.append {
-            if let Some(annex) = &self.doc.annex {
-                let label = [Inline::Text(annex.label.clone())];
-                out.push(self.para(styles::ANNEX_LABEL, &label, roles.annex_label));
-                let title = [Inline::Text(annex.title.clone())];
-                out.push(self.para(styles::ANNEX_TITLE, &title, roles.annex_title));
-                for e in &annex.entries {
+                Place::NotesLabel | Place::NotesTitle => {
+                    let annex = doc.annex.as_ref().ok_or_else(missing)?;
+                    let (style, text, role) = match place {
+                        Place::NotesLabel => (styles::ANNEX_LABEL, &annex.label, roles.annex_label),
+                        _ => (styles::ANNEX_TITLE, &annex.title, roles.annex_title),
+                    };
+                    self.para(style, &[Inline::Text(text.clone())], role)
+                }
+                Place::NotesEntry(i) => {
+                    let (_, e) = reading::notes_entry(doc, i).ok_or_else(missing)?;
                     let mut p = self.paragraph(styles::ANNEX_ENTRY);
-                    for span in self.ctx.plan.annex_entry(e) {
+                    for span in plan.annex_entry(e) {
                         // The term in its own character style, the rest in the paragraph's.
                         let cs = (span.role != roles.body).then_some(styles::ANNEX_TERM);
                         for r in self.runs(&[Inline::Text(span.text)], span.role, cs) {
                             p = p.add_run(r);
                         }
                     }
-                    out.push(p);
+                    p
                 }
+            };
+            let labelled = matches!(place, Place::AnnexLabel(_) | Place::NotesLabel);
+            if plan.order.opens_annex(place) && !labelled {
+                p = p.page_break_before(true);
             }
+            out.push(p);
         }
-        out
+        Ok(out)
+    }
+
+    /// The paragraph of a block; `None` for an annex opening (set as its label and title).
+    fn block(&mut self, block: &Block) -> Option<Paragraph> {
+        let roles = &self.ctx.plan.roles;
+        Some(match block {
+            Block::Title(c) => self.para(styles::TITLE, c, roles.title),
+            Block::Subtitle(c) => self.para(styles::SUBTITLE, c, roles.subtitle),
+            Block::Salutation(c) => self.para(styles::SALUTATION, c, roles.salutation),
+            Block::Heading { level, content } => {
+                self.para(&styles::heading(*level), content, roles.heading(*level))
+            }
+            Block::Paragraph { lead, content } => {
+                let mut p = self.paragraph(styles::BODY);
+                if let Some(lead) = lead {
+                    // The paragraph takes its lead's outline level (as the heading
+                    // styles do), so Word's navigation pane lists every run-in heading.
+                    p = p.outline_lvl(styles::outline_level(lead.level));
+                    let role = roles.heading(lead.level);
+                    let cs = styles::lead(lead.level);
+                    for r in self.runs(&lead.content, role, Some(&cs)) {
+                        p = p.add_run(r);
+                    }
+                }
+                for r in self.runs(content, roles.body, None) {
+                    p = p.add_run(r);
+                }
+                p
+            }
+            Block::Attachment { content, .. } => {
+                self.para(styles::ATTACHMENT_NOTE, content, roles.body)
+            }
+            Block::Annex { .. } => return None,
+        })
     }
 
     fn para(&mut self, style: &str, content: &[Inline], role: Role) -> Paragraph {

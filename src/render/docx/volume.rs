@@ -57,7 +57,7 @@ pub fn render(volume: &Volume, folios: &[usize], ctx: &RenderContext) -> Result<
             noted: BTreeSet::new(),
             note_base,
         };
-        let mut paras = b.paragraphs();
+        let mut paras = b.paragraphs()?;
         next_para = b.next_para;
         note_base += doc.notes.len() as u32;
         if paras.is_empty() {

@@ -17,7 +17,7 @@ pub mod xhtml;
 
 /// Render the EPUB edition of `doc`.
 pub fn render(doc: &Document, ctx: &RenderContext) -> Result<Vec<u8>> {
-    let parts = xhtml::parts(doc, ctx);
+    let parts = xhtml::parts(doc, ctx)?;
     let stylesheet = css::stylesheet(ctx);
     package::build(doc, ctx, &parts, &stylesheet)
 }

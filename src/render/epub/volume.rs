@@ -19,7 +19,14 @@ use sha2::{Digest, Sha256};
 /// carries the PDF volume's page list (ids `d2-page-1`, labels the folios printed).
 pub fn render(volume: &Volume, placements: &[Placement], ctx: &RenderContext) -> Result<Vec<u8>> {
     let cover = cover_document(volume);
-    let mut files = vec![(parts_prefixed(&cover, ctx, "cover-"), None)];
+    // The cover is a document of its own, with its own plan (its reading order).
+    let cover_plan = crate::present::Plan::for_subsets(&cover, ctx.style, ctx.fonts);
+    let cover_ctx = RenderContext {
+        plan: &cover_plan,
+        layout: None,
+        ..*ctx
+    };
+    let mut files = vec![(parts_prefixed(&cover, &cover_ctx, "cover-")?, None)];
     // Each document's page starts and first folio (the EPUB reads no frames).
     let layouts: Vec<Pages> = placements
         .iter()
@@ -32,7 +39,7 @@ pub fn render(volume: &Volume, placements: &[Placement], ctx: &RenderContext) ->
         .collect();
     for (k, (_, doc)) in volume.documents.iter().enumerate() {
         let ctx = volume.context(k, ctx, layouts.get(k));
-        files.push((parts_prefixed(doc, &ctx, &format!("d{}-", k + 1)), Some(k)));
+        files.push((parts_prefixed(doc, &ctx, &format!("d{}-", k + 1))?, Some(k)));
     }
     let entries: Vec<String> = volume.parts().iter().map(|p| p.entry()).collect();
     let mut contents = Vec::new();

@@ -3,8 +3,9 @@
 //! end, plus the navigation entries each part contributes. Where the print layout is known,
 //! an empty `<span epub:type="pagebreak">` marks the point where each PDF page begins.
 use super::super::RenderContext;
-use crate::layout::page_starts::Place;
+use crate::error::{Error, Result};
 use crate::model::{plain, Block, Document, Inline};
+use crate::present::reading::{self, mismatch, Place};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -46,83 +47,91 @@ pub struct Part {
 }
 
 /// Split `doc` into content documents.
-pub fn parts(doc: &Document, ctx: &RenderContext) -> Vec<Part> {
+pub fn parts(doc: &Document, ctx: &RenderContext) -> Result<Vec<Part>> {
     parts_prefixed(doc, ctx, "")
 }
 
 /// [`parts`] with `prefix` before every file name and id (`d2-section-1.xhtml`, `d2-n3`): the
-/// documents of a volume share one book.
-pub fn parts_prefixed(doc: &Document, ctx: &RenderContext, prefix: &str) -> Vec<Part> {
-    let mut groups: Vec<(PartKind, Vec<(usize, &Block)>)> = vec![(PartKind::Title, Vec::new())];
-    for (i, block) in doc.blocks.iter().enumerate() {
-        if matches!(block, Block::Heading { level: 1, .. }) {
-            groups.push((PartKind::Section, Vec::new()));
+/// documents of a volume share one book. The units of the reading order are written in its
+/// order, each once; a part begins at each level-1 heading and at each annex's first unit.
+pub fn parts_prefixed(doc: &Document, ctx: &RenderContext, prefix: &str) -> Result<Vec<Part>> {
+    let order = &ctx.plan.order;
+    let mut groups: Vec<(PartKind, Vec<Place>)> = vec![(PartKind::Title, Vec::new())];
+    for &place in order.places() {
+        let opens = match place {
+            Place::Block(i) => matches!(doc.blocks.get(i), Some(Block::Heading { level: 1, .. }))
+                .then_some(PartKind::Section),
+            _ => order.opens_annex(place).then_some(PartKind::Annex),
+        };
+        if let Some(kind) = opens {
+            groups.push((kind, Vec::new()));
         }
-        if matches!(block, Block::Annex { .. }) {
-            groups.push((PartKind::Annex, Vec::new()));
-        }
-        groups.last_mut().expect("never empty").1.push((i, block));
+        groups.last_mut().expect("never empty").1.push(place);
     }
     let breaks = page_breaks(ctx);
     let mut refs = RefIds::default();
     let mut out = Vec::new();
     let mut section = 0;
-    for (kind, blocks) in groups {
-        if blocks.is_empty() {
+    for (kind, places) in groups {
+        let Some(&first) = places.first() else {
             continue;
-        }
+        };
+        let notes_annex = matches!(
+            first,
+            Place::NotesLabel | Place::NotesTitle | Place::NotesEntry(_)
+        );
         let file = match kind {
             PartKind::Title => format!("{prefix}title.xhtml"),
+            _ if notes_annex => format!("{prefix}annex.xhtml"),
             _ => {
                 section += 1;
                 format!("{prefix}section-{section}.xhtml")
             }
         };
-        let mut w = PartWriter::new(doc, ctx, &file, section, &mut refs, &breaks, prefix);
-        for &(i, b) in &blocks {
-            w.place(Place::Block(i));
-            w.block(b);
+        let number = section + usize::from(notes_annex);
+        let mut w = PartWriter::new(doc, ctx, &file, number, &mut refs, &breaks, prefix);
+        if notes_annex {
+            w.body.push_str("<section class=\"annex\">\n");
         }
+        for &place in &places {
+            w.place(place);
+            w.unit(place)?;
+        }
+        if notes_annex {
+            w.body.push_str("</section>\n");
+        }
+        let text = |p| ctx.plan.text(doc, p).unwrap_or_default();
         let title = match kind {
             PartKind::Title if !doc.title().is_empty() => doc.title(),
-            _ => blocks.first().map(|(_, b)| b.text()).unwrap_or_default(),
+            PartKind::Annex if notes_annex => {
+                let annex = doc.annex.as_ref().ok_or_else(|| mismatch("epub", first))?;
+                if annex.title.is_empty() {
+                    annex.label.clone()
+                } else {
+                    annex.title.clone()
+                }
+            }
+            // An annex in the text: its label and title.
+            PartKind::Annex => places
+                .iter()
+                .take_while(|p| matches!(p, Place::AnnexLabel(_) | Place::AnnexTitle(_)))
+                .map(|&p| text(p))
+                .collect(),
+            _ => text(first),
         };
         out.push(w.finish(kind, title));
     }
-    if ctx.style.attachment.append {
-        if let Some(annex) = &doc.annex {
-            let file = format!("{prefix}annex.xhtml");
-            let mut w = PartWriter::new(doc, ctx, &file, section + 1, &mut refs, &breaks, prefix);
-            w.body.push_str("<section class=\"annex\">\n");
-            w.place(Place::AnnexLabel);
-            w.text_element("p", "annex-label", &annex.label);
-            w.place(Place::AnnexTitle);
-            w.text_element("h2", "annex-title", &annex.title);
-            for (i, e) in annex.entries.iter().enumerate() {
-                w.place(Place::AnnexEntry(i));
-                w.body.push_str("<p class=\"entry\">");
-                for span in ctx.plan.annex_entry(e) {
-                    if span.role == ctx.plan.roles.body {
-                        w.text(&span.text);
-                    } else {
-                        w.body.push_str("<span class=\"term\">");
-                        w.text(&span.text);
-                        w.body.push_str("</span>");
-                    }
-                }
-                w.marks_due(true);
-                w.body.push_str("</p>\n");
-            }
-            w.body.push_str("</section>\n");
-            let title = if annex.title.is_empty() {
-                annex.label.clone()
-            } else {
-                annex.title.clone()
-            };
-            out.push(w.finish(PartKind::Annex, title));
-        }
+    // Every page break of the print layout is marked once: a place the layout set and this
+    // edition did not would lose its marks.
+    let planned: usize = breaks.values().map(Vec::len).sum();
+    let marked: usize = out.iter().map(|p| p.pages.len()).sum();
+    if planned != marked {
+        return Err(Error::render(
+            "epub",
+            format!("internal error: {planned} print page breaks, {marked} marked"),
+        ));
     }
-    out
+    Ok(out)
 }
 
 /// Reference ids across the whole edition: the first reference to note 7 is `r7`, a second one
@@ -232,6 +241,49 @@ impl<'a> PartWriter<'a> {
         self.written = 0;
     }
 
+    /// Write the unit at `place`.
+    fn unit(&mut self, place: Place) -> Result<()> {
+        let (doc, plan) = (self.doc, self.ctx.plan);
+        let missing = || mismatch("epub", place);
+        match place {
+            Place::Block(i) => match doc.blocks.get(i).ok_or_else(missing)? {
+                Block::Annex { .. } => return Err(missing()),
+                b => self.block(b),
+            },
+            Place::AnnexLabel(i) => {
+                let (label, _) = reading::annex_block(doc, i).ok_or_else(missing)?;
+                self.element("p", "annex-label", None, label);
+            }
+            Place::AnnexTitle(i) => {
+                let (_, title) = reading::annex_block(doc, i).ok_or_else(missing)?;
+                self.element("h2", "annex-title", None, title);
+            }
+            Place::NotesLabel | Place::NotesTitle => {
+                let annex = doc.annex.as_ref().ok_or_else(missing)?;
+                match place {
+                    Place::NotesLabel => self.text_element("p", "annex-label", &annex.label),
+                    _ => self.text_element("h2", "annex-title", &annex.title),
+                }
+            }
+            Place::NotesEntry(i) => {
+                let (_, e) = reading::notes_entry(doc, i).ok_or_else(missing)?;
+                self.body.push_str("<p class=\"entry\">");
+                for span in plan.annex_entry(e) {
+                    if span.role == plan.roles.body {
+                        self.text(&span.text);
+                    } else {
+                        self.body.push_str("<span class=\"term\">");
+                        self.text(&span.text);
+                        self.body.push_str("</span>");
+                    }
+                }
+                self.marks_due(true);
+                self.body.push_str("</p>\n");
+            }
+        }
+        Ok(())
+    }
+
     /// Mark every pending page break at or before the current character.
     fn marks_due(&mut self, all: bool) {
         while let Some(&(offset, n)) = self.pending.front() {
@@ -277,12 +329,8 @@ impl<'a> PartWriter<'a> {
             Block::Subtitle(c) => self.element("p", "subtitle", None, c),
             Block::Salutation(c) => self.element("p", "salutation", None, c),
             Block::Attachment { content, .. } => self.element("p", "attachment", None, content),
-            Block::Annex { label, title } => {
-                if !label.is_empty() {
-                    self.element("p", "annex-label", None, label);
-                }
-                self.element("h2", "annex-title", None, title);
-            }
+            // Set as its label and title units (`unit`).
+            Block::Annex { .. } => {}
             Block::Heading { level, content } => {
                 let level = (*level).clamp(1, 4);
                 let id = match level {

@@ -1,5 +1,6 @@
 //! Fixtures made by running the forward model on clean text written here, and the real report.
 use super::*;
+use crate::model::Script;
 
 fn chars(s: &str) -> Vec<char> {
     s.chars().collect()
@@ -221,19 +222,96 @@ fn the_three_wuyang_spans_are_repaired() {
     assert!(repaired[0].contains("加強燃氣安全排查整治\u{FF0C}擰緊群眾生活"));
 }
 
+/// The Simplified re-post of a damaged Traditional line: the forward model's damage of `clean`,
+/// then the whole line converted (as a re-posting site converts it), and its one span repaired
+/// with the glosses the re-post shows.
+fn simplified_repost(clean: &str, glosses: &Glosses) -> (String, String, Cleaning) {
+    use crate::script_convert::convert;
+    let observed = forward(clean, glosses, None).expect("GBK encodes the fixture");
+    let repost = convert(&observed, Script::Hans);
+    let mut cleaning = Cleaning::default();
+    let (chars, _) = repair_line(1, &repost, glosses, &mut cleaning);
+    (repost, strip_glosses(&chars), cleaning)
+}
+
 #[test]
-fn a_simplified_copy_of_the_wuyang_lines_stays_flagged() {
-    use crate::model::Script;
+fn a_simplified_repost_gives_the_right_text_or_a_flag() {
+    use crate::script_convert::convert;
+    // 用氣 is D3C3 9AE2: C3 9A spell 脷, glossed, so each line is read one byte late after the
+    // gloss until an ASCII trail byte realigns it.
+    let glosses = Glosses::from_pairs([('脷', "lì")]);
+    let tail = "\u{FF0C}設施完好\u{FF0C}確保居民滿意\u{3002}";
+    let mut right = 0;
+    let mut flagged = 0;
+    for head in [
+        "保障居民用氣安全",
+        "居民用氣價格穩定",
+        "加強居民用氣數據",
+        "加強居民用氣戶數",
+        "加強居民用氣業務",
+    ] {
+        let clean = format!("{head}{tail}");
+        let hans = convert(&clean, Script::Hans);
+        let (repost, text, cleaning) = simplified_repost(&clean, &glosses);
+        if cleaning.repaired.is_empty() {
+            assert_eq!(suspicious::spans(&chars(&text)).len(), 1, "{repost}");
+            flagged += 1;
+        } else {
+            let after = &cleaning.repaired[0].after;
+            assert!(after.starts_with(&convert(head, Script::Hans)), "{after}");
+            assert!(hans.starts_with(after.as_str()), "{repost}: {after}");
+            right += 1;
+        }
+    }
+    assert!(
+        right >= 2 && flagged >= 1,
+        "{right} right, {flagged} flagged"
+    );
+}
+
+#[test]
+fn a_converted_character_among_the_shifted_bytes_leaves_the_span_flagged() {
+    // 數據 is CAFD 93FE, `，設` A3AC D44F: after 脷's gloss the bytes read E2CA (鈹) FD93 (祿)
+    // FEA3 ACD4 (private use) until 設's trail byte `O` realigns them. As the site left it the line is repaired; in the re-post 鈹 and 祿
+    // became 铍 and 禄, whose bytes are not the site's: flagged, not read as another text.
+    let glosses = Glosses::from_pairs([('脷', "lì")]);
+    let clean = "加強居民用氣數據\u{FF0C}設施完好\u{FF0C}確保居民滿意\u{3002}";
+    let (observed, r) = damage_and_repair(clean, &glosses, None);
+    assert!(
+        observed.contains("用?lì)鈹祿\u{E46A}\u{E0EF}O施"),
+        "{observed}"
+    );
+    let repaired = repaired_line(&observed, &r.expect("repaired"));
+    assert!(
+        repaired.starts_with("加強居民用氣數據\u{FF0C}設施完好"),
+        "{repaired}"
+    );
+    let (repost, _, cleaning) = simplified_repost(clean, &glosses);
+    assert!(repost.contains("用?lì)铍禄\u{E46A}\u{E0EF}O施"), "{repost}");
+    assert!(cleaning.repaired.is_empty(), "{:?}", cleaning.repaired);
+}
+
+#[test]
+fn the_simplified_repost_of_the_wuyang_lines_gives_the_right_text_or_a_flag() {
     use crate::script_convert::convert;
     let raw = wuyang_raw();
-    let glosses = Glosses::of_lines(raw.lines());
-    let lines: Vec<&str> = raw.lines().collect();
+    let repost: Vec<String> = raw.lines().map(|l| convert(l, Script::Hans)).collect();
+    let glosses = Glosses::of_lines(repost.iter().map(String::as_str));
     let mut cleaning = Cleaning::default();
+    let mut spans = Vec::new();
     for n in [19, 51, 53] {
-        let simplified = convert(lines[n - 1], Script::Hans);
-        assert_ne!(simplified, lines[n - 1]);
-        let (chars, _) = repair_line(n, &simplified, &glosses, &mut cleaning);
-        assert_eq!(suspicious::spans(&chars).len(), 1, "line {n}");
+        let (chars, _) = repair_line(n, &repost[n - 1], &glosses, &mut cleaning);
+        spans.push(suspicious::spans(&chars).len());
     }
-    assert!(cleaning.repaired.is_empty(), "{:?}", cleaning.repaired);
+    // Line 19: `瑪` became `玛`, whose bytes spell `Ｂ闝` where `，擰` was: flagged, not repaired
+    // into another text. Line 51: `持` and `U` are as the site left them: `擴`, in the re-post's
+    // script. Line 53: its bytes spell `礎`, which the re-post's glosses (`础(chǔ)`) no longer
+    // name: flagged.
+    assert_eq!(spans, [1, 0, 1]);
+    let got: Vec<(usize, &str)> = cleaning
+        .repaired
+        .iter()
+        .map(|r| (r.line, r.after.as_str()))
+        .collect();
+    assert_eq!(got, [(51, "坚持扩增量稳存量提质量")]);
 }
