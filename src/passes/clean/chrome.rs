@@ -19,9 +19,9 @@
 //! A chrome line or tail marker anywhere else is inside the report: it is kept and listed in
 //! `cleaning.possible_chrome` ([`doubtful`]), which raises a `possible-chrome` warning with its
 //! line, so `--strict` refuses the text rather than print or drop it on a guess.
-use super::front::{wide_colons, Line};
 use crate::check_report::DroppedLine;
 use crate::passes::structure::{heading_level, is_salutation};
+use crate::read::Line;
 
 /// At most this many characters for a photo caption with its credit.
 const CAPTION: usize = 100;
@@ -30,7 +30,7 @@ const LISTING: usize = 80;
 /// A front-matter line longer than this with a sentence mark is the report's prose.
 const FRONT_LINE: usize = 40;
 
-/// Sentence marks (full-width, as `wide_colons` leaves ASCII ones aside).
+/// Marks that close or split a sentence, full-width and ASCII.
 const SENTENCE_ENDS: [char; 8] = [
     '\u{3002}', '\u{FF01}', '\u{FF1F}', '\u{FF1B}', '!', '?', ';', '\u{FF0C}',
 ];
@@ -230,6 +230,18 @@ pub fn doubtful(lines: &[Line], from: usize) -> Vec<DroppedLine> {
         .map(|l| DroppedLine {
             line: l.line,
             text: l.text.trim().to_string(),
+        })
+        .collect()
+}
+
+/// ASCII colons and parentheses as their full-width forms, for matching raw lines.
+pub fn wide_colons(t: &str) -> String {
+    t.chars()
+        .map(|c| match c {
+            ':' => '\u{FF1A}',
+            '(' => '\u{FF08}',
+            ')' => '\u{FF09}',
+            c => c,
         })
         .collect()
 }

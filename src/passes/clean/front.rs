@@ -6,7 +6,8 @@
 //!   characters is dropped (`政 府 工 作 报 告`, ASCII or U+3000 spaces); a title that is only
 //!   `政府工作报告` takes the short line before it when that line names a place or a year
 //!   (`2024年舞阳县` / `政府工作报告`): the two become one title line.
-//! - **Preamble**: every line before the title is dropped and listed (`cleaning.preamble_lines`).
+//! - **Preamble**: every line before the title is dropped and listed (`cleaning.preamble_lines`;
+//!   chrome lines among them in `cleaning.chrome_lines`, with their line).
 //! - **Chrome** ([`chrome`]): the page's lines before the title, among the front matter and
 //!   at the end are dropped and listed in `cleaning.chrome_lines`; a chrome-like line inside the
 //!   report is kept and listed in `cleaning.possible_chrome`.
@@ -14,7 +15,7 @@
 //!   not end the date/meeting phrase (`…会议上`, `…日`, `）`) is joined with the next one or two
 //!   short lines (`——2026年1月26日在广东省第十四届` / `人民代表大会第五次会议上`).
 use super::chrome;
-pub use super::chrome::is_chrome;
+pub use super::chrome::{is_chrome, wide_colons};
 use super::{is_title_line, strip_glosses};
 use crate::check_report::{Cleaning, DroppedLine};
 
@@ -98,18 +99,6 @@ fn is_title_head(line: &str) -> bool {
             .chars()
             .next_back()
             .is_some_and(|c| PLACE_ENDS.contains(c))
-}
-
-/// ASCII colons and parentheses as their full-width forms, for matching raw lines.
-pub fn wide_colons(t: &str) -> String {
-    t.chars()
-        .map(|c| match c {
-            ':' => '\u{FF1A}',
-            '(' => '\u{FF08}',
-            ')' => '\u{FF09}',
-            c => c,
-        })
-        .collect()
 }
 
 /// The lines of the report proper: chrome and preamble out (listed), title on one line,
