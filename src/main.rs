@@ -156,7 +156,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 strict: passing.strict,
                 title,
                 no_repair: passing.no_repair,
-                label: None,
+                ..Default::default()
             };
             let r = baogao::check(&report, &opts, &style)?;
             if json {
@@ -204,7 +204,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 strict: passing.strict,
                 title,
                 no_repair: passing.no_repair,
-                label: None,
+                ..Default::default()
             };
             let out = Output {
                 dir: editions.output,

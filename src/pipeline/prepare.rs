@@ -7,6 +7,7 @@ use crate::check_report::{self, CheckReport};
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 use crate::model::{Block, Document, Inline};
+use crate::passes::structure::title::{is_meeting_line, TitleKey};
 use crate::passes::{
     self, attach::Attach, clean::Clean, script::ScriptChoice, script::ScriptPass,
     structure::Structure, Pass,
@@ -32,6 +33,12 @@ pub struct Options {
     /// of the document from before its plan is built, so its characters are checked and drawn
     /// like the rest.
     pub label: Option<String>,
+    /// A pack document's `subtitle =`, set under the title and the text's own subtitles.
+    pub subtitle: Option<String>,
+    /// Where the user gives a title (`--title`, or a pack manifest's `title =`): named by the
+    /// `no-title` warning; with a manifest's title, the title is also set as the document's
+    /// title line when its text has none.
+    pub title_key: TitleKey,
 }
 
 /// A document read and passed, ready for the writers, with its check report.
@@ -101,7 +108,16 @@ pub fn prepare_read(
     }
     .run(doc, &mut report)?;
     let mut doc = doc;
-    passes::structure::title::edition_title(&mut doc, opts.title.as_deref(), path, &mut report);
+    passes::structure::title::edition_title(
+        &mut doc,
+        opts.title.as_deref(),
+        &opts.title_key,
+        path,
+        &mut report,
+    );
+    if let TitleKey::Manifest(_) = opts.title_key {
+        titled(&mut doc, opts.title.as_deref(), opts.subtitle.as_deref());
+    }
     let notes = find_notes(path, opts, &mut report)?;
     let doc = match notes {
         Some((mut file, notes_path)) => {
@@ -201,6 +217,34 @@ pub fn check(path: &Path, opts: &Options, style: &Style) -> Result<CheckReport> 
 }
 
 /// The document with its label as a line above the title.
+/// A manifest's `title =` set as the title of a document whose text has none (at the top,
+/// under a meeting line), and its `subtitle =` under the title and the text's own subtitles.
+fn titled(doc: &mut Document, title: Option<&str>, subtitle: Option<&str>) {
+    let text = |t: &str| vec![Inline::Text(t.to_string())];
+    let has_title = doc.blocks.iter().any(|b| matches!(b, Block::Title(_)));
+    if let (Some(t), false) = (title, has_title) {
+        let meeting = |b: &Block| match b {
+            Block::Subtitle(c) => is_meeting_line(&crate::model::plain(c)),
+            _ => false,
+        };
+        let at = usize::from(doc.blocks.first().is_some_and(meeting));
+        doc.blocks.insert(at, Block::Title(text(t)));
+    }
+    if let Some(s) = subtitle {
+        let title = doc
+            .blocks
+            .iter()
+            .position(|b| matches!(b, Block::Title(_)))
+            .map_or(0, |t| t + 1);
+        let at = title
+            + doc.blocks[title..]
+                .iter()
+                .take_while(|b| matches!(b, Block::Subtitle(_)))
+                .count();
+        doc.blocks.insert(at, Block::Subtitle(text(s)));
+    }
+}
+
 fn labelled(mut doc: Document, label: Option<&str>) -> Document {
     if let Some(l) = label {
         let at = doc

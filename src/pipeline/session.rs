@@ -10,6 +10,7 @@ use crate::edition::{name, Format};
 use crate::error::{Error, Result};
 use crate::fonts::{FontBook, Usage};
 use crate::pack::{Folios, Manifest, PackOptions, PackReport, Packed};
+use crate::passes::structure::title::TitleKey;
 use crate::render::volume::{self, Volume};
 use crate::render::{epoch_from_env, RenderContext};
 use crate::style::Style;
@@ -33,14 +34,17 @@ fn load(path: &Path, opts: &PackOptions) -> Result<Loaded> {
     let documents = manifest
         .documents
         .par_iter()
-        .map(|d| {
+        .enumerate()
+        .map(|(k, d)| {
             let o = Options {
                 notes: d.notes.clone(),
                 script: opts.script,
                 strict: opts.strict,
                 no_repair: opts.no_repair,
-                title: None,
+                title: d.title.clone(),
                 label: d.label.clone(),
+                subtitle: d.subtitle.clone(),
+                title_key: TitleKey::Manifest(k + 1),
             };
             prepare(&d.report, &o, &style, &fonts)
         })

@@ -33,7 +33,7 @@ pub fn has_shape(text: &str) -> bool {
         && !is_date(text)
         && !is_annex_start(text)
         && attachment_file(text).is_none()
-        && !crate::cjk::is_title_line(text)
+        && !super::title::is_title(text)
 }
 
 /// `2020年1月8日`: a date line (a signature's), never a heading.

@@ -296,3 +296,39 @@ fn unnumbered_headings_are_level_1_only_where_none_is_numbered() {
     let (doc, _) = structure(&text.replace("\n\n", "\n"));
     assert_eq!(kinds(&doc)[3], "h1 2019年工作回顾");
 }
+
+#[test]
+fn a_meeting_line_is_set_above_a_resolution_title() {
+    let lines: Vec<crate::read::Line> = [
+        "某市第七届人民代表大会第七次会议",
+        "关于政府工作报告的决议",
+        "（2026年2月11日某市第七届人民代表大会第七次会议通过）",
+        "会议听取和审议了政府工作报告。",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| crate::read::Line {
+        line: i + 1,
+        text: t.to_string(),
+    })
+    .collect();
+    let mut report = CheckReport::default();
+    let doc = Structure.run(lines, &mut report).unwrap();
+    assert_eq!(
+        kinds(&doc),
+        [
+            "subtitle 某市第七届人民代表大会第七次会议",
+            "title 关于政府工作报告的决议",
+            "subtitle （2026年2月11日某市第七届人民代表大会第七次会议通过）",
+            "p 会议听取和审议了政府工作报告。",
+        ]
+    );
+    assert_eq!(doc.title(), "关于政府工作报告的决议");
+    // A meeting line with no title after it is no label.
+    let lines = vec![crate::read::Line {
+        line: 1,
+        text: "某市第七届人民代表大会第七次会议".into(),
+    }];
+    let doc = Structure.run(lines, &mut CheckReport::default()).unwrap();
+    assert_eq!(doc.title(), "");
+}
