@@ -308,7 +308,11 @@ fn check_manifest_reports_every_document() {
     assert_eq!(docs[0]["title"], "2024年舞陽縣政府工作報告");
     for d in &docs[1..] {
         assert_eq!(d["notes"]["unmatched"].as_array().unwrap().len(), 0);
-        assert_eq!(d["warnings"].as_array().unwrap().len(), 0, "{d}");
+        // Without the `font-fallback` infos (the gongwen 仿宋 draws quotation marks from the
+        // serif, and says so).
+        let warnings = d["warnings"].as_array().unwrap();
+        let others = warnings.iter().filter(|w| w["code"] != "font-fallback");
+        assert_eq!(others.count(), 0, "{d}");
     }
 }
 

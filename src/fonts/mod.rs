@@ -2,8 +2,8 @@
 //! each role's fallback chain), and one subset per face actually used, shared by all writers.
 //! What each role draws comes from the presentation plan ([`crate::present`]) as a [`Usage`];
 //! nothing here reads the document.
+mod deflate;
 mod load;
-mod pack;
 mod subset;
 
 use crate::error::Result;

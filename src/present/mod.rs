@@ -9,15 +9,15 @@
 //! - [`roles`]: the font role of every block and inline.
 //! - [`folio`]: the folio text `— N —`.
 //! - [`reading`]: the reading order, the one sequence of printable units every edition sets.
-//! - [`drawn`]: the characters each role draws, from the decisions above, for the subsets.
+//! - [`usage`]: the characters each role draws, from the decisions above, for the subsets.
 //!
 //! docs/presentation.md says where each decision lives.
-pub mod drawn;
 pub mod folio;
 pub mod footnote;
 pub mod marks;
 pub mod reading;
 pub mod roles;
+pub mod usage;
 
 use crate::fonts::{FontBook, Usage};
 use crate::model::{Document, Entry};
@@ -86,7 +86,7 @@ impl Plan {
             footnotes,
             usage: Usage::default(),
         };
-        plan.usage = drawn::usage(doc, &plan);
+        plan.usage = usage::compute(doc, &plan);
         plan
     }
 
