@@ -134,6 +134,12 @@ pub struct Cleaning {
     /// Lines of a scraped page's chrome (buttons, source/time lines, related links) dropped
     /// around the report.
     pub chrome_lines: Vec<DroppedLine>,
+    /// Lines inside the report that look like page chrome (`打印`, `来源：…`, `相关文章`): kept,
+    /// each raising a `possible-chrome` warning.
+    pub possible_chrome: Vec<DroppedLine>,
+    /// Page references to another edition's pages (`（见第3页）`, `(见第2版)`) removed; each
+    /// is also in `removed`.
+    pub page_references: usize,
     pub pinyin_glosses: usize,
     pub punctuation_normalized: usize,
     pub duplicate_punctuation: usize,
@@ -236,6 +242,19 @@ pub struct NotesInfo {
     pub skipped: Vec<crate::model::Skipped>,
     /// Note marks already in the text (`[4]`, `¹²`) that no note claims, kept as text.
     pub unclaimed_marks: Vec<String>,
+    /// Copies of the report's own glossary left out because another copy (the one with the
+    /// most entries) is used: a page that prints its glossary twice.
+    pub dropped_glossaries: Vec<DroppedGlossary>,
+}
+
+/// A copy of the report's glossary not used, as the report prints it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DroppedGlossary {
+    /// Its heading (`※名词解释※`).
+    pub title: String,
+    pub entries: usize,
+    /// Its lines: the heading, then each block's text.
+    pub text: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

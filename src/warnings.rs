@@ -28,6 +28,29 @@ pub fn raise(report: &mut CheckReport) {
             None,
         );
     }
+    let doubtful: Vec<_> = report.cleaning.possible_chrome.clone();
+    for l in doubtful {
+        report.warn(
+            "possible-chrome",
+            format!(
+                "{} looks like web page chrome but stands inside the report; kept (listed under \
+                 cleaning.possible_chrome): remove it from the text if it is not the report's",
+                l.text
+            ),
+            Some(l.line),
+        );
+    }
+    if report.cleaning.page_references > 0 {
+        report.info(
+            "page-references",
+            format!(
+                "{} page reference(s) to the source's own pages removed (listed under \
+                 cleaning.removed)",
+                report.cleaning.page_references
+            ),
+            None,
+        );
+    }
     let quotes: Vec<_> = report.cleaning.unpaired_quotes.clone();
     for q in quotes {
         report.warn(

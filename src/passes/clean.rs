@@ -15,6 +15,8 @@
 //!    ASCII `(`, one toned syllable and `)`, which no corruption produces, and the Wuyang report's
 //!    1,468 glosses include one after a Latin `A` inside the span on line 53 (`A(chǔ)`). The span's
 //!    reported text is the raw text, gloss included;
+//!    Page references to the source edition's pages (`（见第3页）`) are removed and listed
+//!    ([`page_refs`]);
 //! 4. ASCII `, : ; ! ? ( )` inside Chinese text become full-width; decimals, digit grouping and
 //!    Latin runs stay (`PM2.5`, `1,000`, `8:30`, `f(x)`);
 //!    ASCII `"…"` and `'…'` become `“…”` and `‘…’`, paired in order (see [`quotes`]);
@@ -26,10 +28,12 @@ use crate::cjk::is_han;
 use crate::error::Result;
 use crate::read::Line;
 
+pub mod chrome;
 pub mod controls;
 pub mod front;
 pub mod layer;
 pub mod notes;
+pub mod page_refs;
 pub mod pinyin;
 pub mod quotes;
 pub mod repair;
@@ -128,6 +132,7 @@ fn clean_line(
         });
         i += 1;
     }
+    page_refs::remove(line, &mut out, cleaning);
     if out.iter().any(|ch| is_han(ch.c)) {
         cleaning.punctuation_normalized += normalise_punctuation(&mut out);
         cleaning.punctuation_normalized += quotes::pair(line, &mut out, cleaning);

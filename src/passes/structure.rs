@@ -10,7 +10,9 @@
 //!   (`——2024年1月…`, or wholly in parentheses, at most 64 characters) or a short line without sentence marks (the
 //!   speaker line `縣長　某某`).
 //! - **Salutation**: a short line `各位代表：` (also `各位代表、各位委員：`).
-//! - **Level 1** `一、…`: a heading on its own line (no sentence end; commas allowed).
+//! - **Level 1** `一、…`: a heading on its own line (no sentence end; commas allowed); in a text
+//!   that numbers none, also an unnumbered short line between paragraphs after the salutation
+//!   ([`bare`]: `2019年工作回顾`).
 //! - **Level 2** `（一）…`: a run-in heading, the paragraph's first sentence up to and including
 //!   the first `。` (whatever its length); the rest stays the paragraph. Alone on a line it is a
 //!   heading of its own: one sentence ending in `。`, or a line with commas and no closing mark
@@ -25,9 +27,10 @@ use crate::model::{Block, Document, Inline, Lead};
 use crate::read::Line;
 
 pub mod annex;
+pub mod bare;
 pub mod title;
 
-pub(crate) use annex::is_annex_start;
+pub(crate) use annex::{is_annex_start, is_annex_title};
 
 pub struct Structure;
 
@@ -40,7 +43,8 @@ const OPEN_HEADING: usize = 80;
 
 const FULL_STOP: char = '\u{3002}';
 /// Marks that end (or split) a sentence: a line holding one is prose, not a heading.
-const SENTENCE_MARKS: [char; 5] = ['\u{3002}', '\u{FF01}', '\u{FF1F}', '\u{FF1B}', '\u{FF0C}'];
+pub(crate) const SENTENCE_MARKS: [char; 5] =
+    ['\u{3002}', '\u{FF01}', '\u{FF1F}', '\u{FF1B}', '\u{FF0C}'];
 
 impl Structure {
     /// The cleaned lines → the document's blocks (only final blocks: the model has no raw
@@ -49,11 +53,16 @@ impl Structure {
         let mut blocks = Vec::with_capacity(lines.len());
         // Subtitles may follow the title (or open a text without one) until the first other block.
         let mut after_title = true;
-        let lines: Vec<String> = lines
+        let (numbers, lines): (Vec<usize>, Vec<String>) = lines
             .into_iter()
-            .map(|l| l.text.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect();
+            .map(|l| (l.line, l.text.trim().to_string()))
+            .filter(|(_, t)| !t.is_empty())
+            .unzip();
+        // Unnumbered level-1 headings are read as such only in a text that numbers none.
+        let numbered = lines
+            .iter()
+            .any(|t| heading_level(t) == Some(1) && is_open_heading(t));
+        let mut greeted = false;
         let mut annexes = annex::Annexes::default();
         // The first block is a meeting line set above the title.
         let mut meeting_above = false;
@@ -86,7 +95,34 @@ impl Structure {
                 continue;
             }
             after_title = false;
-            let block = classify(text);
+            // A line the clean pass doubted as page chrome (`相关文章`) is no heading either.
+            let chrome = report
+                .cleaning
+                .possible_chrome
+                .iter()
+                .any(|l| l.line == numbers[i - 1]);
+            let bare = !chrome
+                && bare::has_shape(text)
+                && bare::at_position(greeted, blocks.last(), lines.get(i).map(String::as_str));
+            if bare && numbered {
+                report.warn(
+                    "possible-heading",
+                    format!(
+                        "{text} reads like an unnumbered heading, but the report numbers its \
+                         level-1 headings (一、…): kept as a paragraph"
+                    ),
+                    Some(numbers[i - 1]),
+                );
+            }
+            let block = if bare && !numbered {
+                Block::Heading {
+                    level: 1,
+                    content: inline(text),
+                }
+            } else {
+                classify(text)
+            };
+            greeted |= matches!(block, Block::Salutation(_));
             match &block {
                 Block::Heading { level, content } => report.structure.headings.push(Heading {
                     level: *level,

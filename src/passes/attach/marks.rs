@@ -1,4 +1,4 @@
-//! Note marks a scraped report already carries (`^[1]`, `[1]`, `［1］`, `[注1]`, superscript
+//! Note marks a scraped report already carries (`^[1]`, `[1]`, `［1］`, `〔1〕`, `[注1]`, superscript
 //! digits `¹²`): when numbered notes are attached, the note whose entry number a mark gives
 //! attaches at that mark, and the mark's characters give way to our reference (never printed
 //! twice). The first mark of a number claims it; marks no note claims stay as text and are
@@ -44,7 +44,7 @@ fn find(chars: &[char]) -> Vec<Found> {
     out
 }
 
-/// `[1]`, `［1］`, `[注1]`, with an optional `^` before.
+/// `[1]`, `［1］`, `〔1〕`, `[注1]`, with an optional `^` before.
 fn bracketed(chars: &[char], at: usize) -> Option<Found> {
     let mut i = at;
     if chars.get(i) == Some(&'^') {
@@ -53,6 +53,7 @@ fn bracketed(chars: &[char], at: usize) -> Option<Found> {
     let close = match chars.get(i)? {
         '[' => ']',
         '\u{FF3B}' => '\u{FF3D}',
+        '\u{3014}' => '\u{3015}',
         _ => return None,
     };
     i += 1;
@@ -204,13 +205,14 @@ mod tests {
     #[test]
     fn every_mark_form_is_found_and_units_are_not() {
         assert_eq!(
-            found("甲^[1]乙[2]丙\u{FF3B}3\u{FF3D}丁[注4]戊¹²己"),
+            found("甲^[1]乙[2]丙\u{FF3B}3\u{FF3D}丁[注4]戊¹²己\u{3014}5\u{3015}"),
             [
                 (1, "^[1]".to_string()),
                 (2, "[2]".into()),
                 (3, "\u{FF3B}3\u{FF3D}".into()),
                 (4, "[注4]".into()),
                 (12, "¹²".into()),
+                (5, "\u{3014}5\u{3015}".into()),
             ]
         );
         assert!(found("面积5km²，[a]与[12345]").is_empty());

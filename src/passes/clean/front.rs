@@ -14,17 +14,16 @@
 //!   own line, spaces dropped) for the structure pass to set above the title.
 //! - Each line joined into the title or the subtitle is listed in `cleaning.lines_joined`
 //!   (`why`: `title`, `subtitle`).
-//! - **Preamble**: every other line before the title is dropped and listed
-//!   (`cleaning.preamble_lines`).
-//! - **Chrome** ([`is_chrome`]): button and menu lines (`下载`, `打印`, `【字号：大 中 小】`,
-//!   `分享到`, `扫一扫`…), source/time/author/photo lines (`来源：`, `时间：`, `作者：`,
-//!   `责任编辑：`, `本报记者…摄`) are dropped where a scraped page puts them: at the top when the
-//!   text has no title, between the title and the first line of the report, and at the end; a
-//!   `相关报道` / `相关链接` line at the end drops itself and everything after it. Each dropped
-//!   line is listed in `cleaning.chrome_lines`. Nothing inside the report body is dropped.
+//! - **Preamble**: every other line before the title is dropped and listed (`cleaning.preamble_lines`;
+//!   chrome lines among them in `cleaning.chrome_lines`, with their line).
+//! - **Chrome** ([`chrome`]): the page's lines before the title, among the front matter and
+//!   at the end are dropped and listed in `cleaning.chrome_lines`; a chrome-like line inside the
+//!   report is kept and listed in `cleaning.possible_chrome`.
 //! - **Subtitle**: a line starting with `——`, `――` or `—` (or an opening parenthesis) that does
 //!   not end the date/meeting phrase (`…会议上`, `…日`, `）`) is joined with the next one or two
 //!   short lines (`——2026年1月26日在广东省第十四届` / `人民代表大会第五次会议上`).
+use super::chrome;
+pub use super::chrome::{is_chrome, wide_colons};
 use super::strip_glosses;
 use crate::check_report::{Cleaning, DroppedLine, Join};
 use crate::passes::structure::title::{self, despaced, letter_spaced};
@@ -136,120 +135,20 @@ fn is_title_head(line: &str) -> bool {
             .is_some_and(|c| PLACE_ENDS.contains(c))
 }
 
-/// Lines of a scraped page around the report (see the module text).
-pub fn is_chrome(line: &str) -> bool {
-    const BUTTONS: [&str; 22] = [
-        "下载",
-        "下載",
-        "打印",
-        "打印本页",
-        "打印本頁",
-        "全屏",
-        "收藏",
-        "关闭",
-        "關閉",
-        "关闭窗口",
-        "關閉窗口",
-        "分享",
-        "分享到",
-        "扫一扫",
-        "掃一掃",
-        "返回顶部",
-        "返回頂部",
-        "字号",
-        "字號",
-        "大",
-        "中",
-        "小",
-    ];
-    const STARTS: [&str; 24] = [
-        "来源：",
-        "來源：",
-        "信息来源：",
-        "資料來源：",
-        "时间：",
-        "時間：",
-        "发布时间：",
-        "發布時間：",
-        "作者：",
-        "责任编辑：",
-        "責任編輯：",
-        "（责任编辑：",
-        "（責任編輯：",
-        "编辑：",
-        "編輯：",
-        "浏览次数",
-        "瀏覽次數",
-        "【字号",
-        "【字號",
-        "字号：",
-        "字號：",
-        "分享到",
-        "扫一扫",
-        "掃一掃",
-    ];
-    let t = wide_colons(line.trim());
-    if t.is_empty() {
-        return false;
-    }
-    if STARTS.iter().any(|s| t.starts_with(s)) {
-        return true;
-    }
-    // `本报记者 某某 摄`: a photo credit.
-    if (t.starts_with("本报记者") || t.starts_with("本報記者")) && t.ends_with(['摄', '攝'])
-    {
-        return t.chars().count() <= 40;
-    }
-    // A line made only of buttons: `下载 | 打印 | 全屏`, `【打印】【关闭】`.
-    let words: Vec<&str> = t
-        .split(|c: char| {
-            c.is_whitespace() || matches!(c, '|' | '｜' | '【' | '】' | '[' | ']' | '/' | '·')
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
-    !words.is_empty() && words.iter().all(|w| BUTTONS.contains(w))
-}
-
-/// A `相关报道` / `相关链接` line: it and everything after it are the page's, not the report's.
-fn is_related(line: &str) -> bool {
-    const RELATED: [&str; 8] = [
-        "相关报道",
-        "相關報道",
-        "相关链接",
-        "相關鏈接",
-        "相关新闻",
-        "相關新聞",
-        "相关阅读",
-        "相關閱讀",
-    ];
-    let t = wide_colons(line.trim());
-    let t = t
-        .trim_end_matches('：')
-        .trim_matches(|c| matches!(c, '【' | '】'));
-    RELATED.contains(&t)
-}
-
-/// ASCII colons and parentheses as their full-width forms, for matching raw lines.
-pub fn wide_colons(t: &str) -> String {
-    t.chars()
-        .map(|c| match c {
-            ':' => '\u{FF1A}',
-            '(' => '\u{FF08}',
-            ')' => '\u{FF09}',
-            c => c,
-        })
-        .collect()
-}
-
 /// The lines of the report proper: chrome and preamble out (listed), title on one line,
 /// subtitle joined.
 pub fn edges(mut lines: Vec<Line>, cleaning: &mut Cleaning) -> Vec<Line> {
     let mut chrome = Vec::new();
-    drop_tail(&mut lines, &mut chrome);
+    chrome::drop_tail(&mut lines, &mut chrome);
     let body_start = match find_title(&lines) {
         Some(t) => {
             for (k, l) in lines[..t.first].iter().enumerate() {
-                if !l.text.trim().is_empty() && Some(k) != t.meeting {
+                if Some(k) == t.meeting {
+                    continue;
+                }
+                if is_chrome(&l.text) {
+                    chrome.push(l.clone());
+                } else if !l.text.trim().is_empty() {
                     cleaning.preamble_lines.push(l.text.trim().to_string());
                 }
             }
@@ -282,18 +181,11 @@ pub fn edges(mut lines: Vec<Line>, cleaning: &mut Cleaning) -> Vec<Line> {
         }
         None => 0,
     };
-    // Chrome at the top (no title) or between the title and the report's first line.
-    let mut i = body_start;
-    while i < lines.len() {
-        let t = lines[i].text.trim();
-        if t.is_empty() {
-            i += 1;
-        } else if is_chrome(t) {
-            chrome.push(lines.remove(i));
-        } else {
-            break;
-        }
-    }
+    // Chrome at the top (no title) or among the front matter after the title.
+    let body = chrome::drop_front_matter(&mut lines, body_start, &mut chrome);
+    cleaning
+        .possible_chrome
+        .extend(chrome::doubtful(&lines, body));
     join_subtitle(&mut lines, body_start, cleaning);
     chrome.sort_by_key(|l| l.line);
     cleaning
@@ -303,20 +195,6 @@ pub fn edges(mut lines: Vec<Line>, cleaning: &mut Cleaning) -> Vec<Line> {
             text: l.text.trim().to_string(),
         }));
     lines
-}
-
-/// Chrome and `相关报道` blocks at the end of the text.
-fn drop_tail(lines: &mut Vec<Line>, chrome: &mut Vec<Line>) {
-    // Only in the last lines of the text: a report body never has such a line on its own.
-    if let Some(at) = lines.iter().rposition(|l| is_related(&l.text)) {
-        chrome.extend(lines.drain(at..).filter(|l| !l.text.trim().is_empty()));
-    }
-    while let Some(k) = lines.iter().rposition(|l| !l.text.trim().is_empty()) {
-        if !is_chrome(&lines[k].text) {
-            break;
-        }
-        chrome.push(lines.remove(k));
-    }
 }
 
 /// Join a subtitle split over two or three lines, starting at the first non-blank line from

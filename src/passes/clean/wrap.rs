@@ -6,7 +6,9 @@
 //!   quote or bracket) is joined with the next line when that one follows it directly and does
 //!   not start a heading, a numbered item, an annex or the salutation; each join is listed in
 //!   `cleaning.lines_joined` with both lines (`why`: `hard wrap`). Lines before the salutation
-//!   (title, subtitle, speaker) and headings on a line of their own are never joined.
+//!   (title, subtitle, speaker) and headings on a line of their own are never joined, nor an
+//!   annex's title on the line after its bare `附件1`, nor a short unpunctuated line after a
+//!   sentence's end (an unnumbered heading, see `structure::bare`).
 //!
 //! A report with one paragraph per line (or a blank line between paragraphs) is unchanged.
 //!
@@ -31,7 +33,9 @@
 use super::front::{wide_colons, Line};
 use crate::check_report::{CheckReport, Cleaning, Join, Removed};
 use crate::passes::clean::layer;
-use crate::passes::structure::{heading_level, is_annex_start, is_salutation, title};
+use crate::passes::structure::{
+    bare, heading_level, is_annex_start, is_annex_title, is_salutation, title,
+};
 
 /// A line at most this many half-width units short of the column reaches it.
 pub const FULL_SLACK: usize = 2;
@@ -53,7 +57,8 @@ pub fn unwrap(lines: Vec<Line>, cleaning: &mut Cleaning) -> Vec<Line> {
     for (i, l) in lines.into_iter().enumerate() {
         let next = l.text.trim();
         if i > body_from && !next.is_empty() && !starts_block(next) {
-            if let Some(prev) = out.last_mut().filter(|p| joinable(p.text.trim())) {
+            let alone = stands_alone(&out);
+            if let Some(prev) = out.last_mut().filter(|p| joinable(p.text.trim()) && !alone) {
                 let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
                 append(prev, next, latin, cleaning, (l.line, last), "hard wrap");
                 last = l.line;
@@ -354,6 +359,21 @@ fn joinable(line: &str) -> bool {
     !((numbered && !mid_sentence) || front || is_annex_start(&wide) || is_salutation(&wide))
 }
 
+/// Does the last line stand alone: an annex's title on the line after its bare `附件1`
+/// (`附件1` ⏎ `2026年省十件民生实事`), or a short unpunctuated line after a sentence's end
+/// (`2019年工作回顾`, an unnumbered heading: a hard-wrapped paragraph's first line is never that
+/// short)? It ends where it ends.
+fn stands_alone(out: &[Line]) -> bool {
+    let mut texts = out.iter().rev().map(|l| l.text.trim());
+    let (Some(last), Some(before)) = (texts.next(), texts.find(|t| !t.is_empty())) else {
+        return false;
+    };
+    let (last, before) = (wide_colons(last), wide_colons(before));
+    let annex_title =
+        is_annex_start(&before) && !before.contains('\u{FF1A}') && is_annex_title(&last);
+    annex_title || (bare::has_shape(&last) && ends_sentence(&before))
+}
+
 /// Does the line start a heading, a numbered item, an annex or the salutation?
 fn starts_block(line: &str) -> bool {
     let wide = wide_colons(line);
@@ -364,14 +384,14 @@ fn starts_block(line: &str) -> bool {
         || is_folio(line)
 }
 
-/// `[1]`, `【1】`, `［1］`, `注1`: an annex entry's number.
+/// `[1]`, `【1】`, `［1］`, `〔1〕`, `注1`: an annex entry's number.
 fn is_item(line: &str) -> bool {
     let digits_then = |s: &str, close: &[char]| {
         let n = s.chars().take_while(|c| c.is_ascii_digit()).count();
         n > 0 && s[n..].starts_with(close)
     };
-    line.strip_prefix(['[', '\u{3010}', '\u{FF3B}'])
-        .is_some_and(|r| digits_then(r, &[']', '\u{3011}', '\u{FF3D}']))
+    line.strip_prefix(['[', '\u{3010}', '\u{FF3B}', '\u{3014}'])
+        .is_some_and(|r| digits_then(r, &[']', '\u{3011}', '\u{FF3D}', '\u{3015}']))
         || line
             .strip_prefix('注')
             .is_some_and(|r| r.chars().next().is_some_and(|c| c.is_ascii_digit()))

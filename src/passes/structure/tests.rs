@@ -229,6 +229,75 @@ fn glossary_entries_in_every_numbering() {
 }
 
 #[test]
+fn bracketed_entries_without_heading_are_a_glossary_only_where_the_body_marks_them() {
+    // The body carries 〔1〕: the entries after the closing paragraph are its glossary.
+    let (doc, report) = structure(
+        "政府工作报告\n各位代表：\n推进放管服改革〔1〕。\n\
+         \u{3014}1\u{3015}放管服：简政放权的简称。\n\u{3014}2\u{3015}河长制：河湖管理制度。",
+    );
+    assert_eq!(report.structure.annexes, [annex::BARE_GLOSSARY_TITLE]);
+    let g = annex::glossary(&doc).expect("glossary");
+    assert_eq!(g.entries.len(), 2);
+    assert_eq!(g.entries[1].term, "河长制");
+    // No mark in the body: the lines stay paragraphs of the report.
+    let (doc, report) = structure(
+        "政府工作报告\n各位代表：\n推进放管服改革。\n\u{3014}1\u{3015}放管服：简政放权的简称。",
+    );
+    assert!(report.structure.annexes.is_empty());
+    assert!(annex::glossary(&doc).is_none());
+}
+
+#[test]
+fn of_a_glossary_printed_twice_the_complete_copy_is_chosen() {
+    let (doc, _) = structure(
+        "政府工作报告\n各位代表：\n正文。\n\
+         ※名词解释※\n[1] 甲：指甲。\n[2] 乙：指\n\
+         ※名词解释※\n[1] 甲：指甲。\n[2] 乙：指乙方。\n[3] 丙：指丙方。",
+    );
+    let all = annex::glossaries(&doc);
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].entries.len(), 2);
+    let g = annex::glossary(&doc).expect("glossary");
+    assert_eq!(g.entries.len(), 3);
+    assert_eq!(g.start, all[1].start);
+    let mut report = CheckReport::default();
+    let doc = annex::attach_glossary(doc, false, &mut report).unwrap();
+    assert_eq!(report.warnings[0].code, "glossary-twice");
+    assert!(report.warnings[0].message.contains("truncated copy"));
+    assert_eq!(report.notes.dropped_glossaries[0].entries, 2);
+    assert_eq!(
+        report.notes.dropped_glossaries[0].text,
+        [
+            "※名词解释※",
+            "[1] 甲\u{FF1A}指甲\u{3002}",
+            "[2] 乙\u{FF1A}指"
+        ]
+    );
+    // Both copies are out of the body; the used one is the notes annex.
+    assert!(!doc.blocks.iter().any(|b| matches!(b, Block::Annex { .. })));
+    assert_eq!(doc.annex.expect("notes annex").entries.len(), 3);
+}
+
+#[test]
+fn unnumbered_headings_are_level_1_only_where_none_is_numbered() {
+    let text = "政府工作报告\n各位代表：\n现在，我代表县人民政府报告工作。\n\n2019年工作回顾\n\n\
+                过去一年，经济稳步增长。\n(一)产业持续优化。新建企业十家。\n\n某某县人民政府\n2020年1月8日";
+    let (doc, report) = structure(text);
+    let k = kinds(&doc);
+    assert_eq!(k[3], "h1 2019年工作回顾");
+    assert_eq!(
+        k[5],
+        "p lead2 [\u{FF08}一\u{FF09}产业持续优化\u{3002}] 新建企业十家\u{3002}"
+    );
+    // The signature lines stay paragraphs.
+    assert_eq!(k[6], "p 某某县人民政府");
+    assert!(report.warnings.is_empty());
+    // Without blank lines the heading is not joined into the paragraph after it.
+    let (doc, _) = structure(&text.replace("\n\n", "\n"));
+    assert_eq!(kinds(&doc)[3], "h1 2019年工作回顾");
+}
+
+#[test]
 fn a_meeting_line_is_set_above_a_resolution_title() {
     let lines: Vec<crate::read::Line> = [
         "某市第七届人民代表大会第七次会议",
