@@ -221,4 +221,20 @@ pub struct NotesInfo {
 pub struct Glyphs {
     /// `U+XXXX` of every character no font covers; drawn as U+3013.
     pub missing: Vec<String>,
+    /// Characters their role's face lacks, drawn by a face of the role's fallback chain.
+    pub fallback: Vec<FallbackGlyph>,
+}
+
+/// One character drawn by a fallback face (`glyphs.fallback`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FallbackGlyph {
+    /// `U+XXXX`.
+    pub code: String,
+    pub char: String,
+    /// The role asked to draw it, and the family of its face.
+    pub role: String,
+    pub family: String,
+    /// The role that draws it, and the family of that face.
+    pub drawn_by: String,
+    pub drawn_family: String,
 }
