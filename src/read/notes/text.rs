@@ -4,6 +4,13 @@
 //! its continuation. Headings (`【名词解释】`, `附件`) and unnumbered `term：text` lines after a
 //! finished sentence are never merged into an entry: they are skipped, with their line numbers.
 //! A file without any numbered line is read as one `term：text` entry per line.
+//!
+//! A number typed straight before a Han term (`3以人为本：…`) opens an entry only where it
+//! continues the numbering (the expected number, and the next numbered line is the one after).
+//! A file is read section by section (a heading, or `二、简答题` with the numbering starting
+//! again): a section's entries from the first without a colon on, when none after it has one,
+//! are not notes (exam questions) and are skipped; a colon missing among entries that have one
+//! is refused. A term given again (a second glossary section) is listed, the first kept.
 use super::marks::{ends_sentence, has_term, is_heading, is_title};
 use super::marks::{has_sentence_mark, split_run_in};
 use super::{entry, Duplicate, Parsed, Skipped, MAX_ENTRIES, MAX_ROWS};
@@ -94,10 +101,9 @@ fn next_continues(lines: &[(usize, &str)], i: usize, number: u32) -> bool {
     true
 }
 
-/// The entries of one section, and the lines of those that are not entries: from the first
-/// entry without a colon on, when no later entry of the section has one (the glossary has ended:
-/// exam questions follow). A colon missing among entries that have one is refused, naming the
-/// entry. `Err` also when the section's first entry has none (the caller decides).
+/// One section read: the entries kept, and the lines of those that are not entries — from the
+/// first entry without a colon on, when no later entry of the section has one (the glossary has
+/// ended: exam questions follow, or the whole section is questions).
 struct Section<'a> {
     kept: Vec<Open<'a>>,
     rest: Vec<(usize, &'a str)>,
@@ -105,6 +111,8 @@ struct Section<'a> {
     ended: Option<String>,
 }
 
+/// Close a section's entries (see [`Section`]); a colon missing among entries that have one is
+/// refused, naming the entry.
 fn close_section(open: Vec<Open<'_>>) -> Result<Section<'_>, String> {
     let no_colon = |o: &Open| split_term(&o.body).is_none_or(|(t, _)| t.trim().is_empty());
     let Some(k) = open.iter().position(no_colon) else {
@@ -177,7 +185,7 @@ fn read_lines(lines: &[(usize, &str)], numbered: bool) -> Result<Parsed, String>
                 .or_else(|| {
                     split_run_in(line).filter(|(n, rest)| {
                         *n == expected
-                            && (last.is_some() || n == &1)
+                            && (last.is_some() || *n == 1)
                             && has_term(rest)
                             && next_continues(lines, i, *n)
                     })
