@@ -5,12 +5,14 @@ pub mod manifest;
 
 pub use manifest::{Folios, Manifest};
 
+use crate::audit;
 use crate::check_report::CheckReport;
 use crate::edition::{safe_stem, Format};
 use crate::error::{Error, Result};
 use crate::fonts::{FontBook, Usage};
 use crate::model::{Block, Inline};
 use crate::passes::script::ScriptChoice;
+use crate::present::volume::VolumePlan;
 use crate::present::Plan;
 use crate::render::volume::{self, Volume};
 use crate::render::{epoch_from_env, RenderContext};
@@ -131,18 +133,35 @@ pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) ->
                 .map(move |w| format!("{}: {w}", d.report.display()))
         })
         .collect();
+    let documents: Vec<_> = m
+        .documents
+        .iter()
+        .zip(l.documents)
+        .map(|(d, p)| (d.label.clone(), labelled(p.doc, d.label.as_deref())))
+        .collect();
+    let script = documents
+        .first()
+        .map_or(crate::model::Script::Hans, |(_, d)| d.script);
+    let entries: Vec<_> = documents
+        .iter()
+        .map(|(label, doc)| (label.clone(), doc.title()))
+        .collect();
+    let plan = VolumePlan::new(
+        &l.style,
+        script,
+        &m.title,
+        m.subtitle.as_deref(),
+        m.issuer.as_deref(),
+        &entries,
+    );
     let mut vol = Volume {
         title: m.title.clone(),
         subtitle: m.subtitle.clone(),
         issuer: m.issuer.clone(),
         continuous: m.folios == Folios::Continuous,
-        documents: m
-            .documents
-            .iter()
-            .zip(l.documents)
-            .map(|(d, p)| (d.label.clone(), labelled(p.doc, d.label.as_deref())))
-            .collect(),
+        documents,
         plans: Vec::new(),
+        plan,
     };
     vol.plans = vol
         .documents
@@ -154,9 +173,8 @@ pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) ->
     for plan in &vol.plans {
         u.merge(&plan.usage);
     }
-    for (role, text) in crate::layout::volume::front_text(&vol.cover(), &vol.parts(), &l.style) {
-        u.add(role, &text);
-    }
+    // The cover and contents, each line in the role every edition draws it in.
+    u.merge(&vol.plan.usage(l.style.roles.body));
     let subsets = l.fonts.subset(&u)?;
     let ctx = RenderContext {
         style: &l.style,
@@ -167,7 +185,24 @@ pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) ->
         epoch: epoch_from_env(),
     };
     let stem = safe_stem(&m.title);
-    let rendered = volume::render_all(formats, &vol, &ctx)?;
+    let (rendered, laid) = volume::render_all(formats, &vol, &ctx)?;
+    // Every edition audited before any is written.
+    let names: Vec<String> = m
+        .documents
+        .iter()
+        .map(|d| d.report.display().to_string())
+        .collect();
+    let bound: Vec<audit::Bound> = vol
+        .documents
+        .iter()
+        .zip(&vol.plans)
+        .zip(&names)
+        .map(|(((_, doc), plan), name)| audit::Bound { name, doc, plan })
+        .collect();
+    let volume_name = path.display().to_string();
+    for (f, bytes) in &rendered {
+        audit::volume(*f, bytes, &laid, &bound, &subsets, &volume_name)?;
+    }
     let mut written = Vec::new();
     for (f, bytes) in rendered {
         let out = dir.join(format!("{stem}.{}", f.extension()));
