@@ -19,11 +19,10 @@ fn main() {
         let t0 = Instant::now();
         let book = FontBook::load(&style).expect("fonts load");
         let t1 = Instant::now();
-        let missing = baogao::passes::glyphs::missing(&doc, &style, &book);
+        let plan = baogao::present::Plan::new(&doc, &style, &book);
+        let missing = baogao::passes::glyphs::missing(&doc, &plan, &book);
         let t2 = Instant::now();
-        let subsets = book
-            .subset(&baogao::present::Plan::new(&doc, &style, &book).usage)
-            .expect("subsets");
+        let subsets = book.subset(&plan.usage).expect("subsets");
         let t3 = Instant::now();
         assert_eq!(missing.len(), 3);
         let t4 = Instant::now();

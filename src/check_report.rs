@@ -141,8 +141,15 @@ pub struct Cleaning {
     /// Lines dropped because they were only a page number of the source (`— 3 —`, `第3页`);
     /// each is also in `removed`.
     pub folios_dropped: usize,
-    /// Hard-wrapped lines joined with the line before them.
-    pub lines_joined: usize,
+    /// Every line joined with the line before it (hard wraps, a text layer's column, subscript
+    /// fragments), with both lines, so each join can be checked.
+    pub lines_joined: Vec<Join>,
+    /// Page furniture of a PDF's text layer dropped (form feeds, page numbers, running heads,
+    /// also where glued into a line), each with its line and column (docs/text-layers.md).
+    pub page_furniture: Vec<Removed>,
+    /// Runs of spaces a PDF's text layer puts between Chinese and Latin letters or digits
+    /// (`从  2020年`), removed.
+    pub extraction_spaces: usize,
     /// Straight quotes left as they are because nothing pairs them.
     pub unpaired_quotes: Vec<QuoteAt>,
     /// Corrupted spans repaired from their bytes (docs/repair.md); not listed in `suspicious`.
@@ -167,6 +174,20 @@ pub struct QuoteAt {
 pub struct DroppedLine {
     pub line: usize,
     pub text: String,
+}
+
+/// One line joined with the line before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Join {
+    /// 1-based source line joined…
+    pub line: usize,
+    /// …onto the end of this one (the line before it in the text, furniture set aside).
+    pub onto: usize,
+    /// The joined line's text as it was appended.
+    pub text: String,
+    /// `hard wrap` (no sentence end), `column` (the line before reaches a text layer's
+    /// column) or `subscript` (a fragment like `2.5` set back after its `PM`).
+    pub why: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -221,4 +242,20 @@ pub struct NotesInfo {
 pub struct Glyphs {
     /// `U+XXXX` of every character no font covers; drawn as U+3013.
     pub missing: Vec<String>,
+    /// Characters their role's face lacks, drawn by a face of the role's fallback chain.
+    pub fallback: Vec<FallbackGlyph>,
+}
+
+/// One character drawn by a fallback face (`glyphs.fallback`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FallbackGlyph {
+    /// `U+XXXX`.
+    pub code: String,
+    pub char: String,
+    /// The role asked to draw it, and the family of its face.
+    pub role: String,
+    pub family: String,
+    /// The role that draws it, and the family of that face.
+    pub drawn_by: String,
+    pub drawn_family: String,
 }

@@ -1,5 +1,5 @@
-//! CJK text tables: which characters are Han, which ASCII marks have a full-width form, and
-//! what a report's title line looks like. A leaf module: it imports nothing from the crate, so
+//! CJK text tables: which characters are Han and which ASCII marks have a full-width form
+//! (what a title is: `passes::structure::title`). A leaf module: it imports nothing from the crate, so
 //! readers, passes and writers can all use it without depending on each other.
 
 /// A Han (CJK ideograph) character, in any of the unified blocks or the compatibility block.
@@ -26,12 +26,6 @@ pub fn full_width(c: char) -> Option<char> {
     })
 }
 
-/// The title line of a report: a short line (at most 40 characters) ending in 报告 or 報告.
-pub fn is_title_line(line: &str) -> bool {
-    let t = line.trim();
-    t.chars().count() <= 40 && (t.ends_with("\u{62A5}\u{544A}") || t.ends_with("\u{5831}\u{544A}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,9 +35,5 @@ mod tests {
         assert!(is_han('\u{4E2D}') && is_han('\u{20000}') && !is_han('\u{FF0C}') && !is_han('A'));
         assert_eq!(full_width(','), Some('\u{FF0C}'));
         assert_eq!(full_width('.'), None);
-        assert!(is_title_line("  2024年政府工作报告 "));
-        assert!(is_title_line("政府工作報告"));
-        assert!(!is_title_line(&format!("{}报告", "很".repeat(39))));
-        assert!(!is_title_line("报告了什么"));
     }
 }

@@ -156,6 +156,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 strict: passing.strict,
                 title,
                 no_repair: passing.no_repair,
+                ..Default::default()
             };
             let r = baogao::check(&report, &opts, &style)?;
             if json {
@@ -174,8 +175,9 @@ fn run(cli: Cli) -> Result<u8, Error> {
             passing,
         } => {
             let formats = parse_formats(&editions.formats)?;
+            cli::on_interrupt_remove_temp_files();
             let packed =
-                baogao::pack::build(&manifest, &passing.pack(), &editions.output, &formats)?;
+                baogao::build_pack(&manifest, &passing.pack(), &editions.output, &formats)?;
             for w in &packed.warnings {
                 eprintln!("{w}");
             }
@@ -202,6 +204,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 strict: passing.strict,
                 title,
                 no_repair: passing.no_repair,
+                ..Default::default()
             };
             let out = Output {
                 dir: editions.output,
@@ -216,12 +219,12 @@ fn run(cli: Cli) -> Result<u8, Error> {
             };
             cli::on_interrupt_remove_temp_files();
             let progress = cli::progress::Progress::default();
-            let outcomes = baogao::build(&batch, &style, &progress)?;
+            let run = baogao::build(&batch, &style, &progress)?;
             progress.finish();
-            if outcomes.len() > 1 {
-                eprint!("{}", cli::summary::table(&outcomes));
+            if run.outcomes.len() + run.passed_over.len() > 1 {
+                eprint!("{}", cli::summary::table(&run));
             }
-            Ok(baogao::batch::exit_code(&outcomes))
+            Ok(baogao::batch::exit_code(&run.outcomes))
         }
     }
 }
@@ -244,7 +247,7 @@ fn pack_check(
     opts: &baogao::pack::PackOptions,
     json: bool,
 ) -> Result<u8, Error> {
-    let r = baogao::pack::check(manifest, opts)?;
+    let r = baogao::check_pack(manifest, opts)?;
     if json {
         println!(
             "{}",

@@ -2,6 +2,7 @@
 //! that names the key and the file.
 use crate::error::{Error, Result};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A font role of the official layout.
@@ -10,20 +11,27 @@ use std::path::{Path, PathBuf};
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
+    /// 宋体 (serif), regular.
     Song,
+    /// 宋体, bold (titles).
     SongBold,
+    /// 黑体 (sans).
     Hei,
+    /// 楷体.
     Kai,
+    /// 仿宋 (the GB/T 9704 body face).
+    Fang,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Song, Role::SongBold, Role::Hei, Role::Kai];
+    pub const ALL: [Role; 5] = [Role::Song, Role::SongBold, Role::Hei, Role::Kai, Role::Fang];
     pub fn name(self) -> &'static str {
         match self {
             Role::Song => "song",
             Role::SongBold => "song-bold",
             Role::Hei => "hei",
             Role::Kai => "kai",
+            Role::Fang => "fang",
         }
     }
 }
@@ -77,7 +85,7 @@ pub struct Sizes {
     pub folio: u8,
 }
 
-/// Font roles → files (relative to the style file's folder) and the fallback order.
+/// Font roles → files (relative to the style file's folder) and each role's fallback chain.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fonts {
@@ -85,7 +93,17 @@ pub struct Fonts {
     pub song_bold: PathBuf,
     pub hei: PathBuf,
     pub kai: PathBuf,
-    pub fallback: Vec<Role>,
+    pub fang: PathBuf,
+    /// `[fonts.fallback]`: for every role (keys are role names), the roles whose faces draw a
+    /// character its own face lacks, in order; an empty chain means none (U+3013).
+    pub fallback: BTreeMap<Role, Vec<Role>>,
+}
+
+impl Fonts {
+    /// The fallback chain of `role` (validated to exist for every role).
+    pub fn chain(&self, role: Role) -> &[Role] {
+        self.fallback.get(&role).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Which role each kind of block uses.
@@ -168,6 +186,7 @@ impl Style {
             Role::SongBold => &self.fonts.song_bold,
             Role::Hei => &self.fonts.hei,
             Role::Kai => &self.fonts.kai,
+            Role::Fang => &self.fonts.fang,
         };
         self.base.join(rel)
     }
@@ -196,8 +215,23 @@ impl Style {
         if self.notes.numbering == Numbering::PerPage {
             return bad("notes.numbering: per-page is not supported (the PDF and the DOCX paginate differently, so numbers restarting per page would differ between editions); use continuous");
         }
-        if self.fonts.fallback.is_empty() {
-            return bad("fonts.fallback: name at least one role");
+        for role in Role::ALL {
+            let Some(chain) = self.fonts.fallback.get(&role) else {
+                return bad(&format!(
+                    "fonts.fallback: no chain for the {} role (write {} = [] for none)",
+                    role.name(),
+                    role.name()
+                ));
+            };
+            for (i, r) in chain.iter().enumerate() {
+                if *r == role || chain[..i].contains(r) {
+                    return bad(&format!(
+                        "fonts.fallback.{}: {} is named twice (the role itself comes first anyway)",
+                        role.name(),
+                        r.name()
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -279,6 +313,43 @@ mod tests {
             .to_string();
         assert!(err.contains("bogus"), "{err}");
         assert!(err.contains("styles/x.toml"), "{err}");
+    }
+
+    #[test]
+    fn every_role_has_a_fallback_chain_ending_in_its_kind() {
+        let g = Style::load("gongwen").unwrap();
+        assert_eq!(g.roles.body, Role::Fang);
+        assert_eq!(g.roles.note, Role::Fang);
+        assert_eq!(
+            g.fonts.chain(Role::Fang)[0],
+            Role::Song,
+            "仿宋 falls back to the serif"
+        );
+        for role in Role::ALL {
+            assert!(
+                !g.fonts.chain(role).contains(&Role::Hei),
+                "{role:?}: never the 黑体"
+            );
+        }
+        let text = shipped("gongwen.toml").replace("fang = [\"song\", \"kai\"]", "");
+        let err = Style::parse(&text, Path::new("g.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no chain for the fang role"), "{err}");
+        let text =
+            shipped("gongwen.toml").replace("fang = [\"song\", \"kai\"]", "fang = [\"fang\"]");
+        let err = Style::parse(&text, Path::new("g.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("fonts.fallback.fang"), "{err}");
+        let text = shipped("gongwen.toml").replace(
+            "fang = [\"song\", \"kai\"]",
+            "fang = [\"song\", \"kai\"]\nbogus = []",
+        );
+        let err = Style::parse(&text, Path::new("g.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bogus"), "{err}");
     }
 
     #[test]

@@ -23,7 +23,7 @@ fn full(book: &FontBook, role: Role) -> Vec<u8> {
 fn wuyang_misses_exactly_the_three_private_use_characters() {
     let style = gongwen();
     let book = FontBook::load(&style).unwrap();
-    let missing = glyphs::missing(&wuyang(), &style, &book);
+    let missing = glyphs::missing(&wuyang(), &Plan::new(&wuyang(), &style, &book), &book);
     assert_eq!(missing, vec!['\u{E082}', '\u{E2A6}', '\u{E383}']);
 }
 
@@ -33,7 +33,7 @@ fn mark_missing_draws_geta() {
     let book = FontBook::load(&style).unwrap();
     let mut doc = wuyang();
     let before = baogao::model::all_text(&doc);
-    let missing = glyphs::missing(&doc, &style, &book);
+    let missing = glyphs::missing(&doc, &Plan::new(&doc, &style, &book), &book);
     glyphs::replace(&mut doc, &missing);
     let after = baogao::model::all_text(&doc);
     assert_eq!(before.chars().count(), after.chars().count());
@@ -43,7 +43,7 @@ fn mark_missing_draws_geta() {
         after.chars().filter(|&c| c == GETA).count(),
         before.chars().filter(|&c| c == GETA).count() + gone
     );
-    assert!(glyphs::missing(&doc, &style, &book).is_empty());
+    assert!(glyphs::missing(&doc, &Plan::new(&doc, &style, &book), &book).is_empty());
 }
 
 /// Every subset parses with rusttype 0.8 (genpdf's reader) and ttf-parser, holds the tables
@@ -56,7 +56,7 @@ fn subsets_are_faithful_and_exact() {
     let doc = wuyang();
     let subsets = book.subset(&Plan::new(&doc, &style, &book).usage).unwrap();
     let used: BTreeSet<Role> = subsets.faces.keys().copied().collect();
-    assert_eq!(used, Role::ALL.into_iter().collect(), "all four roles draw");
+    assert_eq!(used, Role::ALL.into_iter().collect(), "all five roles draw");
     assert_faithful(&book, &subsets);
 }
 
@@ -91,12 +91,17 @@ fn the_pipeline_on_the_wuyang_report() {
     let book = FontBook::load(&style).unwrap();
     let prepared = baogao::prepare(&report_txt, &opts, &style, &book).unwrap();
     assert!(
-        glyphs::missing(&prepared.doc, &style, &book).is_empty(),
+        glyphs::missing(&prepared.doc, &prepared.plan, &book).is_empty(),
         "marked with U+3013"
     );
-    let subsets = book
-        .subset(&Plan::new(&prepared.doc, &style, &book).usage)
-        .unwrap();
+    // The plan is built once, before the glyph check, which substitutes in it as in the
+    // document: it is the plan of the document as the writers get it.
+    let fresh = Plan::new(&prepared.doc, &style, &book);
+    assert_eq!(prepared.plan.usage, fresh.usage);
+    for n in &prepared.doc.notes {
+        assert_eq!(prepared.plan.footnote(n.number), fresh.footnote(n.number));
+    }
+    let subsets = book.subset(&prepared.plan.usage).unwrap();
     assert!(subsets.faces[&Role::Song].chars.contains(&GETA));
     assert!(subsets.faces[&Role::Song].data.len() < 700_000);
     for f in subsets.faces.values() {
@@ -158,7 +163,7 @@ fn every_drawn_character_has_a_face_except_the_missing() {
     let book = FontBook::load(&style).unwrap();
     let doc = wuyang();
     let subsets = book.subset(&Plan::new(&doc, &style, &book).usage).unwrap();
-    let missing = glyphs::missing(&doc, &style, &book);
+    let missing = glyphs::missing(&doc, &Plan::new(&doc, &style, &book), &book);
     let usage = Plan::new(&doc, &style, &book).usage;
     for (&role, chars) in &usage.by_role {
         for &c in chars {
@@ -192,15 +197,20 @@ fn body_subset_is_small_and_faces_are_named() {
     let subsets = book
         .subset(&Plan::new(&wuyang(), &style, &book).usage)
         .unwrap();
-    let song = &subsets.faces[&Role::Song];
-    eprintln!("Noto Serif SC Regular subset: {} bytes", song.data.len());
-    assert!(song.data.len() < 700_000, "{}", song.data.len());
-    assert_eq!(song.family, "Noto Serif SC");
+    // GB/T 9704: the body in 仿宋 (Zhuque Fangsong); the serif keeps the folios.
+    assert_eq!(style.roles.body, Role::Fang);
+    let body = &subsets.faces[&Role::Fang];
+    eprintln!("Zhuque Fangsong subset: {} bytes", body.data.len());
+    assert!(body.data.len() < 1_000_000, "{}", body.data.len());
+    assert_eq!(body.family, "Zhuque Fangsong");
     assert!(
-        song.postscript_name.starts_with("NotoSerifSC"),
+        body.postscript_name.starts_with("ZhuqueFangsong"),
         "{}",
-        song.postscript_name
+        body.postscript_name
     );
+    assert!(!body.bold);
+    let song = &subsets.faces[&Role::Song];
+    assert_eq!(song.family, "Noto Serif SC");
     assert!(!song.bold);
     assert!(subsets.faces[&Role::SongBold].bold);
     assert!(subsets.faces[&Role::Hei].bold);
@@ -240,7 +250,7 @@ fn subsets_are_deterministic_and_distinct() {
         assert_eq!(a.faces[&role].data, b.faces[&role].data, "{role:?}");
     }
     let datas: BTreeSet<&[u8]> = a.faces.values().map(|f| f.data.as_slice()).collect();
-    assert_eq!(datas.len(), 4, "four files, four different subsets");
+    assert_eq!(datas.len(), 5, "five files, five different subsets");
 }
 
 #[test]
@@ -328,12 +338,16 @@ fn usage_follows_the_roles_folios_and_marks() {
     // 一、… headings in hei, （一）… leads in kai, both also in the body face.
     assert!(u.by_role[&Role::Hei].contains(&IDEOGRAPHIC_COMMA));
     assert!(u.by_role[&Role::Kai].contains(&'('));
-    assert!(!u.by_role[&Role::Song].contains(&'\u{2460}'));
-    style.notes.mark = MarkForm::Circled;
+    assert!(!u.by_role[&Role::Fang].contains(&'\u{2460}'));
+    assert_eq!(style.roles.note, Role::Fang, "GB/T 9704: notes in 仿宋");
+    // Circled marks need a note face that has them: the compact style's serif does (Zhuque
+    // Fangsong has no U+2460, so gongwen would print numbers).
+    style = Style::load("compact").unwrap();
+    assert_eq!(style.notes.mark, MarkForm::Circled);
     let u = Plan::new(&doc, &style, &book).usage;
-    let song = &u.by_role[&Role::Song];
-    assert!(song.contains(&'\u{2460}') && song.contains(&'\u{246B}'));
-    assert!(!song.contains(&'\u{246C}'), "only 12 notes");
+    let note = &u.by_role[&style.roles.note];
+    assert!(note.contains(&'\u{2460}') && note.contains(&'\u{246B}'));
+    assert!(!note.contains(&'\u{246C}'), "only 12 notes");
     assert!(
         !u.by_role[&Role::Kai].contains(&'\u{2460}'),
         "no marks in leads"

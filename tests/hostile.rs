@@ -103,6 +103,37 @@ fn the_generated_xls_is_a_readable_notes_table() {
 }
 
 #[test]
+fn unused_fat_entries_marked_end_of_chain_past_the_file_are_read() {
+    // Some writers mark the FAT's unused entries past the last sector END_OF_CHAIN instead of
+    // free (issue 23): Word, LibreOffice and POI open such files, and so does this reader.
+    let f = xls(
+        2,
+        2,
+        &[
+            (0, 0, "1.\u{201C}放管服效\u{201D}"),
+            (0, 1, "简政放权\u{3001}放管结合的简称\u{3002}"),
+            (1, 0, "2.\u{201C}双减\u{201D}"),
+            (1, 1, "减轻学生作业负担和校外培训负担\u{3002}"),
+        ],
+    );
+    let sectors = (f.len() / 512 - 1) as u32;
+    assert!(sectors < 128, "{sectors} sectors: one FAT sector");
+    let mut marked = f.clone();
+    for unused in sectors..128 {
+        marked = set_fat(marked, unused, END_OF_CHAIN);
+    }
+    let file = notes::read_bytes(&marked, Path::new("n.xls")).unwrap();
+    assert_eq!(file.entries.len(), 2);
+    // A chain leading out of the file is still refused.
+    let past = set_fat(marked, 3, sectors + 5);
+    assert!(
+        read_err(&past).contains("past the end"),
+        "{}",
+        read_err(&past)
+    );
+}
+
+#[test]
 fn compound_chains_that_loop_leave_the_file_or_overclaim_are_refused() {
     let wb = workbook(2, 2, &[(0, 0, "1.x"), (0, 1, "y")]);
     let n = wb.len() as u64;

@@ -105,7 +105,15 @@ fn the_cover_characters_are_in_the_subset_of_the_face_each_edition_draws_them_in
         let fonts = &run[run.find("<w:rFonts").expect("a cover run names its family")..];
         let family = attr(fonts, "w:eastAsia").unwrap();
         let entry = &table[table.find(&format!("w:name=\"{family}\"")).unwrap()..];
-        let embed = &entry[entry.find("<w:embed").unwrap()..];
+        // A bold run is drawn from the family's bold part.
+        let bold = run[..t].contains("<w:b ") || run[..t].contains("<w:b/>");
+        let kind = if bold {
+            "<w:embedBold"
+        } else {
+            "<w:embedRegular"
+        };
+        let entry = &entry[..entry.find("</w:font>").unwrap()];
+        let embed = &entry[entry.find(kind).expect(kind)..];
         let (rid, key) = (
             attr(embed, "r:id").unwrap(),
             attr(embed, "w:fontKey").unwrap(),

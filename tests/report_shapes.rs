@@ -29,11 +29,15 @@ fn check_json(report: &Path, extra: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
+/// The warnings' codes, in order, without the `font-fallback` infos (the gongwen 仿宋 draws
+/// quotation marks Latin-narrow, so every report with quotes lists them; tests/fangsong.rs
+/// checks those).
 fn codes(json: &serde_json::Value) -> Vec<String> {
     json["warnings"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|w| w["code"] != "font-fallback")
         .map(|w| w["code"].as_str().unwrap().to_string())
         .collect()
 }
@@ -255,7 +259,7 @@ fn scraped_county_report_loses_its_chrome_and_folios_only() {
         .collect();
     assert_eq!(chrome, [6, 41, 42, 43, 44]);
     assert_eq!(c["folios_dropped"], 1);
-    assert_eq!(c["lines_joined"], 6);
+    assert_eq!(c["lines_joined"].as_array().map(Vec::len), Some(6));
     assert_eq!(c["unpaired_quotes"].as_array().unwrap().len(), 0);
     assert_eq!(codes(&json), ["dropped-lines", "dropped-lines"]);
     assert!(json["warnings"]
@@ -281,7 +285,13 @@ fn an_unpaired_quote_and_an_unclaimed_mark_are_warnings() {
     .unwrap();
     let json = check_json(&report, &[]);
     assert_eq!(codes(&json), ["unclaimed-note-marks", "unpaired-quote"]);
-    assert_eq!(json["warnings"][1]["line"], 3);
+    let unpaired = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "unpaired-quote")
+        .unwrap();
+    assert_eq!(unpaired["line"], 3);
     let o = baogao(&["build", s(&report), "-o", s(tmp.path()), "--strict"]);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
 }

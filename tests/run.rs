@@ -1,6 +1,7 @@
 //! A build run on disk: edition names (one naming function for single and batch runs, unique
 //! within a run, never longer than a file name may be), temporary files (stale ones removed,
-//! interrupted runs leave none), and the checks made before any work (`--name`, `-o`), and a
+//! interrupted runs leave none), and the checks made before any work (`--name`, `-o`), a pack
+//! taking the same path (output folder, stale and interrupted temp files, names), and a
 //! batch folder's unreadable report listed as failed. Every input is generated here.
 mod common;
 use common::baogao;
@@ -50,13 +51,19 @@ const NAMED: &str = "2024年某縣政府工作報告";
 fn a_batch_and_a_single_run_give_the_same_names_and_bytes_for_a_glossed_title() {
     let tmp = tempfile::tempdir().unwrap();
     let folder = tmp.path().join("reports");
-    let one = write(&folder.join("glossed.txt"), &report(GLOSSED));
+    let one = write(
+        &folder.join("glossed.txt"),
+        &format!("{}\u{9644}\u{4EF6}\u{FF1A}notes.txt\n", report(GLOSSED)),
+    );
     write(
         &folder.join("other.txt"),
         &report("2024年另一縣政府工作報告"),
     );
-    // A `.txt` that is not a report (no title line) is passed over in a folder.
-    write(&folder.join("readme.txt"), "这个文件夹里有两份报告。\n");
+    // The notes file the glossed report's 附件 line names is passed over, and said so.
+    write(
+        &folder.join("notes.txt"),
+        "1.\u{201C}生產總值\u{201D}\u{FF1A}一定時期內生產活動的最終成果。\n",
+    );
 
     let single = tmp.path().join("single");
     let o = baogao(&["build", s(&one), "-o", s(&single)]);
@@ -64,6 +71,13 @@ fn a_batch_and_a_single_run_give_the_same_names_and_bytes_for_a_glossed_title() 
     let batch = tmp.path().join("batch");
     let o = baogao(&["build", s(&folder), "-o", s(&batch)]);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("notes.txt: passed over: it is the notes file that")
+            && stderr(&o).contains("(1 notes matched")
+            && stderr(&o).contains("2 documents: 2 written, 0 failed; 1 .txt passed over"),
+        "{}",
+        stderr(&o)
+    );
 
     let ours: Vec<String> = ["docx", "epub", "pdf"]
         .iter()
@@ -306,4 +320,157 @@ fn an_interrupt_removes_the_runs_temp_files() {
         assert_eq!(status.code(), Some(130), "SIG{signal}");
         assert_eq!(files(&out), Vec::<String>::new(), "SIG{signal} left files");
     }
+}
+
+/// A one-document pack manifest in `dir` (with its report), the volume titled `title`.
+fn pack_manifest(dir: &Path, title: &str) -> PathBuf {
+    write(&dir.join("r.txt"), &report(NAMED));
+    write(
+        &dir.join("pack.toml"),
+        &format!("title = \"{title}\"\n[[document]]\nreport = \"r.txt\"\nlabel = \"文件一\"\n"),
+    )
+}
+
+#[test]
+fn pack_refuses_an_output_that_is_a_file_before_any_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(&tmp.path().join("out.pdf"), "not a folder");
+    // The manifest names a report that does not exist: the output folder is checked first.
+    let manifest = write(
+        &tmp.path().join("pack.toml"),
+        "title = \"會議文件\"\n[[document]]\nreport = \"gone.txt\"\n",
+    );
+    for out in [file.clone(), file.join("sub")] {
+        let o = baogao(&["pack", s(&manifest), "-o", s(&out)]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(
+            err.contains("output folder") && !err.contains("gone.txt"),
+            "{err}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a folder");
+}
+
+#[test]
+fn pack_removes_stale_temp_files_and_fits_a_long_title_to_a_file_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 100 Han characters: 300 bytes, past the 255-byte limit of a file name.
+    let title = "會".repeat(100);
+    let manifest = pack_manifest(tmp.path(), &title);
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let stale = out.join(format!(".baogao-{}-Ab12Cd34.tmp", u32::MAX));
+    let f = std::fs::File::create(&stale).unwrap();
+    f.set_modified(SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+    drop(f);
+    let o = baogao(&["pack", s(&manifest), "-o", s(&out), "--formats", "epub"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let names = files(&out);
+    assert_eq!(names.len(), 1, "the stale temp file is gone: {names:?}");
+    let name = &names[0];
+    assert!(name.len() <= 255, "{} bytes: {name}", name.len());
+    assert!(
+        name.starts_with("會會會") && name.contains('~') && name.ends_with(".epub"),
+        "{name}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_pack_leaves_no_temp_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = pack_manifest(tmp.path(), "會議文件");
+    let out = tmp.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_baogao"))
+        .args(["pack", s(&manifest), "-o", s(&out), "--formats", "epub"])
+        .env("BAOGAO_TEST_HOLD_TEMP_MS", "60000")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while temp_files(&out).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "no temp file appeared"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert_eq!(files(&out), Vec::<String>::new());
+}
+
+/// Report text in the shapes a folder build used to pass over without a word: a letter-spaced
+/// title, a subtitle line before the title, and a text that starts at the salutation.
+const BODY: &str = "\u{5404}\u{4F4D}\u{4EE3}\u{8868}\u{FF1A}\n\n  \u{73B0}\u{5728}\u{FF0C}\u{6211}\u{4EE3}\u{8868}\u{53BF}\u{4EBA}\u{6C11}\u{653F}\u{5E9C}\u{FF0C}\u{5411}\u{5927}\u{4F1A}\u{62A5}\u{544A}\u{5DE5}\u{4F5C}\u{3002}\n\n  \u{4E00}\u{3001}2023\u{5E74}\u{5DE5}\u{4F5C}\u{56DE}\u{987E}\n\n  \u{5168}\u{5E74}\u{5B8C}\u{6210}\u{751F}\u{4EA7}\u{603B}\u{503C}244.5\u{4EBF}\u{5143}\u{3002}\n";
+/// `——2024年1月10日在某县第十七届人民代表大会第四次会议上`
+const MEETING: &str = "\u{2014}\u{2014}2024\u{5E74}1\u{6708}10\u{65E5}\u{5728}\u{67D0}\u{53BF}\u{7B2C}\u{5341}\u{4E03}\u{5C4A}\u{4EBA}\u{6C11}\u{4EE3}\u{8868}\u{5927}\u{4F1A}\u{7B2C}\u{56DB}\u{6B21}\u{4F1A}\u{8BAE}\u{4E0A}";
+
+fn shapes() -> Vec<(&'static str, String)> {
+    vec![
+        // 政 府 工 作 报 告
+        (
+            "spaced.txt",
+            format!("\u{653F} \u{5E9C} \u{5DE5} \u{4F5C} \u{62A5} \u{544A}\n\n{MEETING}\n\n{BODY}"),
+        ),
+        // The meeting line first, then 2024年某县政府工作报告.
+        (
+            "subtitle-first.txt",
+            format!("{MEETING}\n\n2024\u{5E74}\u{67D0}\u{53BF}\u{653F}\u{5E9C}\u{5DE5}\u{4F5C}\u{62A5}\u{544A}\n\n{BODY}"),
+        ),
+        // No title line: the text starts at 各位代表：.
+        ("salutation-first.txt", BODY.to_string()),
+    ]
+}
+
+#[test]
+fn a_folder_build_takes_every_report_a_single_build_takes_and_names_what_it_passes_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("reports");
+    let mut singles = Vec::new();
+    for (name, text) in shapes() {
+        let path = write(&folder.join(name), &text);
+        let out = tmp.path().join(format!("single-{name}"));
+        let o = baogao(&["build", s(&path), "-o", s(&out), "--formats", "epub"]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let written = files(&out);
+        assert_eq!(written.len(), 1, "{name}: {written:?}");
+        singles.extend(written);
+    }
+    singles.sort();
+    // A link leading out of the folder is passed over, and said so.
+    #[cfg(unix)]
+    {
+        let outside = write(&tmp.path().join("elsewhere.txt"), &report(NAMED));
+        std::os::unix::fs::symlink(&outside, folder.join("link.txt")).unwrap();
+    }
+    let out = tmp.path().join("batch");
+    let o = baogao(&["build", s(&folder), "-o", s(&out), "--formats", "epub"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(files(&out), singles, "{err}");
+    for (name, _) in shapes() {
+        assert!(err.contains(&format!("{name}: wrote")), "{name}: {err}");
+    }
+    let over = if cfg!(unix) { 1 } else { 0 };
+    assert!(
+        err.contains(&format!(
+            "3 documents: 3 written, 0 failed; {over} .txt passed over"
+        )),
+        "{err}"
+    );
+    #[cfg(unix)]
+    assert!(
+        err.contains("link.txt: passed over: a link leading out of the folder")
+            && err.contains("link.txt\tpassed over"),
+        "{err}"
+    );
 }

@@ -1,7 +1,7 @@
 //! What `build` shows while it runs: a progress bar on a terminal with several documents, one
 //! line per document otherwise (and above the bar).
 use super::summary;
-use baogao::{Observer, Outcome};
+use baogao::{Observer, Outcome, PassedOver};
 use std::sync::OnceLock;
 
 #[derive(Default)]
@@ -25,7 +25,17 @@ impl Observer for Progress {
     }
 
     fn done(&self, outcome: &Outcome) {
-        let line = summary::outcome_line(outcome);
+        self.line(summary::outcome_line(outcome));
+    }
+
+    fn passed_over(&self, p: &PassedOver) {
+        self.line(summary::passed_over_line(p));
+    }
+}
+
+impl Progress {
+    /// One line above the bar (or alone), and one step of the bar.
+    fn line(&self, line: String) {
         match self.bar.get() {
             Some(Some(bar)) => {
                 bar.println(line);
@@ -34,9 +44,7 @@ impl Observer for Progress {
             _ => eprintln!("{line}"),
         }
     }
-}
 
-impl Progress {
     pub fn finish(&self) {
         if let Some(Some(bar)) = self.bar.get() {
             bar.finish_and_clear();

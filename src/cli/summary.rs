@@ -1,6 +1,6 @@
 //! Human-readable messages: the check summary, one line per built document, the batch table.
 use baogao::check_report::CheckReport;
-use baogao::Outcome;
+use baogao::{Outcome, PassedOver, Run};
 use std::fmt::Write;
 
 pub fn check_text(r: &CheckReport) -> String {
@@ -120,10 +120,17 @@ pub fn outcome_line(o: &Outcome) -> String {
     }
 }
 
-pub fn table(outcomes: &[Outcome]) -> String {
+/// The line of a `.txt` a folder build passed over.
+pub fn passed_over_line(p: &PassedOver) -> String {
+    format!("{}: passed over: {}", p.path.display(), p.why)
+}
+
+/// The closing table: one row per document, one per `.txt` passed over, and the count.
+pub fn table(run: &Run) -> String {
     let mut s = String::from(
         "\ndocument\tmatched\tunmatched\tsuspicious\tmissing glyphs\teditions\ttime\n",
     );
+    let outcomes = &run.outcomes;
     for o in outcomes {
         let name = o.report.display();
         match &o.result {
@@ -149,5 +156,20 @@ pub fn table(outcomes: &[Outcome]) -> String {
             }
         }
     }
+    for p in &run.passed_over {
+        let _ = writeln!(s, "{}\tpassed over: {}", p.path.display(), p.why);
+    }
+    let failed = outcomes
+        .iter()
+        .filter(|o| !matches!(&o.result, Ok(d) if d.failed.is_empty()))
+        .count();
+    let _ = writeln!(
+        s,
+        "{} documents: {} written, {} failed; {} .txt passed over",
+        outcomes.len(),
+        outcomes.len() - failed,
+        failed,
+        run.passed_over.len()
+    );
     s
 }

@@ -32,7 +32,7 @@ impl FontFile {
                 role.name()
             )));
         }
-        // Mapped, not read: the four faces are 55 MB and a run touches a few MB of them (the
+        // Mapped, not read: the five faces are 64 MB and a run touches a few MB of them (the
         // character maps, headers and the outlines of the characters drawn). Copying them in
         // took a quarter of a run's time (docs/benchmarks.md).
         // SAFETY: the map is read-only and lives as long as the FontFile. The fonts are the

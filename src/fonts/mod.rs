@@ -1,5 +1,5 @@
 //! Fonts: the style's faces loaded once, coverage of every character the editions draw (with
-//! the style's fallback order), and one subset per face actually used, shared by all writers.
+//! each role's fallback chain), and one subset per face actually used, shared by all writers.
 //! What each role draws comes from the presentation plan ([`crate::present`]) as a [`Usage`];
 //! nothing here reads the document.
 mod load;
@@ -22,7 +22,8 @@ pub struct FontBook {
     files: Vec<FontFile>,
     /// Role → index into `files`.
     roles: BTreeMap<Role, usize>,
-    fallback: Vec<Role>,
+    /// Each role's fallback chain (the style's `[fonts.fallback]`).
+    fallback: BTreeMap<Role, Vec<Role>>,
 }
 
 /// Characters each role must draw.
@@ -53,7 +54,29 @@ pub struct Face {
 #[derive(Debug, Clone)]
 pub struct Subsets {
     pub faces: BTreeMap<Role, Face>,
-    pub fallback: Vec<Role>,
+    /// Each role's fallback chain, as the style gives it.
+    pub fallback: BTreeMap<Role, Vec<Role>>,
+}
+
+/// A character of the text that its role's face lacks and a face of the role's fallback chain
+/// draws (listed by the glyph check as `info`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FallenBack {
+    pub ch: char,
+    /// The role asked to draw it.
+    pub role: Role,
+    /// The role whose face draws it.
+    pub drawn: Role,
+    /// The role's face has the character, but not in the full width Chinese text sets it.
+    pub narrow: bool,
+}
+
+/// Quotation marks, which GB/T 15834 §5.1.3 sets one em wide and Latin-derived glyphs draw
+/// narrower (Zhuque Fangsong's are a third of an em, from Alegreya). A face drawing them narrower
+/// lacks their Chinese form, and the role's fallback chain supplies it. (Dash and ellipsis are
+/// left to each face: Noto Serif SC's em dash is 0.89 em and its folios `— 1 —` keep it.)
+pub fn full_width_mark(c: char) -> bool {
+    matches!(c, '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}')
 }
 
 impl FontBook {
@@ -82,7 +105,39 @@ impl FontBook {
             .is_some_and(|g| g.0 != 0)
     }
 
-    /// Characters of `usage` that neither their role's face nor any face of the fallback order
+    /// Family name of the full face behind `role` (`name` ID 1), or the file name.
+    pub fn family(&self, role: Role) -> String {
+        let face = self.files[self.roles[&role]].face();
+        face.names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
+            .find_map(|n| n.to_string())
+            .unwrap_or_else(|| self.path(role).display().to_string())
+    }
+
+    /// Characters of `usage` that their role's face lacks and a face of its fallback chain
+    /// draws, with the face that does (sorted by character, then role).
+    pub fn fallen_back(&self, usage: &Usage) -> Vec<FallenBack> {
+        let cover = self.coverage();
+        let mut out = Vec::new();
+        for (&role, chars) in &usage.by_role {
+            for &c in chars {
+                match cover.resolve(role, c) {
+                    Some(drawn) if drawn != role => out.push(FallenBack {
+                        ch: c,
+                        role,
+                        drawn,
+                        narrow: cover.covers(role, c),
+                    }),
+                    _ => {}
+                }
+            }
+        }
+        out.sort_by_key(|f| (f.ch, f.role));
+        out
+    }
+
+    /// Characters of `usage` that neither their role's face nor any face of its fallback chain
     /// draws (sorted).
     pub fn uncovered(&self, usage: &Usage) -> Vec<char> {
         let cover = self.coverage();
@@ -98,7 +153,7 @@ impl FontBook {
     }
 
     /// Subset every face `usage` needs: each character goes to the first face that covers it
-    /// (its role's, then the fallback order); each file with characters is subset once, in
+    /// (its role's, then the role's fallback chain); each file with characters is subset once, in
     /// parallel. Roles sharing a file share one subset.
     pub fn subset(&self, usage: &Usage) -> Result<Subsets> {
         let cover = self.coverage();
@@ -154,7 +209,7 @@ impl FontBook {
 struct Coverage<'a> {
     faces: Vec<ttf_parser::Face<'a>>,
     roles: &'a BTreeMap<Role, usize>,
-    fallback: &'a [Role],
+    fallback: &'a BTreeMap<Role, Vec<Role>>,
 }
 
 impl Coverage<'_> {
@@ -165,11 +220,28 @@ impl Coverage<'_> {
             .is_some_and(|g| g.0 != 0)
     }
 
-    /// `role` when its face covers `c`, else the first role of the fallback order that does.
+    /// Does the face of `role` draw `c` as Chinese text sets it: a real glyph and, for quotation
+    /// marks ([`full_width_mark`]), a full-width one.
+    fn fits(&self, role: Role, c: char) -> bool {
+        let face = &self.faces[self.roles[&role]];
+        match face.glyph_index(c) {
+            Some(g) if g.0 != 0 => {
+                !full_width_mark(c)
+                    || face
+                        .glyph_hor_advance(g)
+                        .is_some_and(|a| f32::from(a) >= 0.9 * f32::from(face.units_per_em()))
+            }
+            _ => false,
+        }
+    }
+
+    /// `role` when its face fits `c`, else the first role of its fallback chain that does; when
+    /// none has a full-width form of a mark, the first that has it at all.
     fn resolve(&self, role: Role, c: char) -> Option<Role> {
-        std::iter::once(role)
-            .chain(self.fallback.iter().copied())
-            .find(|&r| self.covers(r, c))
+        let roles = || std::iter::once(role).chain(chain(self.fallback, role).iter().copied());
+        roles()
+            .find(|&r| self.fits(r, c))
+            .or_else(|| roles().find(|&r| self.covers(r, c)))
     }
 }
 
@@ -179,16 +251,21 @@ impl Subsets {
     }
 
     /// The role that draws `ch` when `role` is asked for: `role` itself when its face maps `ch`,
-    /// else the first face in fallback order that does.
+    /// else the first face of the role's fallback chain that does.
     pub fn resolve(&self, role: Role, ch: char) -> Option<Role> {
-        if self.faces.get(&role).is_some_and(|f| f.chars.contains(&ch)) {
-            return Some(role);
-        }
-        self.fallback
-            .iter()
-            .copied()
+        std::iter::once(role)
+            .chain(self.chain(role).iter().copied())
             .find(|r| self.faces.get(r).is_some_and(|f| f.chars.contains(&ch)))
     }
+
+    /// The fallback chain of `role` (without the role itself).
+    pub fn chain(&self, role: Role) -> &[Role] {
+        chain(&self.fallback, role)
+    }
+}
+
+fn chain(fallback: &BTreeMap<Role, Vec<Role>>, role: Role) -> &[Role] {
+    fallback.get(&role).map_or(&[], Vec::as_slice)
 }
 
 impl Usage {

@@ -2,7 +2,9 @@
 //! clreq / GB/T 15834 rules — no line starts with closing or pause punctuation, none ends with
 //! opening punctuation, `——` and `……` never split, digit and Latin runs never split — then
 //! first-fit filling with line-end punctuation squeezed to half an em before a chunk is pushed
-//! on (先挤进，后推出), and justification by spreading the leftover between characters.
+//! on (先挤进，后推出), adjacent marks squeezed to 1.5 em (clreq: of two full-width marks side by
+//! side, the blank half of one is removed), and justification by spreading the leftover between
+//! characters.
 use crate::style::Role;
 
 /// One character to set, measured.
@@ -126,6 +128,50 @@ fn blank_right(c: char) -> bool {
     )
 }
 
+/// Full-width marks whose left half is blank (opening marks): squeezable after other marks.
+fn blank_left(c: char) -> bool {
+    matches!(
+        c,
+        '\u{201C}'
+            | '\u{2018}'
+            | '\u{300C}'
+            | '\u{300E}'
+            | '\u{FF08}'
+            | '\u{3010}'
+            | '\u{3016}'
+            | '\u{3014}'
+            | '\u{300A}'
+            | '\u{3008}'
+    )
+}
+
+/// A full-width mark whose blank half may be squeezed (drawn one em wide).
+fn squeezable(p: &Piece) -> bool {
+    p.note.is_none() && (blank_right(p.ch) || blank_left(p.ch)) && p.advance >= p.size as f32 * 0.9
+}
+
+/// Adjacent marks squeezed (clreq, punctuation width adjustment: two adjacent full-width marks
+/// take 1.5 em, not 2): for each pair side by side, the first mark's right half when it is blank
+/// (`。”` `，“` `）。` `”，`), else the second's left half (`（“` `，《`). What each piece gives
+/// up, `(left, right)`, in points; a mark gives up one side at most, since no mark is blank on
+/// both. Pairs whose blank halves face away from each other (`《》`) stay 2 em.
+pub fn squeezes(pieces: &[Piece]) -> Vec<(f32, f32)> {
+    let mut out = vec![(0.0, 0.0); pieces.len()];
+    for i in 1..pieces.len() {
+        let (a, b) = (&pieces[i - 1], &pieces[i]);
+        if !squeezable(a) || !squeezable(b) || a.size != b.size {
+            continue;
+        }
+        let half = a.size as f32 / 2.0;
+        if blank_right(a.ch) {
+            out[i - 1].1 = half;
+        } else if blank_left(b.ch) {
+            out[i].0 = half;
+        }
+    }
+    out
+}
+
 fn western(c: char) -> bool {
     c.is_ascii_alphanumeric()
 }
@@ -183,7 +229,8 @@ pub fn break_lines(pieces: &[Piece], width: f32, indent: f32, justify: bool) -> 
     if pieces.is_empty() {
         return Vec::new();
     }
-    let spans = fill(pieces, width, indent);
+    let squeeze = squeezes(pieces);
+    let spans = fill(pieces, &squeeze, width, indent);
     let n = spans.len();
     spans
         .into_iter()
@@ -191,20 +238,24 @@ pub fn break_lines(pieces: &[Piece], width: f32, indent: f32, justify: bool) -> 
         .map(|(li, (a, b))| {
             let x0 = if li == 0 { indent } else { 0.0 };
             let last = li + 1 == n;
-            set_line(pieces, a..b, x0, width, justify && !last, !last)
+            set_line(pieces, &squeeze, a..b, x0, width, justify && !last, !last)
         })
         .collect()
 }
 
 /// How much the last text piece before `last` (note marks skipped) gives back at a line end:
-/// the blank half of a full-width mark.
-fn end_trim(pieces: &[Piece], last: usize) -> f32 {
+/// the blank half of a full-width mark (unless squeezed against the next mark already).
+fn end_trim(pieces: &[Piece], squeeze: &[(f32, f32)], last: usize) -> f32 {
     let mut j = last;
     while pieces[j].note.is_some() && j > 0 {
         j -= 1;
     }
     let p = &pieces[j];
-    if pieces[last].note.is_none() && blank_right(p.ch) && p.advance >= p.size as f32 * 0.9 {
+    if pieces[last].note.is_none()
+        && blank_right(p.ch)
+        && p.advance >= p.size as f32 * 0.9
+        && squeeze[j].1 == 0.0
+    {
         p.size as f32 / 2.0
     } else {
         0.0
@@ -214,11 +265,13 @@ fn end_trim(pieces: &[Piece], last: usize) -> f32 {
 /// First-fit filling: the `(start, end)` piece ranges of the lines. Chunks between break
 /// opportunities go on while they fit (a line-end mark squeezed first); a chunk wider than a
 /// whole line is broken where it overflows.
-fn fill(pieces: &[Piece], width: f32, indent: f32) -> Vec<(usize, usize)> {
+fn fill(pieces: &[Piece], squeeze: &[(f32, f32)], width: f32, indent: f32) -> Vec<(usize, usize)> {
     let brk = break_before(pieces);
-    // Adjacent marks are not squeezed to 1.5 em: the glyphs would overlap their neighbours'
-    // boxes and text extraction splits the line there (docs/pdf-layout.md).
-    let w: Vec<f32> = pieces.iter().map(|p| p.advance).collect();
+    let w: Vec<f32> = pieces
+        .iter()
+        .zip(squeeze)
+        .map(|(p, (l, r))| p.advance - l - r)
+        .collect();
     let mut bounds: Vec<usize> = (1..pieces.len()).filter(|&i| brk[i]).collect();
     bounds.push(pieces.len());
     let mut lines: Vec<(usize, usize)> = Vec::new();
@@ -227,7 +280,7 @@ fn fill(pieces: &[Piece], width: f32, indent: f32) -> Vec<(usize, usize)> {
     let mut chunk_start = 0;
     for &b in &bounds {
         let cw: f32 = w[chunk_start..b].iter().sum();
-        let fit = cw - end_trim(pieces, b - 1);
+        let fit = cw - end_trim(pieces, squeeze, b - 1);
         if x + fit > width + 0.01 {
             if chunk_start > start {
                 lines.push((start, chunk_start));
@@ -253,11 +306,12 @@ fn fill(pieces: &[Piece], width: f32, indent: f32) -> Vec<(usize, usize)> {
     lines
 }
 
-/// Place the pieces of `range` from `x0`: the line-end mark squeezed when `trim`, the leftover
-/// spread between characters when `justify` (never inside `——`, Latin or digit runs, or before
-/// a note mark).
+/// Place the pieces of `range` from `x0`: adjacent marks squeezed, the line-end mark squeezed
+/// when `trim`, the leftover spread between characters when `justify` (never inside `——`, Latin
+/// or digit runs, between squeezed marks, or before a note mark).
 fn set_line(
     pieces: &[Piece],
+    squeeze: &[(f32, f32)],
     range: std::ops::Range<usize>,
     x0: f32,
     width: f32,
@@ -265,9 +319,11 @@ fn set_line(
     trim: bool,
 ) -> Line {
     let (a, b) = (range.start, range.end);
-    let mut widths: Vec<f32> = pieces[a..b].iter().map(|p| p.advance).collect();
+    let mut widths: Vec<f32> = (a..b)
+        .map(|i| pieces[i].advance - squeeze[i].0 - squeeze[i].1)
+        .collect();
     if trim {
-        let t = end_trim(pieces, b - 1);
+        let t = end_trim(pieces, squeeze, b - 1);
         let mut j = b - 1;
         while pieces[j].note.is_some() && j > a {
             j -= 1;
@@ -282,6 +338,8 @@ fn set_line(
             .filter(|&i| {
                 let (p, q) = (&pieces[i - 1], &pieces[i]);
                 q.note.is_none()
+                    && squeeze[i - 1].1 == 0.0
+                    && squeeze[i].0 == 0.0
                     && !(inseparable(p.ch) && p.ch == q.ch)
                     && !(western(p.ch) && western(q.ch))
                     && !(p.ch.is_ascii_digit() && q.ch == '.')
@@ -303,7 +361,8 @@ fn set_line(
             piece: pieces[i].clone(),
             x,
             width: widths[i - a],
-            dx: 0.0,
+            // A mark squeezed on its left is drawn that much left of its slot.
+            dx: -squeeze[i].0,
         });
         x += widths[i - a];
     }
@@ -415,6 +474,65 @@ mod tests {
         for w in ls.last().unwrap().placed.windows(2) {
             assert!((w[1].x - w[0].x - w[0].width).abs() < 1e-3);
         }
+    }
+
+    #[test]
+    fn adjacent_marks_take_one_and_a_half_em_and_lines_still_fill_the_measure() {
+        // 一“二。”三，“四（“五”）。六 — pairs 。” ，“ （“ ”） ）。 each lose half an em.
+        let text = "\u{4E00}\u{201C}\u{4E8C}\u{3002}\u{201D}\u{4E09}\u{FF0C}\u{201C}\u{56DB}\u{FF08}\u{201C}\u{4E94}\u{201D}\u{FF09}\u{3002}\u{516D}";
+        let p = pieces(text);
+        let sq = squeezes(&p);
+        let squeezed: Vec<(char, f32, f32)> = p
+            .iter()
+            .zip(&sq)
+            .filter(|(_, s)| s.0 + s.1 > 0.0)
+            .map(|(p, s)| (p.ch, s.0, s.1))
+            .collect();
+        assert_eq!(
+            squeezed,
+            [
+                ('\u{3002}', 0.0, 5.0),
+                ('\u{FF0C}', 0.0, 5.0),
+                ('\u{201C}', 5.0, 0.0),
+                ('\u{201D}', 0.0, 5.0),
+                ('\u{FF09}', 0.0, 5.0),
+            ]
+        );
+        // Set solid on one line: each pair spans 1.5 em from the first mark's slot to the end of
+        // the second's glyph box; the squeezed opening mark is drawn half an em left.
+        let l = &break_lines(&p, 200.0, 0.0, true)[0];
+        for (i, j) in [(3, 4), (6, 7), (9, 10), (12, 13), (13, 14)] {
+            let (a, b) = (&l.placed[i], &l.placed[j]);
+            let span = b.x + b.dx + b.piece.advance - a.x;
+            assert!(
+                (span - 15.0).abs() < 1e-3,
+                "{}{}: {span}",
+                a.piece.ch,
+                b.piece.ch
+            );
+        }
+        let quote = &l.placed[10];
+        assert_eq!(quote.piece.ch, '\u{201C}');
+        assert_eq!((quote.width, quote.dx), (5.0, -5.0));
+        // Justified over several lines: every line but the last still fills the measure, and
+        // no space is spread between squeezed marks.
+        let long = text.repeat(4);
+        let ls = break_lines(&pieces(&long), 75.0, 20.0, true);
+        assert!(ls.len() > 3);
+        for l in &ls[..ls.len() - 1] {
+            assert!((l.end - 75.0).abs() < 1e-3, "{}", l.end);
+            let own: Vec<Piece> = l.placed.iter().map(|p| p.piece.clone()).collect();
+            let sq = squeezes(&own);
+            for k in 1..own.len() {
+                if sq[k - 1].1 > 0.0 || sq[k].0 > 0.0 {
+                    let (a, b) = (&l.placed[k - 1], &l.placed[k]);
+                    assert!((b.x - a.x - a.width).abs() < 1e-3, "spread inside a pair");
+                }
+            }
+        }
+        // Pairs whose blank halves face away from each other stay two ems: 《》.
+        let sq = squeezes(&pieces("\u{4E00}\u{300A}\u{300B}\u{4E8C}"));
+        assert!(sq.iter().all(|s| *s == (0.0, 0.0)));
     }
 
     #[test]

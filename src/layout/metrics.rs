@@ -1,5 +1,5 @@
 //! Measuring characters: glyph advances read from the subset faces with ttf-parser, the face for
-//! each character chosen by `Subsets::resolve` (the role's face, else the fallback order).
+//! each character chosen by `Subsets::resolve` (the role's face, else its fallback chain).
 use super::linebreak::Piece;
 use crate::fonts::Subsets;
 use crate::style::Role;

@@ -27,6 +27,13 @@ pub struct Entry {
     /// `文件一`: printed above the title and in the contents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The document's title when its text has none (as `build --title`): it names the document
+    /// in the contents and is set as its title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// A subtitle line set under the title (added to the text's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
 }
 
 /// The manifest as written (paths still relative).
@@ -78,10 +85,16 @@ impl Manifest {
         ]
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k.to_string(), v.clone())))
-        .chain(m.documents.iter().enumerate().filter_map(|(k, d)| {
-            d.label
-                .clone()
-                .map(|l| (format!("document {}: label", k + 1), l))
+        .chain(m.documents.iter().enumerate().flat_map(|(k, d)| {
+            [
+                ("label", &d.label),
+                ("title", &d.title),
+                ("subtitle", &d.subtitle),
+            ]
+            .into_iter()
+            .filter_map(move |(key, v)| {
+                v.clone().map(|v| (format!("document {}: {key}", k + 1), v))
+            })
         }));
         for (key, value) in words {
             if let Some(c) = value.chars().find(|&c| c.is_control() && c != '\t') {
@@ -101,11 +114,12 @@ impl Manifest {
             }
             d.report = base.join(&d.report);
             d.notes = d.notes.take().map(|n| base.join(n));
-            d.label = d
-                .label
-                .take()
-                .map(|l| l.trim().to_string())
-                .filter(|l| !l.is_empty());
+            for v in [&mut d.label, &mut d.title, &mut d.subtitle] {
+                *v = v
+                    .take()
+                    .map(|l| l.trim().to_string())
+                    .filter(|l| !l.is_empty());
+            }
         }
         if m.style.ends_with(".toml") {
             m.style = base.join(&m.style).display().to_string();
@@ -157,6 +171,21 @@ mod tests {
         assert_eq!(m.documents[0].label.as_deref(), Some("文件一"));
         assert_eq!(m.folios, Folios::PerDocument);
         assert_eq!(m.style, "gongwen");
+        assert_eq!(m.documents[0].title, None);
+    }
+
+    #[test]
+    fn a_document_takes_a_title_and_a_subtitle() {
+        let (_d, p) = write(
+            "title = \"x\"\n[[document]]\nreport = \"r.txt\"\ntitle = \" 关于某事的决议 \"\nsubtitle = \"（某日通过）\"\n",
+        );
+        let m = Manifest::read(&p).unwrap();
+        assert_eq!(m.documents[0].title.as_deref(), Some("关于某事的决议"));
+        assert_eq!(m.documents[0].subtitle.as_deref(), Some("（某日通过）"));
+        let (_d, p) =
+            write("title = \"x\"\n[[document]]\nreport = \"r.txt\"\ntitle = \"a\\u0007\"\n");
+        let e = Manifest::read(&p).unwrap_err().to_string();
+        assert!(e.contains("document 1: title"), "{e}");
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Clean pass: the scraper's pollution out of the raw lines, every change counted in the report.
 //!
 //! In this order, on the report's lines as read (the structure pass makes blocks of them):
+//! 0. a PDF's text layer ([`layer`]) is recognised and loses its page furniture (form feeds,
+//!    page numbers, running heads) and extraction spaces; its paragraphs are rebuilt from the
+//!    column in step 1 ([`wrap::by_column`]) instead of by sentence ends;
 //! 1. the report's edges ([`front`]): lines before the title are dropped and kept in
 //!    `cleaning.preamble_lines` (blank ones are dropped silently), a scraped page's chrome in
 //!    `cleaning.chrome_lines`; the title becomes one line, a split subtitle too; folios are
@@ -19,12 +22,13 @@
 //!    (`,。` → `。`, `,、` → `、`): it is removed and listed in `cleaning.removed`;
 //! 6. leading and trailing whitespace of each line is stripped (whitespace only: not a loss).
 use crate::check_report::{CheckReport, Cleaning, Removed, Suspicious};
-use crate::cjk::{is_han, is_title_line};
+use crate::cjk::is_han;
 use crate::error::Result;
 use crate::read::Line;
 
 pub mod controls;
 pub mod front;
+pub mod layer;
 pub mod notes;
 pub mod pinyin;
 pub mod quotes;
@@ -48,6 +52,11 @@ impl Clean {
         report: &mut CheckReport,
         repair: bool,
     ) -> Result<Vec<Line>> {
+        let layer = layer::Layer::of(&lines);
+        let lines = match &layer {
+            Some(l) => l.strip(lines, report),
+            None => lines,
+        };
         let glosses =
             repair.then(|| repair::Glosses::of_lines(lines.iter().map(|l| l.text.as_str())));
         let lines: Vec<Line> = lines
@@ -58,7 +67,10 @@ impl Clean {
             })
             .collect();
         let lines = front::edges(lines, &mut report.cleaning);
-        let lines = wrap::unwrap(lines, &mut report.cleaning);
+        let lines = match &layer {
+            Some(found) => wrap::by_column(lines, found, report),
+            None => wrap::unwrap(lines, &mut report.cleaning),
+        };
         Ok(lines
             .into_iter()
             .map(|l| Line {
@@ -125,10 +137,11 @@ fn clean_line(
     text.trim().to_string()
 }
 
-/// A raw line is the report's title line once its pinyin glosses are set aside (a batch uses
-/// this to tell reports from other `.txt` files in a folder).
-pub fn opens_report(raw: &str) -> bool {
-    is_title_line(&strip_glosses(raw))
+/// The raw lines hold a title ([`front::find_title`], the one title test of
+/// `passes::structure::title`): a batch uses this to tell reports from other `.txt` files in a
+/// folder, so it takes every file whose title `build FILE` finds.
+pub fn opens_report(lines: &[Line]) -> bool {
+    front::find_title(lines).is_some()
 }
 
 /// The line with its glosses removed (for finding the title before cleaning).

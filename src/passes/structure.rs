@@ -1,11 +1,13 @@
 //! Structure pass: cleaned raw lines → title, subtitle lines, salutation, headings, paragraphs and
 //! the closing attachment line. One source line is one block; blank lines are dropped.
 //!
-//! - **Title**: the first line, when [`is_title_line`] accepts it (the clean pass dropped what
-//!   came before the title and put a spaced or split title on one line). A text without one has
+//! - **Title**: the first line, when [`title::is_title`] accepts it (the clean pass dropped what
+//!   came before the title and put a spaced or split title on one line); a meeting line
+//!   ([`title::is_meeting_line`]) right above it is a subtitle line set above the title (a
+//!   resolution's heading: meeting, `关于…的决议`, then its adoption line `（…通过）`). A text without one has
 //!   no title block: [`title::edition_title`] names the editions and raises `no-title`.
 //! - **Subtitle**: lines right after the title, before anything else, that are a date line
-//!   (`——2024年1月…`, or wholly in parentheses) or a short line without sentence marks (the
+//!   (`——2024年1月…`, or wholly in parentheses, at most 64 characters) or a short line without sentence marks (the
 //!   speaker line `縣長　某某`).
 //! - **Salutation**: a short line `各位代表：` (also `各位代表、各位委員：`).
 //! - **Level 1** `一、…`: a heading on its own line (no sentence end; commas allowed).
@@ -18,7 +20,6 @@
 //! - **Attachment**: a line `附件：…`; the file name after the colon goes to `file` and
 //!   `report.structure.attachment`.
 use crate::check_report::{CheckReport, Heading};
-use crate::cjk::is_title_line;
 use crate::error::Result;
 use crate::model::{Block, Document, Inline, Lead};
 use crate::read::Line;
@@ -32,6 +33,8 @@ pub struct Structure;
 
 /// At most this many characters for a line to count as a heading or subtitle on its own.
 const SHORT: usize = 40;
+/// At most this many characters for a date line under the title (`（2026年2月11日…会议通过）`).
+const DATELINE: usize = 64;
 /// At most this many characters for a level-1/2 heading line with commas and no closing mark.
 const OPEN_HEADING: usize = 80;
 
@@ -52,6 +55,8 @@ impl Structure {
             .filter(|t| !t.is_empty())
             .collect();
         let mut annexes = annex::Annexes::default();
+        // The first block is a meeting line set above the title.
+        let mut meeting_above = false;
         let mut i = 0;
         while i < lines.len() {
             let text = lines[i].as_str();
@@ -61,7 +66,16 @@ impl Structure {
                 i += used;
                 continue;
             }
-            if blocks.is_empty() && is_title_line(text) {
+            if blocks.is_empty()
+                && title::is_meeting_line(text)
+                && lines.get(i).is_some_and(|n| title::is_title(n))
+            {
+                blocks.push(Block::Subtitle(inline(text)));
+                meeting_above = true;
+                continue;
+            }
+            if (blocks.is_empty() || (meeting_above && blocks.len() == 1)) && title::is_title(text)
+            {
                 report.title = text.to_string();
                 blocks.push(Block::Title(inline(text)));
                 after_title = true;
@@ -110,7 +124,7 @@ fn is_subtitle(text: &str) -> bool {
             && (text.ends_with('\u{FF09}') || text.ends_with(')')));
     let other =
         is_salutation(text) || heading_level(text).is_some() || attachment_file(text).is_some();
-    (dated && text.chars().count() <= SHORT) || (is_short_line(text) && !other)
+    (dated && text.chars().count() <= DATELINE) || (is_short_line(text) && !other)
 }
 
 pub(crate) fn is_salutation(text: &str) -> bool {

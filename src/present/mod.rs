@@ -92,6 +92,28 @@ impl Plan {
         plan
     }
 
+    /// Draw `with` wherever the plan draws one of `missing` (the glyph check's substitution in
+    /// the document, made in the plan too): the footnote texts and each role's characters
+    /// become what [`Plan::new`] gives for the substituted document.
+    pub fn substitute(&mut self, missing: &[char], with: char) {
+        if missing.is_empty() {
+            return;
+        }
+        for text in self.footnotes.values_mut() {
+            *text = text
+                .chars()
+                .map(|c| if missing.contains(&c) { with } else { c })
+                .collect();
+        }
+        for chars in self.usage.by_role.values_mut() {
+            let before = chars.len();
+            chars.retain(|c| !missing.contains(c));
+            if chars.len() < before {
+                chars.insert(with);
+            }
+        }
+    }
+
     /// The mark of note `number`: its planned mark, or the number in digits for a reference to
     /// a note the document does not have.
     pub fn mark(&self, number: u32) -> String {

@@ -122,13 +122,22 @@ pub fn find(folder: &Path, named: &str, report: Option<&Path>) -> Found {
     found
 }
 
+/// The `*.txt` files under a folder, for a batch run: those to read, and those passed over with
+/// why (each is listed by the run: nothing is left out without a word).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct TextFiles {
+    pub files: Vec<PathBuf>,
+    pub passed_over: Vec<(PathBuf, String)>,
+}
+
 /// The `*.txt` regular files under `dir`, its subfolders included, for a batch run. Only real
 /// subfolders are entered (a link to a folder is never followed, so the search cannot loop); a
-/// link to a file is kept only when the file it resolves to is a regular file inside `dir`;
-/// FIFOs, devices and sockets are left out.
-pub fn text_files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// link to a file is kept only when the file it resolves to is a regular file inside `dir`.
+/// Other `.txt` names (links leading out of the folder or to no regular file, FIFOs, devices,
+/// sockets) are passed over, with why.
+pub fn text_files_under(dir: &Path) -> std::io::Result<TextFiles> {
     let inside = dir.canonicalize()?;
-    let mut found = Vec::new();
+    let mut found = TextFiles::default();
     let mut folders = vec![dir.to_path_buf()];
     while let Some(folder) = folders.pop() {
         for entry in std::fs::read_dir(&folder)? {
@@ -142,18 +151,28 @@ pub fn text_files_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             if !p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
                 continue;
             }
-            let regular_inside = if kind.is_symlink() {
-                p.canonicalize()
-                    .is_ok_and(|r| r.starts_with(&inside) && r.is_file())
+            let why = if kind.is_symlink() {
+                match p.canonicalize() {
+                    Ok(r) if !r.starts_with(&inside) => {
+                        Some("a link leading out of the folder".to_string())
+                    }
+                    Ok(r) if !r.is_file() => Some("a link to something not a file".to_string()),
+                    Ok(_) => None,
+                    Err(e) => Some(format!("a link that leads nowhere ({e})")),
+                }
+            } else if kind.is_file() {
+                None
             } else {
-                kind.is_file()
+                Some("not a regular file (a pipe, device or socket)".to_string())
             };
-            if regular_inside {
-                found.push(p);
+            match why {
+                None => found.files.push(p),
+                Some(why) => found.passed_over.push((p, why)),
             }
         }
     }
-    found.sort();
+    found.files.sort();
+    found.passed_over.sort();
     Ok(found)
 }
 
@@ -285,16 +304,30 @@ mod tests {
         let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         let found = text_files_under(dir.path()).unwrap();
-        let names: Vec<_> = found
-            .iter()
-            .map(|p| {
-                p.strip_prefix(dir.path())
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
+        let name = |p: &Path| {
+            p.strip_prefix(dir.path())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        };
+        let names: Vec<_> = found.files.iter().map(|p| name(p)).collect();
         assert_eq!(names, ["a.txt", "in.txt", "sub/c.TXT"]);
+        // The others are passed over, each with why.
+        let over: Vec<_> = found
+            .passed_over
+            .iter()
+            .map(|(p, why)| (name(p), why.as_str()))
+            .collect();
+        assert_eq!(
+            over,
+            [
+                ("out.txt".to_string(), "a link leading out of the folder"),
+                (
+                    "pipe.txt".to_string(),
+                    "not a regular file (a pipe, device or socket)"
+                ),
+            ]
+        );
     }
 
     #[test]

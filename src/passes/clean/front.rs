@@ -2,11 +2,18 @@
 //! around the report, the lines before the title, the title's own forms and a subtitle split
 //! over several lines.
 //!
-//! - **Title** ([`find_title`]): the first line that is a title once whitespace between its
-//!   characters is dropped (`政 府 工 作 报 告`, ASCII or U+3000 spaces); a title that is only
-//!   `政府工作报告` takes the short line before it when that line names a place or a year
-//!   (`2024年舞阳县` / `政府工作报告`): the two become one title line.
-//! - **Preamble**: every line before the title is dropped and listed (`cleaning.preamble_lines`).
+//! - **Title** ([`find_title`]): the first line that passes the one title test
+//!   (`passes::structure::title`) once whitespace between its characters is dropped
+//!   (`政 府 工 作 报 告`, ASCII or U+3000 spaces, single or double); a section name right above
+//!   the page's headline that the headline ends with (`工作报告` / `2020年某县政府工作报告`) is
+//!   passed over for the headline; a title that is only `政府工作报告` takes the short line
+//!   before it when that line names a place or a year (`2024年舞阳县` / `政府工作报告`); a title
+//!   spread over two or three lines takes the lines above it that begin it (letter-spaced as it
+//!   is, or opening with `关于`): they become one title line.
+//! - **Meeting line**: `某市第七届人民代表大会第七次会议` right above the title is kept (as its
+//!   own line, spaces dropped) for the structure pass to set above the title.
+//! - **Preamble**: every other line before the title is dropped and listed
+//!   (`cleaning.preamble_lines`).
 //! - **Chrome** ([`is_chrome`]): button and menu lines (`下载`, `打印`, `【字号：大 中 小】`,
 //!   `分享到`, `扫一扫`…), source/time/author/photo lines (`来源：`, `时间：`, `作者：`,
 //!   `责任编辑：`, `本报记者…摄`) are dropped where a scraped page puts them: at the top when the
@@ -16,8 +23,9 @@
 //! - **Subtitle**: a line starting with `——`, `――` or `—` (or an opening parenthesis) that does
 //!   not end the date/meeting phrase (`…会议上`, `…日`, `）`) is joined with the next one or two
 //!   short lines (`——2026年1月26日在广东省第十四届` / `人民代表大会第五次会议上`).
-use super::{is_title_line, strip_glosses};
+use super::strip_glosses;
 use crate::check_report::{Cleaning, DroppedLine};
+use crate::passes::structure::title::{self, despaced, letter_spaced};
 
 pub use crate::read::Line;
 
@@ -26,63 +34,88 @@ const SPLIT_TITLE_HEAD: usize = 20;
 /// At most this many characters for a continuation line of a split subtitle.
 const SUBTITLE_PART: usize = 30;
 
-/// The title's first and last line (indices into the lines) and its text as one line.
+/// The title's first and last line (indices into the lines), its text as one line, and the
+/// meeting line right above it, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TitleAt {
     pub first: usize,
     pub last: usize,
     pub text: String,
+    /// `某市第七届人民代表大会第七次会议` above the title: kept as the title's label.
+    pub meeting: Option<usize>,
 }
 
-/// Where the title is, in any of its forms.
+/// At most this many lines in one title.
+const TITLE_LINES: usize = 3;
+
+/// Where the title is, in any of its forms (the test itself: [`title::is_title`]).
 pub fn find_title(lines: &[Line]) -> Option<TitleAt> {
     // A breadcrumb (`首页 > 政务公开 > 政府工作报告`) ends like a title but is the page's menu.
-    let at = lines.iter().position(|l| {
+    let titled = |l: &Line| {
         !l.text.contains(['>', '|', '\u{203A}', '\u{00BB}'])
-            && is_title_line(&despaced(&strip_glosses(&l.text)))
-    })?;
+            && title::title_text(&strip_glosses(&l.text)).is_some()
+    };
+    let mut at = lines.iter().position(titled)?;
+    // A section name (`工作报告`) right above the page's headline (`2020年某县政府工作报告`):
+    // the headline is the title.
+    if let Some(next) = (at + 1..lines.len()).find(|&i| !lines[i].text.trim().is_empty()) {
+        let (a, b) = (despaced(&lines[at].text), despaced(&lines[next].text));
+        if titled(&lines[next]) && b.len() > a.len() && b.ends_with(&a) {
+            at = next;
+        }
+    }
     let text = despaced(lines[at].text.trim());
     let bare = matches!(
         strip_glosses(&text).as_str(),
         "政府工作报告" | "政府工作報告"
     );
+    let mut first = at;
+    let mut text = text;
     if bare {
         if let Some(prev) = lines[..at].iter().rposition(|l| !l.text.trim().is_empty()) {
             let head = despaced(lines[prev].text.trim());
             if is_title_head(&strip_glosses(&head)) {
-                return Some(TitleAt {
-                    first: prev,
-                    last: at,
-                    text: format!("{head}{text}"),
-                });
+                first = prev;
+                text = format!("{head}{text}");
             }
         }
     }
+    // A title over two or three lines: the lines right above it that begin it.
+    while at + 1 - first < TITLE_LINES && first > 0 {
+        let prev = lines[first - 1].text.trim();
+        let joined = format!("{}{text}", despaced(prev));
+        if !begins_title(prev, &lines[at].text) || !title::is_title(&joined) {
+            break;
+        }
+        text = joined;
+        first -= 1;
+    }
+    let meeting = lines[..first]
+        .iter()
+        .rposition(|l| !l.text.trim().is_empty())
+        .filter(|&m| title::is_meeting_line(&lines[m].text));
     Some(TitleAt {
-        first: at,
+        first,
         last: at,
         text,
+        meeting,
     })
 }
 
-/// The line with whitespace between non-ASCII characters removed (`政 府 工 作 报 告`);
-/// whitespace next to Latin letters or digits stays.
-fn despaced(line: &str) -> String {
-    let chars: Vec<char> = line.trim().chars().collect();
-    let mut out = String::with_capacity(line.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_whitespace() {
-            let before = out.chars().next_back();
-            let after = chars[i..].iter().find(|c| !c.is_whitespace());
-            let latin = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-            if latin(before.as_ref()) || latin(after) {
-                out.push(c);
-            }
-            continue;
-        }
-        out.push(c);
-    }
-    out
+/// Is `line` (right above the title's last line `last`) the title's beginning? A line of the
+/// same letter-spacing as the title's last line, or one opening with `关于`; never a meeting
+/// line, a menu line or a sentence.
+fn begins_title(line: &str, last: &str) -> bool {
+    let t = despaced(line);
+    let n = t.chars().count();
+    let about = t.starts_with("关于") || t.starts_with("關於");
+    n > 0
+        && !title::is_meeting_line(line)
+        && !line.contains(['>', '|', '\u{203A}', '\u{00BB}'])
+        && !t.contains([
+            '\u{3002}', '\u{FF0C}', '\u{FF1B}', '\u{FF1A}', '\u{FF01}', '\u{FF1F}',
+        ])
+        && (about || (letter_spaced(line) && letter_spaced(last)))
 }
 
 /// The first half of a split title: a short line of Han characters and digits naming a place
@@ -213,8 +246,8 @@ pub fn edges(mut lines: Vec<Line>, cleaning: &mut Cleaning) -> Vec<Line> {
     drop_tail(&mut lines, &mut chrome);
     let body_start = match find_title(&lines) {
         Some(t) => {
-            for l in &lines[..t.first] {
-                if !l.text.trim().is_empty() {
+            for (k, l) in lines[..t.first].iter().enumerate() {
+                if !l.text.trim().is_empty() && Some(k) != t.meeting {
                     cleaning.preamble_lines.push(l.text.trim().to_string());
                 }
             }
@@ -222,8 +255,14 @@ pub fn edges(mut lines: Vec<Line>, cleaning: &mut Cleaning) -> Vec<Line> {
                 line: lines[t.first].line,
                 text: t.text,
             };
-            lines.splice(..=t.last, [title]);
-            1
+            let meeting = t.meeting.map(|m| Line {
+                line: lines[m].line,
+                text: despaced(&lines[m].text),
+            });
+            let kept: Vec<Line> = meeting.into_iter().chain([title]).collect();
+            let n = kept.len();
+            lines.splice(..=t.last, kept);
+            n
         }
         None => 0,
     };

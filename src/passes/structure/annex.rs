@@ -225,7 +225,7 @@ pub fn attach_glossary(
     mut doc: Document,
     notes_given: bool,
     report: &mut CheckReport,
-) -> crate::Result<Document> {
+) -> crate::error::Result<Document> {
     let g = match glossary(&doc) {
         Some(g) if !notes_given && report.structure.attachment.is_none() => g,
         _ => {

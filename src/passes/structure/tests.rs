@@ -227,3 +227,39 @@ fn glossary_entries_in_every_numbering() {
     );
     assert_eq!((g.start, g.end), (3, doc.blocks.len()));
 }
+
+#[test]
+fn a_meeting_line_is_set_above_a_resolution_title() {
+    let lines: Vec<crate::read::Line> = [
+        "某市第七届人民代表大会第七次会议",
+        "关于政府工作报告的决议",
+        "（2026年2月11日某市第七届人民代表大会第七次会议通过）",
+        "会议听取和审议了政府工作报告。",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| crate::read::Line {
+        line: i + 1,
+        text: t.to_string(),
+    })
+    .collect();
+    let mut report = CheckReport::default();
+    let doc = Structure.run(lines, &mut report).unwrap();
+    assert_eq!(
+        kinds(&doc),
+        [
+            "subtitle 某市第七届人民代表大会第七次会议",
+            "title 关于政府工作报告的决议",
+            "subtitle （2026年2月11日某市第七届人民代表大会第七次会议通过）",
+            "p 会议听取和审议了政府工作报告。",
+        ]
+    );
+    assert_eq!(doc.title(), "关于政府工作报告的决议");
+    // A meeting line with no title after it is no label.
+    let lines = vec![crate::read::Line {
+        line: 1,
+        text: "某市第七届人民代表大会第七次会议".into(),
+    }];
+    let doc = Structure.run(lines, &mut CheckReport::default()).unwrap();
+    assert_eq!(doc.title(), "");
+}

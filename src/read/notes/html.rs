@@ -33,7 +33,22 @@ fn head_text(bytes: &[u8]) -> String {
 fn is_html(bytes: &[u8]) -> bool {
     let text = head_text(bytes);
     let start = text.trim_start_matches(['\u{FEFF}', ' ', '\t', '\r', '\n']);
-    start.starts_with('<') && (start.contains("<html") || start.starts_with("<!doctype html"))
+    start.starts_with('<')
+        && (start.contains("<html") || start.starts_with("<!doctype html") || is_fragment(start))
+}
+
+/// A fragment of a page without `<html>` (a copied `<base href…>` and `<p>`s): it opens with a
+/// tag of an HTML element that only pages have.
+fn is_fragment(start: &str) -> bool {
+    const TAGS: [&str; 14] = [
+        "<base", "<head", "<body", "<meta", "<title", "<p", "<div", "<table", "<span", "<font",
+        "<br", "<ol", "<ul", "<h1",
+    ];
+    TAGS.iter().any(|t| {
+        start.strip_prefix(t).is_some_and(|rest| {
+            rest.starts_with(|c: char| c == '>' || c == '/' || c.is_ascii_whitespace())
+        })
+    }) || (start.starts_with("<!--") && TAGS.iter().any(|t| start.contains(&format!("{t}>"))))
 }
 
 /// An MHTML archive: a MIME header block naming `multipart/related` before the first blank line.

@@ -21,6 +21,7 @@ mod sheet;
 mod sniff;
 mod table;
 mod text;
+mod xls_version;
 
 /// Largest notes file read at all (bytes on disk).
 pub const MAX_FILE: u64 = 64 << 20;
@@ -117,6 +118,19 @@ pub fn read_bytes(bytes: &[u8], path: &Path) -> Result<NotesFile> {
             ("doc", from_parts(doc::read(bytes).map_err(refuse)?))
         }
         sniff::Kind::Html => ("html", from_parts(html::read(bytes).map_err(refuse)?)),
+        sniff::Kind::WordXml => ("wordml", from_parts(word_xml(bytes).map_err(refuse)?)),
+        sniff::Kind::Sheet("xls") => {
+            let biff = xls_version::check(bytes).map_err(refuse)?;
+            let read = sheet::read(bytes, "xls");
+            match (biff, read) {
+                (Some(xls_version::Biff::Biff5), Err(e)) => {
+                    return Err(refuse(format!(
+                        "an Excel 5.0/95 workbook that could not be read ({e}): open it in Excel or LibreOffice and save it as .xlsx"
+                    )))
+                }
+                (_, read) => ("xls", read),
+            }
+        }
         sniff::Kind::Sheet(format) => (format, sheet::read(bytes, format)),
         sniff::Kind::Text => {
             let text = decode_text(bytes, path)?;
@@ -127,7 +141,14 @@ pub fn read_bytes(bytes: &[u8], path: &Path) -> Result<NotesFile> {
         }
     };
     let parsed = parsed.map_err(refuse)?;
-    if parsed.entries.is_empty() {
+    // Notes explain a Chinese report: entries none of which holds a Chinese character (an
+    // English table's `R1c1` cells) are not notes.
+    let chinese = |s: &str| s.chars().any(crate::cjk::is_han);
+    if parsed
+        .entries
+        .iter()
+        .all(|e| !chinese(&e.term) && !chinese(&e.text))
+    {
         return Err(Error::input(
             path,
             format!(
@@ -153,6 +174,15 @@ pub fn read_bytes(bytes: &[u8], path: &Path) -> Result<NotesFile> {
         title: parsed.title,
         duplicates: parsed.duplicates,
     })
+}
+
+/// A Word 2003 XML document's paragraphs and tables: its body has the `w:` elements of a
+/// `.docx`'s `word/document.xml` (`w:p`, `w:r`, `w:t`, `w:tbl`), read by the same reader.
+/// Word's automatic numbering of this format (`w:listPr`) is not read: numbers typed are.
+fn word_xml(bytes: &[u8]) -> Result<Vec<Part>, String> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| "a Word 2003 XML document that is not UTF-8: save it as .docx".to_string())?;
+    docx::parts(text).map_err(|e| format!("a damaged Word 2003 XML document ({e})"))
 }
 
 /// Paragraphs and tables of a word-processor file → entries: a table that yields entries wins,

@@ -1,6 +1,8 @@
-//! Spreadsheets (.xlsx .xls .ods) through calamine: the first non-empty sheet, read as a table.
+//! Spreadsheets (.xlsx .xls .ods) through calamine: the first non-empty worksheet, read as a
+//! table. Chart, macro and dialog sheets hold no cells to read and are passed over; of a sheet
+//! wider than [`MAX_COLUMNS`], the first columns are read (a notes table has two or three).
 use super::{table, Parsed, MAX_ROWS};
-use calamine::{Data, Ods, Reader, Xls, Xlsx};
+use calamine::{Data, Ods, Reader, SheetType, Xls, Xlsx};
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
@@ -10,7 +12,7 @@ const MAX_COLUMNS: u32 = 256;
 type Rows = Vec<Vec<String>>;
 
 pub(crate) fn read(bytes: &[u8], format: &'static str) -> Result<Parsed, String> {
-    let damaged = |e: String| match e.contains("limit") {
+    let damaged = |e: String| match e.contains("limit") || e.contains("too large") {
         true => format!("a {format} spreadsheet too large for an annotations table ({e})"),
         false => format!("a damaged {format} spreadsheet ({e})"),
     };
@@ -34,7 +36,7 @@ fn text(value: Data) -> String {
 /// .xlsx cell by cell, so a sheet claiming a huge extent cannot allocate a huge grid.
 fn xlsx(bytes: &[u8]) -> Result<Rows, String> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-    for name in book.sheet_names() {
+    for name in worksheets(&book) {
         let mut cells = book
             .worksheet_cells_reader(&name)
             .map_err(|e| e.to_string())?;
@@ -46,8 +48,11 @@ fn xlsx(bytes: &[u8]) -> Result<Rows, String> {
             if value.trim().is_empty() {
                 continue;
             }
+            if col >= MAX_COLUMNS {
+                continue;
+            }
             count += 1;
-            if col >= MAX_COLUMNS || count > MAX_ROWS * 4 {
+            if count > MAX_ROWS * 4 {
                 return Err(format!(
                     "sheet {name} is too large for an annotations table"
                 ));
@@ -68,23 +73,36 @@ where
     R: Reader<RS>,
     R::Error: std::fmt::Display,
 {
-    for name in book.sheet_names() {
+    for name in worksheets(&book) {
         let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
-        let (height, width) = range.get_size();
-        if width > MAX_COLUMNS as usize || height > MAX_ROWS {
+        if range.get_size().0 > MAX_ROWS {
             return Err(format!(
                 "sheet {name} is too large for an annotations table"
             ));
         }
         let rows: Rows = range
             .rows()
-            .map(|r| r.iter().map(|c| text(c.clone())).collect())
+            .map(|r| {
+                r.iter()
+                    .take(MAX_COLUMNS as usize)
+                    .map(|c| text(c.clone()))
+                    .collect()
+            })
             .collect();
         if rows.iter().flatten().any(|c| !c.trim().is_empty()) {
             return Ok(rows);
         }
     }
     Ok(Vec::new())
+}
+
+/// The names of the book's worksheets, in order (not its chart, macro or dialog sheets).
+fn worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(book: &R) -> Vec<String> {
+    book.sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect()
 }
 
 fn rows_of(grid: BTreeMap<u32, BTreeMap<u32, String>>) -> Option<Rows> {

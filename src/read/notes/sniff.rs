@@ -8,6 +8,8 @@ pub(crate) enum Kind {
     Docx,
     /// HTML or MHTML (a web page, whatever its name).
     Html,
+    /// Word 2003 XML (WordML: `<?mso-application progid="Word.Document"?>`), often named `.doc`.
+    WordXml,
     /// `xlsx`, `xls` or `ods`.
     Sheet(&'static str),
     Text,
@@ -49,15 +51,63 @@ pub(crate) fn kind(bytes: &[u8]) -> Result<Kind, String> {
             return Err(format!("not an annotations file: this is {what}"));
         }
     }
+    if let Some(version) = old_excel(bytes) {
+        return Err(format!(
+            "an {version} worksheet, which is not read: open it in Excel or LibreOffice and save it as .xlsx"
+        ));
+    }
     let head = &bytes[..bytes.len().min(8192)];
     let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
     if !utf16 && head.contains(&0) {
         return Err("not an annotations file: this is binary data".into());
     }
+    match office_xml(head) {
+        Some("Word.Document") => return Ok(Kind::WordXml),
+        Some("Excel.Sheet") => return Err("not a supported annotations file: this is an Excel 2003 XML spreadsheet; save it as .xlsx".into()),
+        Some(_) => return Err("not a supported annotations file: this is an Office 2003 XML document; save it as .docx or .xlsx".into()),
+        None => {}
+    }
     if super::html::is_markup(bytes) {
         return Ok(Kind::Html);
     }
     Ok(Kind::Text)
+}
+
+/// The `progid` of an Office 2003 XML file (`<?mso-application progid="Word.Document"?>`), or
+/// `Word.Document` for a `<w:wordDocument>` without it.
+fn office_xml(head: &[u8]) -> Option<&'static str> {
+    let text = String::from_utf8_lossy(head);
+    let start = text.trim_start_matches(['\u{FEFF}', ' ', '\t', '\r', '\n']);
+    if !start.starts_with("<?xml") {
+        return None;
+    }
+    if let Some(at) = start.find("<?mso-application") {
+        let pi = &start[at..start[at..].find("?>").map_or(start.len(), |e| at + e)];
+        for progid in ["Word.Document", "Excel.Sheet", "PowerPoint.Show"] {
+            if pi.contains(progid) {
+                return Some(progid);
+            }
+        }
+        return Some("other");
+    }
+    start.contains("<w:wordDocument").then_some("Word.Document")
+}
+
+/// Excel 2.x, 3.0 and 4.0 worksheets are not compound files: the file is the BIFF stream,
+/// opening with its BOF record (type 0x0009, 0x0209 or 0x0409, 4 to 16 bytes long).
+fn old_excel(bytes: &[u8]) -> Option<&'static str> {
+    let [lo, hi, len, 0, ..] = *bytes else {
+        return None;
+    };
+    if lo != 0x09 || !(4..=16).contains(&len) {
+        return None;
+    }
+    match hi {
+        0x00 => Some("Excel 2.x"),
+        0x02 => Some("Excel 3.0"),
+        0x04 => Some("Excel 4.0"),
+        _ => None,
+    }
 }
 
 /// Names of a ZIP's parts, after checking that no part inflates beyond the limits (the sizes
@@ -116,16 +166,18 @@ fn cfb_kind(bytes: &[u8]) -> Result<Kind, String> {
     let file = crate::read::guard::guarded(|| cfb::CompoundFile::open(Cursor::new(bytes)))
         .ok_or("a truncated or damaged Office 97\u{2013}2003 compound file")?
         .map_err(|e| format!("a truncated or damaged Office 97\u{2013}2003 compound file ({e})"))?;
+    // A .docx/.xlsx saved with a password is a compound file holding the encrypted package;
+    // looked at first, whatever other streams it has.
+    if file.is_stream("/EncryptedPackage") || file.is_stream("/EncryptionInfo") {
+        return Err(
+            "an encrypted (password-protected) Office document (a .docx or .xlsx saved with a password): open it in Word or Excel and save it without a password".into(),
+        );
+    }
     if file.is_stream("/WordDocument") {
         return Ok(Kind::Doc);
     }
     if file.is_stream("/Workbook") || file.is_stream("/Book") {
         return Ok(Kind::Sheet("xls"));
-    }
-    if file.is_stream("/EncryptedPackage") {
-        return Err(
-            "an encrypted (password-protected) Office document: remove the password and save it again".into(),
-        );
     }
     if file.is_stream("/PowerPoint Document") {
         return Err("not an annotations file: this is a PowerPoint presentation".into());

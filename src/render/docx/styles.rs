@@ -38,11 +38,12 @@ pub fn lead(level: u8) -> String {
     format!("RunInHeading{}", level.clamp(2, 4))
 }
 
-/// The family drawing `role`: its own face, else the first fallback face; with its boldness.
+/// The family drawing `role`: its own face, else the first face of its fallback chain; with its
+/// boldness.
 pub fn family(fonts: &Subsets, role: Role) -> Option<(&str, bool)> {
     fonts
         .face(role)
-        .or_else(|| fonts.fallback.iter().find_map(|r| fonts.face(*r)))
+        .or_else(|| fonts.chain(role).iter().find_map(|r| fonts.face(*r)))
         .map(|f| (f.family.as_str(), f.bold))
 }
 

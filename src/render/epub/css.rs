@@ -1,5 +1,5 @@
 //! The stylesheet: one `@font-face` per embedded subset, each role's font stack (the role, then
-//! the style's fallback order, then a generic family for readers that ignore embedded fonts),
+//! its fallback chain in order, so a reading system falls back as the PDF does, then a generic family for readers that ignore embedded fonts),
 //! and rules for small screens from `styles/epub.css`.
 use super::super::RenderContext;
 use crate::style::Role;
@@ -26,10 +26,10 @@ fn generic(role: Role) -> &'static str {
     }
 }
 
-/// `font-family` value for `role`: its face, the fallback faces, the generic family.
+/// `font-family` value for `role`: its face, the faces of its fallback chain, the generic family.
 pub fn stack(role: Role, ctx: &RenderContext) -> String {
     let mut roles = vec![role];
-    for r in &ctx.fonts.fallback {
+    for r in ctx.fonts.chain(role) {
         if !roles.contains(r) {
             roles.push(*r);
         }

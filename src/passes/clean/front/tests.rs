@@ -148,3 +148,64 @@ fn photo_credits_and_button_rows_are_chrome() {
         assert!(!is_chrome(line), "{line}");
     }
 }
+
+#[test]
+fn a_letter_spaced_title_over_two_or_three_lines_is_one_title() {
+    let (out, cleaning) = edged(&[
+        "关 于 某 市 2025 年 国 民 经 济 和 社 会 发 展 计 划",
+        "执 行 情 况 与 2026 年 计 划 草 案 的 报 告",
+        "各位代表：",
+    ]);
+    assert_eq!(
+        out[0],
+        "关于某市2025年国民经济和社会发展计划执行情况与2026年计划草案的报告"
+    );
+    assert!(cleaning.preamble_lines.is_empty());
+    let (out, _) = edged(&[
+        "关  于  某  市  2025年",
+        "预  算  执  行  情  况  和  2026年",
+        "预  算  草  案  的  报  告",
+        "各位代表：",
+    ]);
+    assert_eq!(out[0], "关于某市2025年预算执行情况和2026年预算草案的报告");
+    // A short line above a title that is not spaced like it and does not open with 关于
+    // stays preamble.
+    let (out, cleaning) = edged(&["某市人民政府公报", "政 府 工 作 报 告", "各位代表："]);
+    assert_eq!(out[0], "政府工作报告");
+    assert_eq!(cleaning.preamble_lines, ["某市人民政府公报"]);
+}
+
+#[test]
+fn a_resolution_keeps_its_meeting_line_and_joins_its_adoption_line() {
+    let (out, cleaning) = edged(&[
+        "某市公报",
+        "某市第七届人民代表大会第七次会议",
+        "关  于  政  府  工  作  报  告  的  决  议",
+        "（2026年2月11日某市第七届人民代表大会",
+        "第七次会议通过）",
+        "会议听取和审议了政府工作报告。",
+    ]);
+    assert_eq!(
+        out,
+        [
+            "某市第七届人民代表大会第七次会议",
+            "关于政府工作报告的决议",
+            "（2026年2月11日某市第七届人民代表大会第七次会议通过）",
+            "会议听取和审议了政府工作报告。",
+        ]
+    );
+    assert_eq!(cleaning.preamble_lines, ["某市公报"]);
+}
+
+#[test]
+fn the_page_headline_beats_a_section_name_above_it() {
+    let (out, cleaning) = edged(&[
+        "工作报告",
+        "2020年某县政府工作报告",
+        "县长  某某",
+        "各位代表：",
+    ]);
+    assert_eq!(out[0], "2020年某县政府工作报告");
+    assert_eq!(out[1], "县长  某某");
+    assert_eq!(cleaning.preamble_lines, ["工作报告"]);
+}

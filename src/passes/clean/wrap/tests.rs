@@ -1,5 +1,6 @@
 //! Folios and hard wraps.
 use super::*;
+use crate::check_report::CheckReport;
 
 fn run(texts: &[&str]) -> (Vec<String>, Cleaning) {
     let lines = texts
@@ -59,7 +60,13 @@ fn wrapped_lines_are_joined_up_to_the_sentence_end() {
             "指简政放权。",
         ]
     );
-    assert_eq!(cleaning.lines_joined, 5);
+    assert_eq!(cleaning.lines_joined.len(), 5);
+    let j = &cleaning.lines_joined[0];
+    assert_eq!(
+        (j.line, j.onto, j.text.as_str()),
+        (6, 5, "工作，请予审议。")
+    );
+    assert_eq!(j.why, "hard wrap");
 }
 
 #[test]
@@ -87,7 +94,10 @@ fn folios_are_dropped_and_the_page_break_closes() {
     assert_eq!(cleaning.folios_dropped, 4);
     assert_eq!(cleaning.removed.len(), 4);
     assert_eq!(cleaning.removed[0].line, 4);
-    assert_eq!(cleaning.lines_joined, 1);
+    assert_eq!(cleaning.lines_joined.len(), 1);
+    // The folio between them is set aside: line 6 joins onto line 2.
+    let j = &cleaning.lines_joined[0];
+    assert_eq!((j.line, j.onto), (6, 2));
 }
 
 #[test]
@@ -115,5 +125,169 @@ fn one_paragraph_per_line_is_unchanged() {
     ];
     let (out, cleaning) = run(&text);
     assert_eq!(out, text);
-    assert_eq!(cleaning.lines_joined + cleaning.folios_dropped, 0);
+    assert_eq!(cleaning.lines_joined.len() + cleaning.folios_dropped, 0);
+}
+
+/// A text layer's lines through `by_column`, with the warnings raised.
+fn by_col(texts: &[&str]) -> (Vec<String>, CheckReport) {
+    let lines = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Line {
+            line: i + 1,
+            text: t.to_string(),
+        })
+        .collect();
+    let mut report = CheckReport::default();
+    let found = layer::Layer {
+        head: None,
+        form_feeds: 1,
+        page_numbers: 0,
+        column: 0,
+    };
+    let out = by_column(lines, &found, &mut report);
+    (out.into_iter().map(|l| l.text).collect(), report)
+}
+
+/// `n` Chinese characters ending in `end` (a line of `2 * (n + 1)` half-width units).
+fn han(n: usize, end: char) -> String {
+    let mut s = "甲".repeat(n);
+    s.push(end);
+    s
+}
+
+#[test]
+fn a_full_line_goes_on_whatever_it_ends_with() {
+    let full_stop = han(37, '\u{3002}');
+    let semicolon = han(37, '\u{FF1B}');
+    let item = format!("（4）{}", han(35, '\u{FF1B}'));
+    let (out, report) = by_col(&[
+        "各位代表\u{FF1A}",
+        &full_stop,
+        &semicolon,
+        &item,
+        "乙乙乙。",
+        "——丙丙丙。",
+    ]);
+    assert_eq!(
+        out,
+        [
+            "各位代表\u{FF1A}".to_string(),
+            format!("{full_stop}{semicolon}{item}乙乙乙。"),
+            "——丙丙丙。".to_string(),
+        ]
+    );
+    let j = &report.cleaning.lines_joined;
+    assert_eq!(j.len(), 3);
+    assert_eq!((j[2].line, j[2].onto, j[2].why.as_str()), (5, 4, "column"));
+    assert!(report.warnings.iter().all(|w| w.code == "text-layer"));
+}
+
+#[test]
+fn markers_start_a_paragraph_after_a_sentence_end_only() {
+    let ended = han(37, '\u{3002}');
+    let open = han(38, '甲');
+    let (out, _) = by_col(&[
+        "各位代表\u{FF1A}",
+        &ended,
+        "（二）乙乙乙。",
+        &open,
+        "——丙丙丙。",
+        &ended,
+        "各位代表，丁丁丁。",
+    ]);
+    assert_eq!(
+        out,
+        [
+            "各位代表\u{FF1A}".to_string(),
+            ended.clone(),
+            "（二）乙乙乙。".to_string(),
+            format!("{open}——丙丙丙。"),
+            ended,
+            "各位代表，丁丁丁。".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn a_wrapped_heading_is_joined_until_it_closes() {
+    let first = format!("（二）{}", han(35, '优'));
+    let (out, _) = by_col(&[
+        "各位代表\u{FF1A}",
+        &han(37, '\u{3002}'),
+        "甲。",
+        &first,
+        "势的现代化产业体系。",
+        "正文。",
+    ]);
+    assert_eq!(out[2], format!("{first}势的现代化产业体系。"));
+    assert_eq!(out[3], "正文。");
+}
+
+#[test]
+fn a_line_neither_full_nor_short_is_a_doubt() {
+    let full = han(37, '\u{3002}');
+    // 35 characters: 72 of 76 units.
+    let doubtful = han(35, '\u{3002}');
+    let (out, report) = by_col(&["各位代表\u{FF1A}", &full, &full, &doubtful, "乙。"]);
+    assert_eq!(out.len(), 3, "{out:?}");
+    let w = report
+        .warnings
+        .iter()
+        .find(|w| w.code == "paragraph-break-doubt")
+        .expect("a doubt");
+    assert_eq!(w.line, Some(4));
+    assert!(w.message.contains("ends here"), "{}", w.message);
+}
+
+#[test]
+fn a_number_that_did_not_fit_makes_the_line_full() {
+    // 35 characters and a mark: 72 units, and the next line opens with `2025年`: `2025` (4 units)
+    // could not go on it.
+    let line = han(35, '到');
+    let (out, report) = by_col(&[
+        "各位代表\u{FF1A}",
+        &han(37, '\u{3002}'),
+        &line,
+        "2025年的水平。",
+    ]);
+    assert_eq!(
+        out[1],
+        format!("{}{line}2025年的水平。", han(37, '\u{3002}'))
+    );
+    assert!(report.warnings.iter().all(|w| w.code == "text-layer"));
+}
+
+#[test]
+fn subscripts_go_back_after_their_pm_and_captions_stand_alone() {
+    let pm = format!("推动PM浓度下降{}", han(30, '到'));
+    let (out, report) = by_col(&[
+        "各位代表\u{FF1A}",
+        &pm,
+        "2.5",
+        "每立方米26微克。",
+        "图1  2021—2025年地区生产总值",
+        "正文。",
+    ]);
+    assert_eq!(
+        out,
+        [
+            "各位代表\u{FF1A}".to_string(),
+            format!("推动PM2.5浓度下降{}每立方米26微克。", han(30, '到')),
+            "图1  2021—2025年地区生产总值".to_string(),
+            "正文。".to_string(),
+        ]
+    );
+    let j = &report.cleaning.lines_joined;
+    assert_eq!(
+        (j[0].line, j[0].onto, j[0].why.as_str()),
+        (3, 2, "subscript")
+    );
+    assert_eq!((j[1].line, j[1].onto), (4, 3));
+    let w = report
+        .warnings
+        .iter()
+        .find(|w| w.code == "figure-missing")
+        .unwrap();
+    assert_eq!(w.line, Some(5));
 }

@@ -1,0 +1,183 @@
+//! Refusals that say what the file is, and files that are readable after all (issue 23 item 3):
+//! password-protected Office files, Word 2003 XML named `.doc`, HTML fragments, old Excel,
+//! sheets too wide or not worksheets, documents without a glossary. Fixtures:
+//! tests/fixtures/notes/refusals/ (made by its make.py with python-docx and LibreOffice) and
+//! bytes written here (tests/hostile/files.rs builds the compound files and packages).
+#[path = "hostile/files.rs"]
+#[allow(dead_code)]
+mod files;
+
+use baogao::read::notes::{self, NotesFile};
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/notes/refusals/{name}"))
+}
+
+fn read_as(bytes: &[u8], name: &str) -> Result<NotesFile, String> {
+    notes::read_bytes(bytes, Path::new(name)).map_err(|e| e.to_string())
+}
+
+fn refused(bytes: &[u8], name: &str) -> String {
+    let e = read_as(bytes, name).err().expect("refused");
+    assert!(!e.contains('\n'), "{e}");
+    assert!(e.contains(name), "{e}");
+    e
+}
+
+/// A compound file holding the given streams (made with the cfb crate).
+fn compound(streams: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    for (name, data) in streams {
+        file.create_stream(name).unwrap().write_all(data).unwrap();
+    }
+    let mut inner = file.into_inner();
+    let mut out = Vec::new();
+    inner.seek(SeekFrom::Start(0)).unwrap();
+    inner.read_to_end(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn password_protected_office_files_say_encrypted() {
+    // A .docx saved with a password: a compound file with the encryption streams.
+    let docx = compound(&[
+        ("/EncryptionInfo", &[4, 0, 4, 0, 0x40, 0, 0, 0][..]),
+        ("/EncryptedPackage", &[0u8; 600][..]),
+    ]);
+    let e = refused(&docx, "locked.docx");
+    assert!(
+        e.contains("encrypted") && e.contains("without a password"),
+        "{e}"
+    );
+    // With a WordDocument stream beside them, still encrypted (not "Word 2.0 or older").
+    let odd = compound(&[
+        ("/EncryptionInfo", &[4, 0, 4, 0][..]),
+        ("/WordDocument", &[0u8; 64][..]),
+        ("/EncryptedPackage", &[0u8; 600][..]),
+    ]);
+    let e = refused(&odd, "locked.doc");
+    assert!(e.contains("encrypted") && !e.contains("Word 2.0"), "{e}");
+    // An .xls whose globals carry FILEPASS (RC4 CryptoAPI, as Excel's default password writes).
+    let wb = files::workbook(2, 2, &[(0, 0, "1.三保"), (0, 1, "保运转。")]);
+    let bof_len = 4 + usize::from(u16::from_le_bytes([wb[2], wb[3]]));
+    let mut locked = wb[..bof_len].to_vec();
+    locked.extend_from_slice(&[0x2F, 0x00, 0x06, 0x00, 0x01, 0x00, 0x02, 0x00, 0x02, 0x00]);
+    locked.extend_from_slice(&wb[bof_len..]);
+    locked.truncate(wb.len());
+    let n = locked.len() as u64;
+    let e = refused(&files::compound("Workbook", &locked, n), "locked.xls");
+    assert!(
+        e.contains("encrypted") && e.contains("RC4 CryptoAPI"),
+        "{e}"
+    );
+    assert!(!e.contains("damaged"), "{e}");
+}
+
+#[test]
+fn word_2003_xml_named_doc_is_read() {
+    let bytes = std::fs::read(fixture("wordml.doc")).unwrap();
+    let file = read_as(&bytes, "wordml.doc").unwrap();
+    assert_eq!(file.format, "wordml");
+    let terms: Vec<&str> = file.entries.iter().map(|e| e.term.as_str()).collect();
+    assert_eq!(terms, ["\u{201C}三保\u{201D}", "专项债"]);
+    assert_eq!(file.title.as_deref(), Some("名词解释"));
+    // Its Excel sibling is named.
+    let sheet = b"<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>\n<Workbook/>";
+    assert!(refused(sheet, "book.xls").contains("Excel 2003 XML"));
+}
+
+#[test]
+fn an_html_fragment_without_html_tag_is_html() {
+    let page = "<base href=\"http://example.org/\">\n<p>名词解释</p>\n<p>1.\u{201C}三保\u{201D}\u{FF1A}保基本民生\u{3002}</p>\n<p>2.专项债\u{FF1A}地方政府专项债券\u{3002}</p>\n";
+    let file = read_as(page.as_bytes(), "notes.doc").unwrap();
+    assert_eq!(file.format, "html");
+    assert_eq!(file.entries.len(), 2);
+    assert_eq!(file.entries[1].text, "地方政府专项债券\u{3002}");
+}
+
+#[test]
+fn excel_2_to_4_worksheets_are_named() {
+    // BIFF4: BOF record 0x0409, 6 bytes.
+    let biff4 = [0x09, 0x04, 0x06, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00];
+    let e = refused(&biff4, "old.xls");
+    assert!(
+        e.contains("Excel 4.0 worksheet") && e.contains(".xlsx"),
+        "{e}"
+    );
+    let biff2 = [0x09, 0x00, 0x04, 0x00, 0x02, 0x00, 0x10, 0x00];
+    assert!(refused(&biff2, "old.xls").contains("Excel 2.x"));
+}
+
+#[test]
+fn a_sheet_wider_than_the_limit_gives_its_first_columns() {
+    let cell = |t: &str| {
+        format!("<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>")
+    };
+    let row = |term: &str, note: &str| {
+        format!(
+            "<table:table-row>{}{}<table:table-cell table:number-columns-repeated=\"400\"/>{}</table:table-row>",
+            cell(term),
+            cell(note),
+            cell("far")
+        )
+    };
+    let wide = files::ods(&format!(
+        "{}{}",
+        row("1.三保", "保基本民生\u{3002}"),
+        row("2.专项债", "地方政府专项债券\u{3002}")
+    ));
+    let file = read_as(&wide, "wide.ods").unwrap();
+    let terms: Vec<&str> = file.entries.iter().map(|e| e.term.as_str()).collect();
+    assert_eq!(terms, ["三保", "专项债"]);
+}
+
+/// A minimal `.xlsx` whose first sheet is a chart sheet, then a worksheet of notes.
+fn xlsx_with_chart_sheet() -> Vec<u8> {
+    let types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+        <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+        <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+        <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
+        <Override PartName=\"/xl/chartsheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.chartsheet+xml\"/>\
+        <Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>";
+    let rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+        <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>";
+    let workbook = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
+        <sheets><sheet name=\"Chart1\" sheetId=\"1\" r:id=\"rId1\"/><sheet name=\"Notes\" sheetId=\"2\" r:id=\"rId2\"/></sheets></workbook>";
+    let wb_rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+        <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet\" Target=\"chartsheets/sheet1.xml\"/>\
+        <Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
+    let chart = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><chartsheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetViews><sheetView workbookViewId=\"0\"/></sheetViews></chartsheet>";
+    let cell = |r: &str, t: &str| format!("<c r=\"{r}\" t=\"inlineStr\"><is><t>{t}</t></is></c>");
+    let sheet = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\
+         <row r=\"1\">{}{}</row><row r=\"2\">{}{}</row></sheetData></worksheet>",
+        cell("A1", "1.三保"),
+        cell("B1", "保基本民生\u{3002}"),
+        cell("A2", "2.专项债"),
+        cell("B2", "地方政府专项债券\u{3002}")
+    );
+    files::zip(&[
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", wb_rels.as_bytes()),
+        ("xl/chartsheets/sheet1.xml", chart.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ])
+}
+
+#[test]
+fn chart_sheets_are_passed_over() {
+    let file = read_as(&xlsx_with_chart_sheet(), "charts.xlsx").unwrap();
+    let terms: Vec<&str> = file.entries.iter().map(|e| e.term.as_str()).collect();
+    assert_eq!(terms, ["三保", "专项债"]);
+}
+
+#[test]
+fn a_document_without_a_glossary_is_no_notes() {
+    let bytes = std::fs::read(fixture("english.docx")).unwrap();
+    let e = refused(&bytes, "english.docx");
+    assert!(e.contains("no numbered notes found"), "{e}");
+}
