@@ -107,7 +107,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
 
 /// Cycles tolerated while a change that removes them is under way. None now (the docx fonts ↔
 /// parts cycle and the volume ↔ writers cycles are gone: the volume's contents live in
-/// `render::binding`); an entry may only be added with the change that will remove it.
+/// `render::volume_plan`); an entry may only be added with the change that will remove it.
 const KNOWN_CYCLES: &[&[&str]] = &[];
 
 /// The writers, which never import each other.

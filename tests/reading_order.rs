@@ -183,3 +183,63 @@ fn the_audit_passes_each_edition_and_names_a_paragraph_it_lacks() {
         );
     }
 }
+
+/// Every report among the fixtures and in `input/`: (report, notes file to give).
+fn every_input() -> Vec<(PathBuf, Option<PathBuf>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in ["tests/fixtures", "tests/fixtures/shapes"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .filter(|p| !p.to_string_lossy().ends_with("-notes.txt"))
+            .collect();
+        files.sort();
+        for f in files {
+            let notes = f.with_file_name(format!(
+                "{}-notes.txt",
+                f.file_stem().unwrap().to_string_lossy()
+            ));
+            out.push((f, notes.exists().then_some(notes)));
+        }
+    }
+    let mut reports: Vec<PathBuf> = std::fs::read_dir(root.join("input"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("report.txt"))
+        .filter(|p| p.exists())
+        .collect();
+    reports.sort();
+    out.extend(reports.into_iter().map(|r| (r, None)));
+    out
+}
+
+#[test]
+fn on_every_input_the_three_editions_hold_the_same_text_in_the_same_order() {
+    let inputs = every_input();
+    assert!(inputs.len() >= 10, "{inputs:?}");
+    for name in ["gongwen", "compact"] {
+        let style = Style::load(name).unwrap();
+        let fonts = FontBook::load(&style).unwrap();
+        for (report, notes) in &inputs {
+            let opts = Options {
+                notes: notes.clone(),
+                ..Options::default()
+            };
+            let doc = prepare(report, &opts, &style, &fonts).unwrap().doc;
+            let (plan, _, pages, out) = editions(&doc, &style, &fonts);
+            let want = audit::expected::of(&doc, &plan);
+            assert!(!want.paragraphs.is_empty());
+            for (format, bytes) in &out {
+                let read = match format {
+                    Format::Pdf => audit::pdf::read(&pages, None),
+                    Format::Epub => audit::epub::read(bytes, "").unwrap(),
+                    Format::Docx => audit::docx::read(bytes, None).unwrap(),
+                };
+                let what = format!("{} {format:?} in {name}", report.display());
+                assert_eq!(read.paragraphs, want.paragraphs, "{what}");
+                assert_eq!(read.notes, want.notes, "{what}");
+            }
+        }
+    }
+}

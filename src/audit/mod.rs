@@ -85,6 +85,52 @@ pub fn edition(format: Format, bytes: &[u8], ed: &Edition) -> Result<()> {
     compare(format, ed.name, &read, &expected::of(ed.doc, ed.plan))
 }
 
+/// One document of a volume: its name in messages, the document and its plan.
+pub struct Bound<'a> {
+    pub name: &'a str,
+    pub doc: &'a Document,
+    pub plan: &'a Plan,
+}
+
+/// Audit one edition of a volume: each document's text, found by its place in the volume
+/// (its pages in the PDF, its `dK-` content documents in the EPUB, its section after its
+/// bookmark in the DOCX), and every character the PDF draws — the cover and contents too — in
+/// the subset of its face.
+pub fn volume(
+    format: Format,
+    bytes: &[u8],
+    laid: &crate::layout::volume::Volume,
+    documents: &[Bound],
+    subsets: &Subsets,
+    name: &str,
+) -> Result<()> {
+    if format == Format::Pdf {
+        pdf::subsets(&laid.pages, subsets, None).map_err(|m| fail(format, name, m))?;
+    }
+    let mut note_base = 0;
+    for (k, d) in documents.iter().enumerate() {
+        let read = match format {
+            Format::Pdf => {
+                let place = laid.parts.get(k).ok_or_else(|| {
+                    fail(format, d.name, "the volume's layout lacks the document")
+                })?;
+                pdf::read(
+                    &laid.pages,
+                    Some(place.first_page..place.first_page + place.pages),
+                )
+            }
+            Format::Epub => {
+                epub::read(bytes, &format!("d{}-", k + 1)).map_err(|m| fail(format, d.name, m))?
+            }
+            Format::Docx => docx::read(bytes, Some((k + 1, note_base, d.doc.notes.len())))
+                .map_err(|m| fail(format, d.name, m))?,
+        };
+        note_base += d.doc.notes.len() as u32;
+        compare(format, d.name, &read, &expected::of(d.doc, d.plan))?;
+    }
+    Ok(())
+}
+
 /// The edition's error: `document: the edition …`.
 pub fn fail(format: Format, document: &str, message: impl std::fmt::Display) -> Error {
     let edition = match format {

@@ -11,35 +11,18 @@ use super::pages::{baseline, runs, Geometry};
 use crate::error::Result;
 use crate::fonts::Subsets;
 use crate::model::Document;
+use crate::present::volume::{Entry, VolumePlan, LABEL_GAP};
 use crate::present::Plan;
-use crate::style::{Role, Style};
+use crate::style::Style;
 use rayon::prelude::*;
-
-/// The cover: the title, then the lines under it (subtitle, issuer).
-pub struct Cover<'a> {
-    pub title: &'a str,
-    pub subtitle: Option<&'a str>,
-    pub issuer: Option<&'a str>,
-    /// The contents page's heading (`目录` / `目錄`, in the pack's script).
-    pub contents: &'static str,
-}
 
 /// One document of the volume.
 pub struct Part<'a> {
-    pub label: Option<&'a str>,
+    /// Its contents entry (label and title, each with its role).
+    pub entry: &'a Entry,
     pub doc: &'a Document,
     /// How the document is presented (its marks, footnotes, roles).
     pub plan: &'a Plan,
-}
-
-impl Part<'_> {
-    /// The contents entry and outline title: `label　title`.
-    pub fn entry(&self) -> String {
-        match self.label {
-            Some(l) => format!("{l}\u{3000}{}", self.doc.title()),
-            None => self.doc.title(),
-        }
-    }
 }
 
 /// Where each document landed.
@@ -62,27 +45,10 @@ pub struct Volume {
     pub front: usize,
 }
 
-/// Text the front matter draws, by role (for the font subsets).
-pub fn front_text(cover: &Cover, parts: &[Part], style: &Style) -> Vec<(Role, String)> {
-    let r = &style.roles;
-    let mut out = vec![
-        (r.title, cover.title.to_string()),
-        (r.title, cover.contents.to_string()),
-        (r.body, ".0123456789".to_string()),
-    ];
-    out.extend(cover.subtitle.map(|s| (r.subtitle, s.to_string())));
-    out.extend(cover.issuer.map(|s| (r.salutation, s.to_string())));
-    for p in parts {
-        out.extend(p.label.map(|l| (r.heading1, format!("{l}\u{3000}"))));
-        out.push((r.body, p.doc.title()));
-    }
-    out
-}
-
 /// Lay out the volume. `continuous`: folios run on across documents (blank pages counted);
 /// else every document starts at folio 1.
 pub fn volume(
-    cover: &Cover,
+    cover: &VolumePlan,
     parts: &[Part],
     continuous: bool,
     style: &Style,
@@ -107,7 +73,7 @@ pub fn volume(
         .zip(&firsts)
         .map(|(p, &first)| (first, p.compose(first)))
         .collect();
-    let contents_pages = contents_lines(parts, &laid, &g, style, &m);
+    let contents_pages = contents_lines(cover, parts, &laid, &g, style, &m);
     let front = even(1 + contents_pages.len());
     let mut placements = Vec::new();
     let mut at = front;
@@ -145,7 +111,7 @@ pub fn volume(
         let shift = place.first_page;
         outline.push(OutlineEntry {
             level: 1,
-            title: p.entry(),
+            title: p.entry.text(),
             target: Spot {
                 page: shift,
                 y: g.top,
@@ -219,13 +185,13 @@ fn even(n: usize) -> usize {
 
 /// The cover: the title centred a third down the text block, the subtitle under it, the
 /// issuer at the foot of the block.
-fn cover_frame(cover: &Cover, g: &Geometry, style: &Style, m: &Metrics) -> Frame {
-    let r = &style.roles;
+fn cover_frame(cover: &VolumePlan, g: &Geometry, style: &Style, m: &Metrics) -> Frame {
     let size = style.sizes.title + style.sizes.title / 4;
     let mut items = Vec::new();
     let mut top = g.top + g.text_height / 4.0;
     let pitch = size as f32 * 1.6;
-    for line in centred(m.pieces(r.title, cover.title, size), g) {
+    let title = &cover.title;
+    for line in centred(m.pieces(title.role, &title.text, size), g) {
         runs(
             &line,
             g.left(0),
@@ -236,17 +202,15 @@ fn cover_frame(cover: &Cover, g: &Geometry, style: &Style, m: &Metrics) -> Frame
         top += pitch;
     }
     top += g.line_pitch;
-    if let Some(s) = cover.subtitle {
-        for text in s.lines() {
-            for line in centred(m.pieces(r.subtitle, text, style.sizes.body), g) {
-                let base = baseline(top, g.line_pitch, style.sizes.body as f32);
-                runs(&line, g.left(0), base, &front, &mut items);
-                top += g.line_pitch;
-            }
+    for l in &cover.subtitle {
+        for line in centred(m.pieces(l.role, &l.text, style.sizes.body), g) {
+            let base = baseline(top, g.line_pitch, style.sizes.body as f32);
+            runs(&line, g.left(0), base, &front, &mut items);
+            top += g.line_pitch;
         }
     }
-    if let Some(issuer) = cover.issuer {
-        let lines = centred(m.pieces(r.salutation, issuer, style.sizes.body), g);
+    if let Some(issuer) = &cover.issuer {
+        let lines = centred(m.pieces(issuer.role, &issuer.text, style.sizes.body), g);
         let mut top = g.top + g.text_height - lines.len() as f32 * g.line_pitch;
         for line in lines {
             let base = baseline(top, g.line_pitch, style.sizes.body as f32);
@@ -279,17 +243,18 @@ struct EntryLines {
 /// Contents entries split into pages (an entry never splits); the heading takes two lines of
 /// the first page.
 fn contents_lines(
+    cover: &VolumePlan,
     parts: &[Part],
     laid: &[(usize, Pages)],
     g: &Geometry,
     style: &Style,
     m: &Metrics,
 ) -> Vec<Vec<EntryLines>> {
-    let r = &style.roles;
+    let role = cover.folio_role;
     let size = style.sizes.body;
     let widest = laid
         .iter()
-        .map(|(f, _)| m.width(r.body, &f.to_string(), size))
+        .map(|(f, _)| m.width(role, &f.to_string(), size))
         .fold(0.0, f32::max);
     let room = g.text_width - widest - 2.0 * g.pitch;
     let per_page = (g.text_height / g.line_pitch).floor().max(3.0) as usize;
@@ -298,12 +263,15 @@ fn contents_lines(
     for (k, p) in parts.iter().enumerate() {
         // The label, then the title broken beside it (its lines hang under the title's start).
         let label = p
+            .entry
             .label
-            .map(|l| m.pieces(r.heading1, &format!("{l}\u{3000}"), size))
+            .as_ref()
+            .map(|l| m.pieces(l.role, &format!("{}{LABEL_GAP}", l.text), size))
             .unwrap_or_default();
+        let title = &p.entry.title;
         let hang: f32 = label.iter().map(|pc| pc.advance).sum();
         let mut lines = break_lines(
-            &m.pieces(r.body, &p.doc.title(), size),
+            &m.pieces(title.role, &title.text, size),
             room - hang,
             0.0,
             false,
@@ -347,7 +315,7 @@ fn contents_lines(
 /// A contents page: dot leaders from each entry's last line to its folio, right-aligned;
 /// each entry links to its document's first page.
 fn contents_frame(
-    cover: &Cover,
+    cover: &VolumePlan,
     entries: Vec<EntryLines>,
     index: usize,
     placements: &[Placement],
@@ -355,7 +323,7 @@ fn contents_frame(
     style: &Style,
     m: &Metrics,
 ) -> Frame {
-    let r = &style.roles;
+    let role = cover.folio_role;
     let size = style.sizes.body;
     let left = g.left(index);
     let mut items = Vec::new();
@@ -363,11 +331,13 @@ fn contents_frame(
     if entries.first().is_some_and(|e| e.part == 0) {
         let heading: String = cover
             .contents
+            .text
             .chars()
             .flat_map(|c| [c, '\u{3000}'])
             .collect();
         let heading = heading.trim_end_matches('\u{3000}');
-        for line in centred(m.pieces(r.title, heading, style.sizes.title), g) {
+        let heading_role = cover.contents.role;
+        for line in centred(m.pieces(heading_role, heading, style.sizes.title), g) {
             let base = baseline(top, g.line_pitch, style.sizes.title as f32);
             runs(&line, left, base, &front, &mut items);
         }
@@ -381,9 +351,9 @@ fn contents_frame(
             let base = baseline(top, g.line_pitch, size as f32);
             if k + 1 == count {
                 let number = place.folio.to_string();
-                let nw = m.width(r.body, &number, size);
+                let nw = m.width(role, &number, size);
                 let nx = g.text_width - nw;
-                let dot = m.piece(r.body, '.', size);
+                let dot = m.piece(role, '.', size);
                 let start = line.end + g.pitch / 2.0;
                 let n = ((nx - g.pitch / 2.0 - start) / dot.advance)
                     .floor()
@@ -399,7 +369,7 @@ fn contents_frame(
                 }
                 let mut x = nx;
                 for c in number.chars() {
-                    let piece = m.piece(r.body, c, size);
+                    let piece = m.piece(role, c, size);
                     let w = m.advance(piece.face, c, size as f32);
                     tail.push(Placed {
                         width: w,

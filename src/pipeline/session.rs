@@ -6,11 +6,13 @@
 //! written.
 use super::written::Destination;
 use super::{prepare, Options, Prepared};
+use crate::audit;
 use crate::edition::{name, Format};
 use crate::error::{Error, Result};
 use crate::fonts::{FontBook, Usage};
 use crate::pack::{Folios, Manifest, PackOptions, PackReport, Packed};
 use crate::passes::structure::title::TitleKey;
+use crate::present::volume::VolumePlan;
 use crate::render::volume::{self, Volume};
 use crate::render::{epoch_of_volume, RenderContext};
 use crate::style::Style;
@@ -100,12 +102,27 @@ pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) ->
                 .map(move |w| format!("{}: {w}", d.report.display()))
         })
         .collect();
-    let (documents, plans) = l
+    let (documents, plans): (Vec<_>, Vec<_>) = l
         .documents
         .into_iter()
         .zip(&m.documents)
         .map(|(p, d)| ((d.label.clone(), p.doc), p.plan))
         .unzip();
+    let script = documents
+        .first()
+        .map_or(crate::model::Script::Hans, |(_, d)| d.script);
+    let entries: Vec<_> = documents
+        .iter()
+        .map(|(label, doc)| (label.clone(), doc.title()))
+        .collect();
+    let plan = VolumePlan::new(
+        &l.style,
+        script,
+        &m.title,
+        m.subtitle.as_deref(),
+        m.issuer.as_deref(),
+        &entries,
+    );
     let vol = Volume {
         title: m.title.clone(),
         subtitle: m.subtitle.clone(),
@@ -113,15 +130,15 @@ pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) ->
         continuous: m.folios == Folios::Continuous,
         documents,
         plans,
+        plan,
     };
     // One set of subsets for the whole volume.
     let mut u = Usage::default();
     for plan in &vol.plans {
         u.merge(&plan.usage);
     }
-    for (role, text) in crate::layout::volume::front_text(&vol.cover(), &vol.parts(), &l.style) {
-        u.add(role, &text);
-    }
+    // The cover and contents, each line in the role every edition draws it in.
+    u.merge(&vol.plan.usage(l.style.roles.body));
     let subsets = l.fonts.subset(&u)?;
     let ctx = RenderContext {
         style: &l.style,
@@ -139,7 +156,24 @@ pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) ->
         folder: None,
     };
     let stem = name::stems(&[source], None).remove(0);
-    let rendered = volume::render_all(formats, &vol, &ctx)?;
+    let (rendered, laid) = volume::render_all(formats, &vol, &ctx)?;
+    // Every edition audited before any is written.
+    let names: Vec<String> = m
+        .documents
+        .iter()
+        .map(|d| d.report.display().to_string())
+        .collect();
+    let bound: Vec<audit::Bound> = vol
+        .documents
+        .iter()
+        .zip(&vol.plans)
+        .zip(&names)
+        .map(|(((_, doc), plan), name)| audit::Bound { name, doc, plan })
+        .collect();
+    let volume_name = path.display().to_string();
+    for (f, bytes) in &rendered {
+        audit::volume(*f, bytes, &laid, &bound, &subsets, &volume_name)?;
+    }
     let mut written: Vec<PathBuf> = Vec::new();
     for (f, bytes) in rendered {
         let out = dest.path(&stem, f.extension());

@@ -9,6 +9,7 @@
 //! - [`roles`]: the font role of every block and inline.
 //! - [`folio`]: the folio text `— N —`.
 //! - [`reading`]: the reading order, the one sequence of printable units every edition sets.
+//! - [`volume`]: a session pack's cover and contents, each line's role, for all editions.
 //! - [`usage`]: the characters each role draws, from the decisions above, for the subsets.
 //!
 //! docs/presentation.md says where each decision lives.
@@ -18,6 +19,7 @@ pub mod marks;
 pub mod reading;
 pub mod roles;
 pub mod usage;
+pub mod volume;
 
 use crate::fonts::{FontBook, Usage};
 use crate::model::{Document, Entry};

@@ -8,11 +8,11 @@ use crate::model::Document;
 use crate::present::Plan;
 use crate::style::Style;
 
-pub mod binding;
 pub mod docx;
 pub mod epub;
 pub mod pdf;
 pub mod volume;
+pub mod volume_plan;
 mod xml_check;
 
 /// What every writer gets, computed once per run.

@@ -1,28 +1,31 @@
 //! A session pack's editions: the documents of one meeting as one volume (cover, contents, each
 //! document on its own). The PDF volume is laid out once; the DOCX and EPUB take its folios.
-pub use super::binding::Volume;
+pub use super::volume_plan::Volume;
 use super::RenderContext;
 use crate::edition::Format;
 use crate::error::Result;
 
-/// Render every edition asked for: the PDF volume's layout first (computed once: the DOCX
+/// Each edition's bytes, in the order asked for.
+pub type Rendered = Vec<(Format, Vec<u8>)>;
+
+/// Render every edition asked for (and return the PDF volume's layout, for the audit): the PDF volume's layout first (computed once: the DOCX
 /// contents shows the folios the PDF prints, the EPUB marks where its pages begin), then the
 /// editions in parallel.
 pub fn render_all(
     formats: &[Format],
     volume: &Volume,
     ctx: &RenderContext,
-) -> Result<Vec<(Format, Vec<u8>)>> {
+) -> Result<(Rendered, crate::layout::volume::Volume)> {
     use rayon::prelude::*;
     let laid = crate::layout::volume::volume(
-        &volume.cover(),
+        &volume.plan,
         &volume.parts(),
         volume.continuous,
         ctx.style,
         ctx.fonts,
     )?;
     // In the order asked for (`par_iter` keeps it).
-    formats
+    let rendered = formats
         .par_iter()
         .map(|&format| {
             let bytes = match format {
@@ -37,7 +40,8 @@ pub fn render_all(
             };
             bytes.map(|b| (format, b))
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    Ok((rendered, laid))
 }
 
 fn pdf(

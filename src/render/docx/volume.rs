@@ -14,11 +14,13 @@
 //!
 //! docx-rs writes section properties in its own element order; [`order_sections`] puts every
 //! `w:sectPr`'s children in schema order (CT_SectPr) after the single-report post-step.
-use super::super::binding::Volume;
+use super::super::volume_plan::Volume;
 use super::super::RenderContext;
+use super::styles::{family, run_fonts};
 use super::{grid, margin, parts, styles, twips, Builder};
 use crate::error::{Error, Result};
-use crate::model::{Document, Inline};
+use crate::model::Document;
+use crate::present::volume::{Line, LABEL_GAP};
 use docx_rs::{
     Docx, FieldCharType, FooterReference, Hyperlink, HyperlinkType, InstrText, PageNumType,
     PageSize, Paragraph, Run, SectionProperty, SectionType, Tab, TabLeaderType, TabValueType,
@@ -152,21 +154,43 @@ fn section(
     s
 }
 
-fn text_para(b: &mut Builder, style: &str, text: &str, role: crate::style::Role) -> Paragraph {
-    b.para(style, &[Inline::Text(text.to_string())], role)
+/// Runs of a volume line, each naming the family of the face that draws it: the line's role
+/// (as the volume plan decides), or the fallback face for a character that role lacks, whatever
+/// the paragraph style's own font.
+fn line_runs(b: &Builder, line: &Line) -> Vec<Run> {
+    b.segments(&line.text, line.role)
+        .into_iter()
+        .map(|(seg, drawn)| {
+            let mut r = Run::new().add_text(seg);
+            if let Some((name, bold)) = family(b.ctx.fonts, drawn) {
+                r = r.fonts(run_fonts(name));
+                if bold {
+                    r = r.bold();
+                }
+            }
+            r
+        })
+        .collect()
+}
+
+fn line_para(b: &mut Builder, style: &str, line: &Line) -> Paragraph {
+    let mut p = b.paragraph(style);
+    for r in line_runs(b, line) {
+        p = p.add_run(r);
+    }
+    p
 }
 
 /// The cover: title (annex-title style, so a `TOC \t "Title"` update does not list it), then
-/// the subtitle and issuer.
+/// the subtitle and issuer, each in the role the volume plan gives it.
 fn cover(volume: &Volume, b: &mut Builder) -> Vec<Paragraph> {
-    let r = &b.ctx.style.roles;
-    let (title, subtitle, body) = (r.attachment_title, r.subtitle, r.salutation);
-    let mut out = vec![text_para(b, styles::ANNEX_TITLE, &volume.title, title)];
-    if let Some(s) = &volume.subtitle {
-        out.push(text_para(b, styles::SUBTITLE, s, subtitle));
+    let plan = &volume.plan;
+    let mut out = vec![line_para(b, styles::ANNEX_TITLE, &plan.title)];
+    for l in &plan.subtitle {
+        out.push(line_para(b, styles::SUBTITLE, l));
     }
-    if let Some(s) = &volume.issuer {
-        out.push(text_para(b, styles::SUBTITLE, s, body));
+    if let Some(l) = &plan.issuer {
+        out.push(line_para(b, styles::SUBTITLE, l));
     }
     out
 }
@@ -178,24 +202,22 @@ fn contents(
     b: &mut Builder,
     ctx: &RenderContext,
 ) -> Vec<Paragraph> {
-    let r = &ctx.style.roles;
-    let heading = volume.cover().contents;
-    let mut out = vec![
-        text_para(b, styles::ANNEX_TITLE, heading, r.attachment_title).page_break_before(true),
-    ];
+    let plan = &volume.plan;
+    let mut out = vec![line_para(b, styles::ANNEX_TITLE, &plan.contents).page_break_before(true)];
     let width = twips(ctx.style.page.text_width_mm) as usize;
     let field = |t: FieldCharType| Run::new().add_field_char(t, false);
-    let entries = volume.parts();
-    for (k, part) in entries.iter().enumerate() {
+    let entries = &plan.entries;
+    for (k, entry) in entries.iter().enumerate() {
         let mut p = b.paragraph(styles::SALUTATION).add_tab(
             Tab::new()
                 .val(TabValueType::Right)
                 .leader(TabLeaderType::Dot)
                 .pos(width),
         );
-        if let Some(label) = part.label {
+        if let Some(label) = &entry.label {
             // The title's lines hang under its start, beside the label.
-            let hang = styles::chars_twips(ctx.style.sizes.body, label.chars().count() as i32 + 1);
+            let chars = label.text.chars().count() as i32 + 1;
+            let hang = styles::chars_twips(ctx.style.sizes.body, chars);
             p = p.indent(
                 Some(hang),
                 Some(docx_rs::SpecialIndentType::Hanging(hang)),
@@ -216,16 +238,27 @@ fn contents(
         let mark = bookmark(k);
         let folio = folios.get(k).map(|f| f.to_string()).unwrap_or_default();
         let mut link = Hyperlink::new(&mark, HyperlinkType::Anchor);
-        for run in b.runs(&[Inline::Text(part.entry())], r.body, None) {
+        if let Some(label) = &entry.label {
+            let mut label = label.clone();
+            label.text.push(LABEL_GAP);
+            for run in line_runs(b, &label) {
+                link = link.add_run(run);
+            }
+        }
+        for run in line_runs(b, &entry.title) {
             link = link.add_run(run);
         }
-        link = link.add_run(Run::new().add_tab()).add_run(
-            field(FieldCharType::Begin)
-                .add_instr_text(InstrText::Unsupported(format!(" PAGEREF {mark} \\h ")))
-                .add_field_char(FieldCharType::Separate, false)
-                .add_text(folio)
-                .add_field_char(FieldCharType::End, false),
-        );
+        let mut number = field(FieldCharType::Begin)
+            .add_instr_text(InstrText::Unsupported(format!(" PAGEREF {mark} \\h ")))
+            .add_field_char(FieldCharType::Separate, false)
+            .add_text(folio);
+        // The folio in the face of the folio role.
+        if let Some((name, _)) = family(ctx.fonts, plan.folio_role) {
+            number = number.fonts(run_fonts(name));
+        }
+        link = link
+            .add_run(Run::new().add_tab())
+            .add_run(number.add_field_char(FieldCharType::End, false));
         p = p.add_hyperlink(link);
         if k + 1 == entries.len() {
             p = p.add_run(field(FieldCharType::End));

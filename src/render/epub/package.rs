@@ -34,7 +34,7 @@ pub struct Book<'a> {
     pub title: &'a str,
     pub script: Script,
     /// The navigation document's heading.
-    pub toc_name: &'static str,
+    pub toc_name: &'a str,
     pub identifier: uuid::Uuid,
     /// `dc:source` (the print edition) when the book carries a page list.
     pub source: Option<String>,

@@ -5,7 +5,7 @@
 //! PDF volume: each document's pages are marked `d1-page-N`, `d2-page-N`… (N its printed folio);
 //! with folios running on, a blank left-hand page between documents has an entry pointing at the
 //! next document's start.
-use super::super::binding::Volume;
+use super::super::volume_plan::Volume;
 use super::super::RenderContext;
 use super::css;
 use super::package::{identifier, package, print_source, Book};
@@ -13,14 +13,13 @@ use super::xhtml::parts_prefixed;
 use crate::error::Result;
 use crate::layout::frame::Pages;
 use crate::layout::volume::Placement;
-use crate::model::{Block, Document, Inline};
 use epub_builder::{EpubContent, ReferenceType, TocElement};
 use sha2::{Digest, Sha256};
 
 /// Render the volume's EPUB. `placements`: where the PDF volume set each document; the book
 /// carries the PDF volume's page list (ids `d2-page-1`, labels the folios printed).
 pub fn render(volume: &Volume, placements: &[Placement], ctx: &RenderContext) -> Result<Vec<u8>> {
-    let cover = cover_document(volume);
+    let cover = volume.plan.cover_document(volume.script());
     // The cover is a document of its own, with its own plan (its reading order).
     let cover_plan = crate::present::Plan::for_subsets(&cover, ctx.style, ctx.fonts);
     let cover_ctx = RenderContext {
@@ -45,7 +44,7 @@ pub fn render(volume: &Volume, placements: &[Placement], ctx: &RenderContext) ->
         files.push((parts_prefixed(doc, &ctx, &format!("d{}-", k + 1))?, Some(k)));
     }
     let blanks = blank_pages(volume, placements);
-    let entries: Vec<String> = volume.parts().iter().map(|p| p.entry()).collect();
+    let entries: Vec<String> = volume.plan.entries.iter().map(|e| e.text()).collect();
     let mut contents = Vec::new();
     for (parts, k) in &files {
         // The first part carries the document's nav entry; the others nest under it.
@@ -107,7 +106,7 @@ pub fn render(volume: &Volume, placements: &[Placement], ctx: &RenderContext) ->
     let book = Book {
         title: &volume.title,
         script: volume.script(),
-        toc_name: volume.cover().contents,
+        toc_name: &volume.plan.contents.text,
         identifier: volume_identifier(volume),
         source: paged.then(|| print_source(&volume.title, ctx)),
         author: volume.issuer.clone(),
@@ -135,18 +134,6 @@ fn blank_pages(volume: &Volume, placements: &[Placement]) -> Blanks {
         before,
         after_last: placements.last().and_then(after),
     }
-}
-
-/// The cover as a small document of its own: the title, the subtitle and issuer under it.
-fn cover_document(volume: &Volume) -> Document {
-    let line = |s: &str| Block::Subtitle(vec![Inline::Text(s.to_string())]);
-    let mut blocks = vec![Block::Title(vec![Inline::Text(volume.title.clone())])];
-    blocks.extend(volume.subtitle.as_deref().map(line));
-    blocks.extend(volume.issuer.as_deref().map(line));
-    let mut doc = Document::new(blocks);
-    doc.edition_title = Some(volume.title.clone());
-    doc.script = volume.script();
-    doc
 }
 
 /// The book's identifier: SHA-256 over the volume title and every document's own identifier.

@@ -1,8 +1,10 @@
-//! What a session pack's volume binds: its cover words and its documents with their plans, in
-//! the order they are bound. Every writer's volume module reads it; [`super::volume`] calls them.
+//! What a session pack's volume binds: its volume plan (cover and contents, each line's role),
+//! its documents with their presentation plans, in the order they are bound. Every writer's
+//! volume module reads it; [`super::volume`] calls them.
 use super::RenderContext;
-use crate::layout::volume::{Cover, Part};
+use crate::layout::volume::Part;
 use crate::model::{Document, Script};
+use crate::present::volume::VolumePlan;
 use crate::present::Plan;
 
 /// What a volume holds, in the order it is bound.
@@ -16,6 +18,8 @@ pub struct Volume {
     pub documents: Vec<(Option<String>, Document)>,
     /// Each document's presentation plan (in the order of `documents`).
     pub plans: Vec<Plan>,
+    /// The cover and contents: each line's text and role, for every edition.
+    pub plan: VolumePlan,
 }
 
 impl Volume {
@@ -27,27 +31,12 @@ impl Volume {
             .unwrap_or(Script::Hans)
     }
 
-    pub fn cover(&self) -> Cover<'_> {
-        Cover {
-            title: &self.title,
-            subtitle: self.subtitle.as_deref(),
-            issuer: self.issuer.as_deref(),
-            contents: match self.script() {
-                Script::Hans => "\u{76EE}\u{5F55}",
-                Script::Hant => "\u{76EE}\u{9304}",
-            },
-        }
-    }
-
     pub fn parts(&self) -> Vec<Part<'_>> {
         self.documents
             .iter()
             .zip(&self.plans)
-            .map(|((label, doc), plan)| Part {
-                label: label.as_deref(),
-                doc,
-                plan,
-            })
+            .zip(&self.plan.entries)
+            .map(|(((_, doc), plan), entry)| Part { entry, doc, plan })
             .collect()
     }
 
