@@ -35,6 +35,18 @@ pub fn civil(epoch: i64) -> Civil {
     }
 }
 
+/// Midnight UTC of a calendar day as seconds since the Unix epoch (Howard Hinnant's
+/// days-from-civil, the inverse of [`civil`]).
+pub fn from_civil(year: i32, month: u32, day: u32) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe - 719_468) * 86_400
+}
+
 /// `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn w3c(epoch: i64) -> String {
     let c = civil(epoch);
@@ -102,5 +114,18 @@ mod tests {
         assert_eq!((t.year(), t.month(), t.day()), (2107, 12, 31));
         let t = zip(946_684_800);
         assert_eq!((t.year(), t.month(), t.day()), (2000, 1, 1));
+    }
+
+    #[test]
+    fn from_civil_is_the_inverse_of_civil() {
+        assert_eq!(from_civil(2000, 1, 1), 946_684_800);
+        assert_eq!(from_civil(2024, 3, 5), 1_709_596_800);
+        for epoch in [0, 951_782_400, 1_709_596_800, -86_400 * 400] {
+            let c = civil(epoch);
+            assert_eq!(
+                from_civil(c.year as i32, c.month.into(), c.day.into()),
+                epoch
+            );
+        }
     }
 }

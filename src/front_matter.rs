@@ -47,7 +47,7 @@ pub fn of(doc: &Document) -> FrontMatter {
 }
 
 /// `2024年3月5日` anywhere in the line.
-fn date_of(text: &str) -> Option<(i32, u32, u32)> {
+pub fn date_of(text: &str) -> Option<(i32, u32, u32)> {
     let chars: Vec<char> = text.chars().collect();
     let number = |from: usize| -> Option<(u32, usize)> {
         let n = chars[from..]

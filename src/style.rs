@@ -96,7 +96,38 @@ pub struct Fonts {
     pub fang: PathBuf,
     /// `[fonts.fallback]`: for every role (keys are role names), the roles whose faces draw a
     /// character its own face lacks, in order; an empty chain means none (U+3013).
+    #[serde(deserialize_with = "chains")]
     pub fallback: BTreeMap<Role, Vec<Role>>,
+}
+
+/// `[fonts.fallback]` as a table of chains; the one list of earlier styles is refused with what
+/// to write instead.
+fn chains<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<Role, Vec<Role>>, D::Error> {
+    struct Chains;
+    impl<'de> serde::de::Visitor<'de> for Chains {
+        type Value = BTreeMap<Role, Vec<Role>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a table of fallback chains, one per role")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            _: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            Err(serde::de::Error::custom(
+                "fonts.fallback is a table with one chain per role now, not one list: write \
+                 [fonts.fallback] with fang, song, song-bold, hei and kai = [roles…] (see styles/gongwen.toml)",
+            ))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            BTreeMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_any(Chains)
 }
 
 impl Fonts {

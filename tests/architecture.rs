@@ -470,3 +470,27 @@ fn the_checker_sees_imports_groups_and_relative_paths() {
     );
     assert!(g[ROOT].contains("pipeline"), "{:?}", g[ROOT]);
 }
+
+#[test]
+fn docs_architecture_has_a_row_for_every_module_and_no_other() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/architecture.md"))
+            .unwrap();
+    let map = doc
+        .split("## Module map")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("docs/architecture.md has a module map");
+    let rows: BTreeSet<String> = map
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once('`').map(|(name, _)| name.to_string()))
+        .collect();
+    let table: BTreeSet<String> = ALLOWED.iter().map(|(m, _)| m.to_string()).collect();
+    let tops: BTreeSet<String> = modules().keys().map(|m| top(m).to_string()).collect();
+    assert_eq!(
+        tops, table,
+        "tests/architecture.rs ALLOWED vs the modules in src/"
+    );
+    assert_eq!(rows, table, "docs/architecture.md module map vs ALLOWED");
+}

@@ -13,9 +13,7 @@ use baogao::style::Style;
 use baogao::Options;
 use common::*;
 use docx_support::*;
-use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 fn style(name: &str) -> Style {
     Style::load(name).unwrap()
@@ -148,45 +146,6 @@ fn kinds(d: &Document) -> Vec<String> {
     k
 }
 
-/// Run `openxml-audit` once on every file of `dir`; panic listing each file's errors.
-fn audit(dir: &std::path::Path, files: usize) {
-    let out = run_with_deadline(
-        Command::new("openxml-audit")
-            .args(["-r", "-m", "0", "-o", "json"])
-            .arg(dir),
-        Duration::from_secs(600),
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "openxml-audit gave no JSON ({e}): {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let results = report.as_array().expect("one result per file");
-    assert_eq!(results.len(), files, "{report:#}");
-    let mut failures = Vec::new();
-    for r in results {
-        let errors = r["error_count"].as_u64().unwrap();
-        eprintln!("openxml-audit {}: {errors} errors", r["file"]);
-        if errors > 0 {
-            let list: Vec<String> = r["errors"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .take(20)
-                .map(|e| format!("  {} {} {}", e["part_uri"], e["path"], e["description"]))
-                .collect();
-            failures.push(format!(
-                "{}: {errors} errors\n{}",
-                r["file"],
-                list.join("\n")
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
 #[test]
 fn every_docx_is_schema_valid() {
     let full = every_block_kind();
@@ -232,7 +191,7 @@ fn every_docx_is_schema_valid() {
             n += 1;
         }
     }
-    audit(&dir, n);
+    common::openxml_audit(&dir, n);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -323,6 +323,86 @@ fn real_report_has_32_noterefs_and_32_footnotes_linked_both_ways() {
     assert_eq!((refs, notes), (32, 32));
 }
 
+/// The rules of `selector` in the stylesheet (its declarations, joined; comments left out).
+fn css_rules(css: &str, selector: &str) -> String {
+    let mut plain = String::new();
+    let mut rest = css;
+    while let Some((before, after)) = rest.split_once("/*") {
+        plain.push_str(before);
+        rest = after.split_once("*/").map_or("", |(_, a)| a);
+    }
+    plain.push_str(rest);
+    plain
+        .split('}')
+        .filter_map(|r| r.split_once('{'))
+        .filter(|(sel, _)| sel.split(',').any(|s| s.trim() == selector))
+        .map(|(_, body)| body.trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn notes_carry_their_own_style_and_the_duokan_classes() {
+    let (_, epub) = real();
+    // 多看 pops up notes marked with its classes; they stand beside epub:type and role.
+    let (mut refs, mut items, mut texts, mut contents) = (0, 0, 0, 0);
+    for (href, xhtml) in content_documents(epub) {
+        each_element(&xhtml, |name, attrs, _| {
+            let class = attrs.get("class").map(String::as_str).unwrap_or("");
+            let classes: Vec<&str> = class.split_whitespace().collect();
+            match attrs.get("epub:type").map(String::as_str) {
+                Some("noteref") => {
+                    refs += 1;
+                    assert_eq!(classes, ["duokan-footnote"], "{href}");
+                }
+                Some("footnote") => {
+                    items += 1;
+                    assert_eq!(classes, ["note", "duokan-footnote-item"], "{href}");
+                }
+                Some("footnotes") => {
+                    contents += 1;
+                    assert_eq!(name, "section");
+                    assert_eq!(classes, ["notes", "duokan-footnote-content"], "{href}");
+                }
+                _ => {}
+            }
+            if name == "p" && classes.contains(&"note-text") {
+                texts += 1;
+            }
+        });
+    }
+    assert_eq!((refs, items, texts), (32, 32, 32));
+    assert!(contents >= 3, "{contents} notes sections");
+    // A reading system that pops a note up lifts the inside of the <aside>: the note style is
+    // on the paragraph's own class, and no rule hangs on the section's descendants.
+    let css = file(epub, "OEBPS/stylesheet.css");
+    let note = css_rules(&css, "p.note-text");
+    for decl in ["text-indent: 0", "font-size: 0.85em"] {
+        assert!(note.contains(decl), "p.note-text lacks {decl}: {note}");
+    }
+    assert!(css_rules(&css, ".note-text").contains("font-family"));
+    assert!(css_rules(&css, "section.notes p").is_empty(), "{css}");
+    // Where the reader hides the notes, the section draws nothing: the rule is on the first
+    // note, hidden with it.
+    assert!(
+        !css_rules(&css, "section.notes").contains("border"),
+        "{css}"
+    );
+    assert!(css_rules(&css, "section.notes > aside:first-child").contains("border-top"));
+    // A note reference is a 24 px target that does not move the text.
+    let a = css_rules(&css, "sup.noteref a");
+    assert!(
+        a.contains("padding: 6px 12px") && a.contains("margin: 0 -12px"),
+        "{a}"
+    );
+    // Apple Books uses the embedded fonts only when told to.
+    let ibooks = file(epub, "META-INF/com.apple.ibooks.display-options.xml");
+    assert!(
+        ibooks.contains("<option name=\"specified-fonts\">true</option>"),
+        "{ibooks}"
+    );
+}
+
 #[test]
 fn real_report_keeps_every_han_character() {
     let (doc, epub) = real();

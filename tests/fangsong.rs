@@ -143,6 +143,19 @@ fn the_body_is_fangsong_and_a_character_it_lacks_is_drawn_in_the_serif() {
             "{font} at {size} pt"
         );
     }
+    // Body quotation marks are full-width, from the serif (Zhuque's own are a third of an em).
+    let quotes: Vec<_> = body
+        .iter()
+        .filter(|(c, _, _)| *c == OPEN_QUOTE || *c == CLOSE_QUOTE)
+        .collect();
+    let serif = quotes
+        .iter()
+        .filter(|(_, f, _)| f.ends_with("+NotoSerifSC-Regular"))
+        .count();
+    assert!(serif > 50, "{serif}");
+    for (c, font, _) in quotes {
+        assert!(!font.ends_with("+ZhuqueFangsong-Regular"), "{c} in {font}");
+    }
 }
 
 #[test]
@@ -166,19 +179,15 @@ fn the_fallback_is_listed_as_info_naming_both_faces() {
         jian.contains("drawn in the song face (Noto Serif SC)"),
         "{jian}"
     );
-    // Its quotation marks are Latin, a third of an em: the serif draws the full-width ones.
-    for q in [OPEN_QUOTE, CLOSE_QUOTE] {
-        let line = infos.iter().find(|l| l.contains(q)).unwrap();
-        assert!(line.contains("has no full-width form of it"), "{line}");
-        assert!(line.contains("song face (Noto Serif SC)"), "{line}");
-    }
-    assert_eq!(infos.len(), 3, "{}", b.stderr);
+    // Its quotation marks are Latin, a third of an em: the serif draws the full-width ones in
+    // every report (the style's choice, fonts/README.md), so they are not listed.
+    assert_eq!(infos.len(), 1, "{}", b.stderr);
     // `check --json` carries the same, under glyphs.fallback.
     let o = baogao(&["check", report().to_str().unwrap(), "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let fb = v["glyphs"]["fallback"].as_array().unwrap();
     let codes: Vec<&str> = fb.iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["U+201C", "U+201D", "U+583F"]);
+    assert_eq!(codes, ["U+583F"]);
     for f in fb {
         assert_eq!(f["role"], "fang", "{f}");
         assert_eq!(f["drawn_by"], "song", "{f}");

@@ -260,14 +260,20 @@ fn file_is_at_most_one_megabyte_and_reruns_are_identical() {
 }
 
 #[test]
-fn metadata_lang_outline_and_no_pdfx_claim() {
+fn metadata_lang_outline_and_a_pdfa_claim_only() {
     let b = built();
     let doc = lopdf::Document::load_mem(&b.pdf).unwrap();
     let cat = doc.catalog().unwrap();
-    assert!(cat.get(b"OutputIntents").is_err());
+    let intents = cat.get(b"OutputIntents").unwrap().as_array().unwrap();
+    let intent = intents[0].as_dict().unwrap();
+    assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFA1");
     assert!(cat.get(b"Outlines").is_ok());
     let raw = String::from_utf8_lossy(&b.pdf);
     assert!(!raw.contains("GTS_PDFX"));
+    assert!(
+        raw.contains("<pdfaid:part>1</pdfaid:part>"),
+        "XMP packet unfiltered"
+    );
     let Some(o) = tool("pdfinfo", &["-isodates", &path()]) else {
         return;
     };
@@ -437,4 +443,97 @@ fn adjacent_marks_are_squeezed_to_one_and_a_half_em() {
         .collect();
     assert!(counts[0] > 50, "the report has many adjacent pairs: {out}");
     assert_eq!(counts[1], 0, "{out}");
+}
+
+#[test]
+fn preflight_finds_no_pdfa_1b_error() {
+    common::assert_pdfa_1b(&built().dir.path().join("wuyang.pdf"));
+}
+
+/// The folio printed at the foot of a page (`— 12 —`), if any.
+fn printed_folio(page: &str) -> Option<String> {
+    let line = page.lines().rev().find(|l| !l.trim().is_empty())?;
+    let inner = line
+        .trim()
+        .strip_prefix('\u{2014}')?
+        .strip_suffix('\u{2014}')?;
+    Some(inner.trim().to_string())
+}
+
+#[test]
+fn page_labels_are_the_printed_folios() {
+    let Some(labels) = common::page_labels(std::path::Path::new(&path())) else {
+        return;
+    };
+    assert_eq!(labels.len(), pages());
+    for (i, label) in labels.iter().enumerate() {
+        let n = (i + 1).to_string();
+        let Some(o) = tool("pdftotext", &["-f", &n, "-l", &n, "-layout", &path(), "-"]) else {
+            return;
+        };
+        assert_eq!(
+            printed_folio(&text_of(&o)).as_deref(),
+            Some(label.as_str()),
+            "page {n}"
+        );
+    }
+}
+
+/// `pdfinfo -struct-text`'s elements at the first level under `/Document`: (type, text of the
+/// element and its kids).
+fn structure(pdf: &str) -> Option<Vec<(String, String)>> {
+    let o = tool("pdfinfo", &["-struct-text", pdf])?;
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text_of(&o).lines() {
+        let depth = line.len() - line.trim_start().len();
+        let t = line.trim();
+        if depth == 2 && !t.starts_with('"') {
+            let kind = t.split_whitespace().next().unwrap_or("").to_string();
+            out.push((kind, String::new()));
+        } else if let (Some(last), true) = (out.last_mut(), t.starts_with('"')) {
+            last.1 += t.trim_matches('"');
+        }
+    }
+    Some(out)
+}
+
+#[test]
+fn tagged_headings_paragraphs_and_notes_in_reading_order() {
+    let b = built();
+    let Some(o) = tool("pdfinfo", &[&path()]) else {
+        return;
+    };
+    assert!(text_of(&o).contains("Tagged:          yes"));
+    let Some(elements) = structure(&path()) else {
+        return;
+    };
+    let han = |s: &str| -> String { s.chars().filter(|&c| common::is_han(c)).collect() };
+    // The title, then each heading of the model, in order, with its text.
+    use baogao::model::Block;
+    let mut expected = vec![("H1".to_string(), han(&b.doc.title()))];
+    for block in &b.doc.blocks {
+        if let Block::Heading { level, .. } = block {
+            expected.push((format!("H{level}"), han(&block.text())));
+        }
+    }
+    // The appended annex (the notes file) opens with its title as a level-1 heading.
+    if let Some(annex) = &b.doc.annex {
+        expected.push(("H1".to_string(), han(&annex.title)));
+    }
+    let headings: Vec<(String, String)> = elements
+        .iter()
+        .filter(|(k, _)| k.starts_with('H'))
+        .map(|(k, t)| (k.clone(), han(t)))
+        .collect();
+    assert_eq!(headings, expected);
+    // One Note per note, each opened by its label; paragraphs tagged P.
+    let notes = elements.iter().filter(|(k, _)| k == "Note").count();
+    assert_eq!(notes, b.doc.notes.len());
+    assert!(elements.iter().filter(|(k, _)| k == "P").count() > 50);
+    // Every Han character drawn is in the structure (folios are artifacts).
+    let tagged: String = elements.iter().map(|(_, t)| t.as_str()).collect();
+    let Some(o) = tool("pdftotext", &[&path(), "-"]) else {
+        return;
+    };
+    common::assert_same_han(&tagged, &text_of(&o), "structure text vs page text");
 }

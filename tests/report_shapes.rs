@@ -170,6 +170,7 @@ fn build_and_check_editions(
             zip_text(&out.join(format!("{stem}.docx")), &["document.xml"]),
         ),
     ];
+    common::assert_pdfa_1b(&out.join(format!("{stem}.pdf")));
     if common::tool("pdftotext") {
         let pdf = out.join(format!("{stem}.pdf"));
         let o = Command::new("pdftotext")
@@ -228,6 +229,16 @@ fn national_report_title_headings_glossary_notes_and_metadata() {
     assert_eq!(epub_dc(&epub, "dc:date")[0], "2026-03-05");
     let core = zip_text(&tmp.path().join("政府工作报告.docx"), &["core.xml"]);
     assert!(core.contains("<dc:creator>国务院总理\u{3000}某\u{3000}某</dc:creator>"));
+    // Dated by its own date line (no SOURCE_DATE_EPOCH): 2026年3月5日.
+    assert!(
+        core.contains(">2026-03-05T00:00:00Z</dcterms:created>"),
+        "{core}"
+    );
+    let opf = zip_text(&epub, &[".opf"]);
+    assert!(
+        opf.contains("<meta property=\"dcterms:modified\">2026-03-05T00:00:00Z</meta>"),
+        "{opf}"
+    );
     if common::tool("pdfinfo") {
         let o = Command::new("pdfinfo")
             .arg(tmp.path().join("政府工作报告.pdf"))
@@ -235,6 +246,10 @@ fn national_report_title_headings_glossary_notes_and_metadata() {
             .unwrap();
         let info = String::from_utf8_lossy(&o.stdout);
         assert!(info.contains("国务院总理"), "{info}");
+        assert!(
+            info.contains("CreationDate:    Thu Mar  5 00:00:00 2026 UTC"),
+            "{info}"
+        );
         assert!(
             info.contains("第十五届全国人民代表大会第四次会议"),
             "{info}"
@@ -259,7 +274,22 @@ fn scraped_county_report_loses_its_chrome_and_folios_only() {
         .collect();
     assert_eq!(chrome, [6, 41, 42, 43, 44]);
     assert_eq!(c["folios_dropped"], 1);
-    assert_eq!(c["lines_joined"].as_array().map(Vec::len), Some(6));
+    // Six hard wraps and the subtitle's second line, each with the lines it joined.
+    let joins: Vec<(u64, u64, &str)> = c["lines_joined"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| {
+            (
+                j["line"].as_u64().unwrap(),
+                j["onto"].as_u64().unwrap(),
+                j["why"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(joins.len(), 7, "{joins:?}");
+    assert_eq!(joins[0], (9, 8, "subtitle"));
+    assert_eq!(joins.iter().filter(|j| j.2 == "hard wrap").count(), 6);
     assert_eq!(c["unpaired_quotes"].as_array().unwrap().len(), 0);
     assert_eq!(codes(&json), ["dropped-lines", "dropped-lines"]);
     assert!(json["warnings"]
@@ -294,4 +324,19 @@ fn an_unpaired_quote_and_an_unclaimed_mark_are_warnings() {
     assert_eq!(unpaired["line"], 3);
     let o = baogao(&["build", s(&report), "-o", s(tmp.path()), "--strict"]);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+}
+
+#[test]
+fn a_report_with_every_block_kind_is_valid_pdfa_1b() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = fixture("every-block.txt");
+    // Preflight runs on its PDF in `build_and_check_editions`.
+    let json = build_and_check_editions(&report, tmp.path(), "2025年示例县政府工作报告", false);
+    assert_eq!(heading_counts(&json), [2, 1, 1, 2]);
+    assert_eq!(json["notes"]["matched"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        json["structure"]["annexes"],
+        serde_json::json!(["附件 名词解释"])
+    );
+    assert!(json["warnings"].as_array().unwrap().is_empty(), "{json:#}");
 }

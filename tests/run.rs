@@ -474,3 +474,31 @@ fn a_folder_build_takes_every_report_a_single_build_takes_and_names_what_it_pass
         "{err}"
     );
 }
+
+/// `build input/`: the three reports are built; the plan report's notes file
+/// (計劃報告有關注釋.txt, named by its 附件 line) is passed over, saying whose notes it holds.
+#[test]
+fn a_build_of_input_names_the_notes_file_it_passes_over() {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
+    let tmp = tempfile::tempdir().unwrap();
+    let o = baogao(&["build", s(&input), "-o", s(tmp.path()), "--formats", "epub"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(files(tmp.path()).len(), 3, "{err}");
+    let notes = input.join(
+        "wuyang-2024-plan/\u{8A08}\u{5283}\u{5831}\u{544A}\u{6709}\u{95DC}\u{6CE8}\u{91CB}.txt",
+    );
+    let plan = input.join("wuyang-2024-plan/report.txt");
+    assert!(
+        err.contains(&format!(
+            "{}: passed over: it is the notes file that {}'s \u{9644}\u{4EF6} line names",
+            notes.display(),
+            plan.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("3 documents: 3 written, 0 failed; 1 .txt passed over"),
+        "{err}"
+    );
+}

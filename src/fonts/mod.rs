@@ -2,8 +2,8 @@
 //! each role's fallback chain), and one subset per face actually used, shared by all writers.
 //! What each role draws comes from the presentation plan ([`crate::present`]) as a [`Usage`];
 //! nothing here reads the document.
+mod deflate;
 mod load;
-mod pack;
 mod subset;
 
 use crate::error::Result;
@@ -67,8 +67,6 @@ pub struct FallenBack {
     pub role: Role,
     /// The role whose face draws it.
     pub drawn: Role,
-    /// The role's face has the character, but not in the full width Chinese text sets it.
-    pub narrow: bool,
 }
 
 /// Quotation marks, which GB/T 15834 §5.1.3 sets one em wide and Latin-derived glyphs draw
@@ -116,20 +114,19 @@ impl FontBook {
     }
 
     /// Characters of `usage` that their role's face lacks and a face of its fallback chain
-    /// draws, with the face that does (sorted by character, then role).
+    /// draws, with the face that does (sorted by character, then role). Quotation marks a face
+    /// has only narrow ([`full_width_mark`]) are the style's choice, the same in every report,
+    /// and not listed (fonts/README.md says so).
     pub fn fallen_back(&self, usage: &Usage) -> Vec<FallenBack> {
         let cover = self.coverage();
         let mut out = Vec::new();
         for (&role, chars) in &usage.by_role {
             for &c in chars {
-                match cover.resolve(role, c) {
-                    Some(drawn) if drawn != role => out.push(FallenBack {
-                        ch: c,
-                        role,
-                        drawn,
-                        narrow: cover.covers(role, c),
-                    }),
-                    _ => {}
+                if cover.covers(role, c) {
+                    continue;
+                }
+                if let Some(drawn) = cover.resolve(role, c) {
+                    out.push(FallenBack { ch: c, role, drawn });
                 }
             }
         }

@@ -78,7 +78,8 @@ fn describe(data: Vec<u8>) -> std::result::Result<Made, String> {
         .and_then(|h| h.get(44..46))
         .is_some_and(|m| m[1] & 1 == 1);
     let bold = face.weight().to_number() >= 600 || mac_bold;
-    let packed = super::pack::pack(&data).map_err(|e| format!("cannot deflate the subset: {e}"))?;
+    let packed =
+        super::deflate::archive(&data).map_err(|e| format!("cannot deflate the subset: {e}"))?;
     Ok(Made {
         data: Arc::new(data),
         packed: Arc::new(packed),

@@ -25,6 +25,8 @@ pub struct BodyLine {
     pub notes: Vec<u32>,
     /// The unit of the reading order the line sets (`None`: a blank line).
     pub place: Option<crate::present::Place>,
+    /// The structure element the line belongs to (blank lines: none).
+    pub unit: Option<super::unit::Unit>,
 }
 
 /// What one page holds: body lines with their top inside the block, and its note lines.
@@ -199,6 +201,7 @@ mod tests {
             outline: None,
             notes,
             place: None,
+            unit: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! every length in PostScript points measured from the page's top-left corner. Nothing here
 //! knows about the document model or about PDF; each glyph run says what it draws in the
 //! reading order's terms ([`Drawn`]), for the editions' audit and the PDF's structure.
+pub use super::unit::{Tag, Unit};
 pub use crate::present::Place;
 use crate::style::Role;
 
@@ -56,6 +57,11 @@ pub enum FrameItem {
     Rule { x0: f32, x1: f32, y: f32 },
     /// A clickable area leading to a spot in the document.
     Link { rect: Rect, target: Spot },
+    /// The items up to the matching [`FrameItem::End`] belong to this structure element (the
+    /// tagged PDF's marked content), or are an artifact (folios, the note rule).
+    Begin(Unit),
+    /// Closes the last [`FrameItem::Begin`].
+    End,
 }
 
 /// One page.
@@ -84,6 +90,26 @@ pub struct Pages {
     /// The folio printed on the first page of `starts` (1, or where a document starts in a
     /// volume): page `i` of `starts` prints folio `first_folio + i`.
     pub first_folio: usize,
+    /// How pages are numbered in a viewer (the PDF's page labels), range by range in page
+    /// order: each range runs from its first page to the next range's.
+    pub labels: Vec<LabelRange>,
+}
+
+/// A run of pages numbered alike, from `first_page` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelRange {
+    pub first_page: usize,
+    pub numbering: Numbering,
+}
+
+/// How a range of pages is numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// Front matter printing no folio (a volume's cover and contents): i, ii, iii…
+    Front,
+    /// The printed folios, the range's first page printing this one; blank pages that end a
+    /// document (printing nothing) go on counting.
+    Folios(usize),
 }
 
 impl Pages {

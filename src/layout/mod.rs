@@ -7,6 +7,7 @@ pub mod linebreak;
 pub mod metrics;
 pub mod page_starts;
 pub mod pages;
+pub mod unit;
 pub mod volume;
 
 use crate::error::Result;
@@ -102,9 +103,18 @@ pub fn paginate<'a>(
     // out, and each paragraph's lines are recorded under its place.
     let mut origins = page_starts::Origins::default();
     let mut lines: Vec<BodyLine> = Vec::new();
-    for &place in plan.order.places() {
+    for (key, &place) in plan.order.places().iter().enumerate() {
         let p = set.para(doc, place)?;
-        let own = body_lines(&p, place, &g);
+        let mut own = body_lines(&p, place, &g);
+        // The unit's structure element (the tagged PDF), keyed by its index in the order.
+        let unit = frame::Unit {
+            tag: tag_of(doc, place),
+            part: 0,
+            key: key as u32,
+        };
+        for l in own.iter_mut().filter(|l| !l.blank) {
+            l.unit = Some(unit);
+        }
         origins.paragraph(place, &own);
         lines.extend(own);
     }
@@ -144,6 +154,21 @@ pub fn paginate<'a>(
     })
 }
 
+/// The structure type of a unit of the reading order (the tagged PDF's element): the title,
+/// headings and annex titles as headings, everything else a paragraph.
+fn tag_of(doc: &Document, place: Place) -> frame::Tag {
+    use frame::Tag;
+    match place {
+        Place::Block(i) => match doc.blocks.get(i) {
+            Some(Block::Title(_)) => Tag::Title,
+            Some(Block::Heading { level, .. }) => Tag::Heading(*level),
+            _ => Tag::Paragraph,
+        },
+        Place::AnnexTitle(_) | Place::NotesTitle => Tag::Heading(1),
+        Place::AnnexLabel(_) | Place::NotesLabel | Place::NotesEntry(_) => Tag::Paragraph,
+    }
+}
+
 /// A paragraph broken into body lines, with its blank lines around it.
 fn body_lines(p: &Para, place: Place, g: &pages::Geometry) -> Vec<BodyLine> {
     let mut lines: Vec<BodyLine> = (0..p.blank_before).map(|_| blank(g)).collect();
@@ -167,6 +192,7 @@ fn body_lines(p: &Para, place: Place, g: &pages::Geometry) -> Vec<BodyLine> {
             outline: if k == 0 { p.outline.clone() } else { None },
             notes,
             place: Some(place),
+            unit: None,
         });
     }
     lines.extend((0..p.blank_after).map(|_| blank(g)));
@@ -187,6 +213,7 @@ fn blank(g: &pages::Geometry) -> BodyLine {
         outline: None,
         notes: Vec::new(),
         place: None,
+        unit: None,
     }
 }
 

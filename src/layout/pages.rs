@@ -3,7 +3,10 @@
 //! folios `— 1 —` on the outer side one character in, links between marks and notes, outline.
 use super::flow::{BodyLine, PagePlan};
 use super::footnotes::NoteArea;
-use super::frame::{Drawn, Frame, FrameItem, Glyph, OutlineEntry, Pages, Rect, Spot, MM};
+use super::frame::{
+    Drawn, Frame, FrameItem, Glyph, LabelRange, Numbering, OutlineEntry, Pages, Rect, Spot, Tag,
+    Unit, MM,
+};
 use super::linebreak::{Line, Piece};
 use super::metrics::Metrics;
 use crate::present::Plan;
@@ -100,6 +103,30 @@ pub(crate) fn runs(
     }
 }
 
+/// Structure keys of notes: above every paragraph's key (a paragraph's key is its index).
+pub const NOTE_KEYS: u32 = 1 << 24;
+
+/// The items `draw` adds, inside `Begin(unit)` … `End` when there is a unit and they are not
+/// empty.
+pub(crate) fn tagged(
+    unit: Option<Unit>,
+    items: &mut Vec<FrameItem>,
+    draw: impl FnOnce(&mut Vec<FrameItem>),
+) {
+    let Some(unit) = unit else {
+        draw(items);
+        return;
+    };
+    let at = items.len();
+    items.push(FrameItem::Begin(unit));
+    draw(items);
+    if items.len() == at + 1 {
+        items.pop();
+    } else {
+        items.push(FrameItem::End);
+    }
+}
+
 /// Rectangles of each note's mark on a body line.
 fn marks(line: &Line, left: f32, base: f32) -> BTreeMap<u32, Rect> {
     let mut out: BTreeMap<u32, Rect> = BTreeMap::new();
@@ -158,6 +185,10 @@ impl Composer<'_> {
             outline,
             starts: Vec::new(),
             first_folio: self.first_folio,
+            labels: vec![LabelRange {
+                first_page: 0,
+                numbering: Numbering::Folios(self.first_folio),
+            }],
         }
     }
 
@@ -180,7 +211,9 @@ impl Composer<'_> {
                 (None, Some(place)) => Drawn::Text(place),
                 (None, None) => Drawn::Front,
             };
-            runs(&l.line, left, base, &what, items);
+            tagged(l.unit, items, |items| {
+                runs(&l.line, left, base, &what, items)
+            });
             for (n, r) in marks(&l.line, left, base) {
                 at.marks.entry(n).or_insert((pi, r));
             }
@@ -203,25 +236,44 @@ impl Composer<'_> {
         let left = g.left(pi);
         let h = area.height(plan.notes.len());
         let note_top = g.top + g.text_height - h;
-        items.push(FrameItem::Rule {
-            x0: left,
-            x1: left + g.text_width / 4.0,
-            y: note_top + area.separator / 2.0,
+        tagged(Some(Unit::ARTIFACT), items, |items| {
+            items.push(FrameItem::Rule {
+                x0: left,
+                x1: left + g.text_width / 4.0,
+                y: note_top + area.separator / 2.0,
+            })
         });
         let size = self.style.sizes.note as f32;
         for (k, nl) in plan.notes.iter().enumerate() {
             let top = note_top + area.separator + k as f32 * area.pitch;
+            let base = baseline(top, area.pitch, size);
             let what = |pc: &Piece| match pc.note {
                 Some(n) => Drawn::Mark(n),
                 None => Drawn::Note(nl.number),
             };
-            runs(
-                &nl.line,
-                left,
-                baseline(top, area.pitch, size),
-                &what,
-                items,
-            );
+            let unit = |tag| Unit {
+                tag,
+                part: 0,
+                key: NOTE_KEYS + nl.number,
+            };
+            // The label's pieces (they carry the note's number) are the note's /Lbl.
+            let (label, text): (Vec<_>, Vec<_>) = nl
+                .line
+                .placed
+                .iter()
+                .cloned()
+                .partition(|p| nl.first && p.piece.note.is_some());
+            for (tag, placed) in [(Tag::NoteLabel, label), (Tag::Note, text)] {
+                if !placed.is_empty() {
+                    let part = Line {
+                        placed,
+                        end: nl.line.end,
+                    };
+                    tagged(Some(unit(tag)), items, |items| {
+                        runs(&part, left, base, &what, items)
+                    });
+                }
+            }
             if nl.first {
                 // The label's pieces carry the note's number.
                 let end = nl
@@ -267,15 +319,17 @@ impl Composer<'_> {
             }
             x += m.advance(face, c, fsize as f32);
         }
-        for (face, glyphs) in glyph_runs {
-            items.push(FrameItem::Glyphs {
-                face,
-                size: fsize,
-                y: fbase,
-                glyphs,
-                what: Drawn::Folio,
-            });
-        }
+        tagged(Some(Unit::ARTIFACT), items, |items| {
+            for (face, glyphs) in glyph_runs {
+                items.push(FrameItem::Glyphs {
+                    face,
+                    size: fsize,
+                    y: fbase,
+                    glyphs,
+                    what: Drawn::Folio,
+                });
+            }
+        });
     }
 }
 

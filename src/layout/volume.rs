@@ -2,7 +2,9 @@
 //! [`super::layout_from`], every document starting on a right-hand (odd) page. Blank left pages
 //! carry no folio; the total is even (duplex-ready). The cover and contents are front matter
 //! without folio; the first document starts on folio 1.
-use super::frame::{Drawn, Frame, FrameItem, OutlineEntry, Pages, Rect, Spot};
+use super::frame::{
+    Drawn, Frame, FrameItem, LabelRange, Numbering, OutlineEntry, Pages, Rect, Spot, Tag, Unit,
+};
 use super::linebreak::{break_lines, Line, Piece, Placed};
 use super::metrics::Metrics;
 use super::pages::{baseline, runs, Geometry};
@@ -105,7 +107,7 @@ pub fn volume(
     }
     frames.resize_with(front, blank);
     let mut outline = Vec::new();
-    for ((p, (_, pages)), place) in parts.iter().zip(laid).zip(&placements) {
+    for (k, ((p, (_, pages)), place)) in parts.iter().zip(laid).zip(&placements).enumerate() {
         let shift = place.first_page;
         outline.push(OutlineEntry {
             level: 1,
@@ -122,14 +124,26 @@ pub fn volume(
         }));
         for mut f in pages.frames {
             for item in &mut f.items {
-                if let FrameItem::Link { target, .. } = item {
-                    target.page += shift;
+                match item {
+                    FrameItem::Link { target, .. } => target.page += shift,
+                    // Each document's structure elements are its own.
+                    FrameItem::Begin(u) if u.tag != Tag::Artifact => u.part = k as u16 + 1,
+                    _ => {}
                 }
             }
             frames.push(f);
         }
         frames.resize_with(even(frames.len()), blank);
     }
+    // Cover and contents print no folio; each document its own.
+    let mut labels = vec![LabelRange {
+        first_page: 0,
+        numbering: Numbering::Front,
+    }];
+    labels.extend(placements.iter().map(|p| LabelRange {
+        first_page: p.first_page,
+        numbering: Numbering::Folios(p.folio),
+    }));
     Ok(Volume {
         // The page list is per document (each placement's `starts`).
         pages: Pages {
@@ -137,6 +151,7 @@ pub fn volume(
             outline,
             starts: Vec::new(),
             first_folio: 1,
+            labels,
         },
         parts: placements,
         front,
@@ -146,6 +161,22 @@ pub fn volume(
 /// Every glyph run of the front matter.
 fn front(_: &Piece) -> Drawn {
     Drawn::Front
+}
+
+/// A page of front matter, its text one paragraph element (key `key` of part 0).
+fn front_frame(items: Vec<FrameItem>, key: u32, g: &Geometry) -> Frame {
+    let mut tagged = Vec::with_capacity(items.len() + 2);
+    let unit = Unit {
+        tag: Tag::Paragraph,
+        part: 0,
+        key,
+    };
+    super::pages::tagged(Some(unit), &mut tagged, |t| t.extend(items));
+    Frame {
+        width: g.width,
+        height: g.height,
+        items: tagged,
+    }
 }
 
 fn even(n: usize) -> usize {
@@ -187,11 +218,7 @@ fn cover_frame(cover: &VolumePlan, g: &Geometry, style: &Style, m: &Metrics) -> 
             top += g.line_pitch;
         }
     }
-    Frame {
-        width: g.width,
-        height: g.height,
-        items,
-    }
+    front_frame(items, 0, g)
 }
 
 fn centred(pieces: Vec<Piece>, g: &Geometry) -> Vec<Line> {
@@ -376,9 +403,5 @@ fn contents_frame(
             },
         });
     }
-    Frame {
-        width: g.width,
-        height: g.height,
-        items,
-    }
+    front_frame(items, 1 + index as u32, g)
 }

@@ -137,13 +137,6 @@ fn clean_line(
     text.trim().to_string()
 }
 
-/// The raw lines hold a title ([`front::find_title`], the one title test of
-/// `passes::structure::title`): a batch uses this to tell reports from other `.txt` files in a
-/// folder, so it takes every file whose title `build FILE` finds.
-pub fn opens_report(lines: &[Line]) -> bool {
-    front::find_title(lines).is_some()
-}
-
 /// The line with its glosses removed (for finding the title before cleaning).
 pub(crate) fn strip_glosses(raw: &str) -> String {
     let chars: Vec<char> = raw.chars().collect();

@@ -43,16 +43,11 @@ fn fallen_back(doc: &Document, plan: &Plan, fonts: &FontBook, report: &mut Check
         report.info(
             "font-fallback",
             format!(
-                "{} ({}): the {} face ({}) {}; drawn in the {} face ({})",
+                "{} ({}): the {} face ({}) lacks it; drawn in the {} face ({})",
                 entry.char,
                 entry.code,
                 entry.role,
                 entry.family,
-                if f.narrow {
-                    "has no full-width form of it"
-                } else {
-                    "lacks it"
-                },
                 entry.drawn_by,
                 entry.drawn_family
             ),

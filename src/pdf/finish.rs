@@ -1,12 +1,13 @@
 //! Finishing what printpdf leaves (lopdf on the bytes): compress every stream including font
 //! programs; subset tags on font names derived from the font's content; drop the builtin
 //! placeholder fonts; outline of level-1 and level-2 headings; links between note marks and
-//! notes; Info title, subject and fixed dates; /Lang; no false PDF/X claim or XMP packet with
-//! random ids; /ID from a hash of the content.
-use super::{fail, Meta};
+//! notes; page labels equal to the folios; Info title, subject and the edition's dates; /Lang;
+//! what PDF/A-1b asks besides ([`super::archive`]: output intent, XMP, CID sets); the structure
+//! tree of the tagged PDF ([`super::structure`]); /ID from a hash of the content.
+use super::{archive, fail, Meta};
 use crate::error::Result;
 use crate::fonts::Face;
-use crate::layout::frame::{FrameItem, OutlineEntry, Pages, Spot};
+use crate::layout::frame::{FrameItem, LabelRange, Numbering, OutlineEntry, Pages, Spot};
 use crate::style::Role;
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use sha2::{Digest, Sha256};
@@ -15,12 +16,14 @@ use std::collections::BTreeMap;
 pub fn finish(
     raw: &[u8],
     pages: &Pages,
+    marked: &super::Marked,
     faces: &BTreeMap<Role, Face>,
     meta: &Meta,
 ) -> Result<Vec<u8>> {
     let mut doc = Document::load_mem(raw).map_err(fail)?;
     doc.version = "1.7".into();
-    name_fonts(&mut doc, faces)?;
+    let glyphs = name_fonts(&mut doc, faces)?;
+    archive::cid_fonts(&mut doc, &glyphs)?;
     drop_placeholders(&mut doc);
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     if page_ids.len() != pages.frames.len() {
@@ -38,7 +41,8 @@ pub fn finish(
     };
     links(&mut doc, pages, &page_ids, &dest)?;
     let outline = outline(&mut doc, &pages.outline, &dest);
-    catalog(&mut doc, meta, outline)?;
+    catalog(&mut doc, meta, outline, &pages.labels)?;
+    super::structure::write(&mut doc, &page_ids, marked)?;
     info(&mut doc, meta);
     doc.trailer.remove(b"ID");
     doc.prune_objects();
@@ -73,6 +77,8 @@ fn links(
                         ]),
                     ),
                     ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
+                    // Print (PDF/A-1 6.5.3: printed as shown; never hidden or invisible).
+                    ("F", Object::Integer(4)),
                     ("Dest", dest(target)),
                 ]);
                 annots.push(Object::Reference(doc.add_object(a)));
@@ -86,12 +92,23 @@ fn links(
     Ok(())
 }
 
-/// The catalog: no output intent or XMP packet, the language, the outline when there is one.
-fn catalog(doc: &mut Document, meta: &Meta, outline: Option<ObjectId>) -> Result<()> {
+/// The catalog: the PDF/A output intent and XMP packet, the language, the page labels, the
+/// outline when there is one.
+fn catalog(
+    doc: &mut Document,
+    meta: &Meta,
+    outline: Option<ObjectId>,
+    labels: &[LabelRange],
+) -> Result<()> {
+    let intents = archive::output_intents(doc);
+    let xmp = archive::metadata(doc, meta);
     let catalog = doc.catalog_mut().map_err(fail)?;
-    catalog.remove(b"OutputIntents");
-    catalog.remove(b"Metadata");
+    catalog.set("OutputIntents", intents);
+    catalog.set("Metadata", Object::Reference(xmp));
     catalog.set("Lang", text(&meta.lang));
+    if !labels.is_empty() {
+        catalog.set("PageLabels", page_labels(labels));
+    }
     match outline {
         Some(id) => {
             catalog.set("Outlines", Object::Reference(id));
@@ -102,6 +119,24 @@ fn catalog(doc: &mut Document, meta: &Meta, outline: Option<ObjectId>) -> Result
         }
     }
     Ok(())
+}
+
+/// `/PageLabels`: a number tree of one label range per [`LabelRange`] (decimal folios from the
+/// range's first folio; front matter in lowercase roman numerals).
+fn page_labels(labels: &[LabelRange]) -> Object {
+    let mut nums = Vec::new();
+    for l in labels {
+        nums.push(Object::Integer(l.first_page as i64));
+        let range = match l.numbering {
+            Numbering::Front => vec![("S", Object::Name(b"r".to_vec()))],
+            Numbering::Folios(first) => vec![
+                ("S", Object::Name(b"D".to_vec())),
+                ("St", Object::Integer(first as i64)),
+            ],
+        };
+        nums.push(Object::Dictionary(Dictionary::from_iter(range)));
+    }
+    Object::Dictionary(Dictionary::from_iter(vec![("Nums", Object::Array(nums))]))
 }
 
 /// The Info dictionary: title, subject, producer and the render epoch's dates.
@@ -115,7 +150,7 @@ fn info(doc: &mut Document, meta: &Meta) {
         info.push(("Subject", text(subject)));
     }
     info.extend([
-        ("Producer", text("baogao")),
+        ("Producer", text(archive::PRODUCER)),
         ("CreationDate", Object::string_literal(date.clone())),
         ("ModDate", Object::string_literal(date)),
     ]);
@@ -161,7 +196,8 @@ fn compress(doc: &mut Document) -> Result<()> {
         .objects
         .values_mut()
         .filter_map(|o| match o {
-            Object::Stream(s) if s.dict.get(b"Filter").is_err() => Some(s),
+            // Not the XMP packet (PDF/A-1 6.7.2: unfiltered).
+            Object::Stream(s) if s.dict.get(b"Filter").is_err() && s.allows_compression => Some(s),
             _ => None,
         })
         .collect();
@@ -194,8 +230,10 @@ pub fn subset_tag(data: &[u8]) -> String {
         .collect()
 }
 
-/// Give every embedded font its face's PostScript name behind a subset tag.
-fn name_fonts(doc: &mut Document, faces: &BTreeMap<Role, Face>) -> Result<()> {
+/// Give every embedded font its face's PostScript name behind a subset tag. Returns each font
+/// descriptor with the number of glyphs of its program (for [`archive::cid_fonts`]).
+fn name_fonts(doc: &mut Document, faces: &BTreeMap<Role, Face>) -> Result<Vec<(ObjectId, u16)>> {
+    let mut glyphs = Vec::new();
     let ids: Vec<ObjectId> = doc.objects.keys().copied().collect();
     for id in ids {
         let Ok(dict) = doc.get_dictionary(id) else {
@@ -224,6 +262,10 @@ fn name_fonts(doc: &mut Document, faces: &BTreeMap<Role, Face>) -> Result<()> {
         else {
             return Err(fail("an embedded font matches no face"));
         };
+        let count = ttf_parser::Face::parse(&face.data, 0)
+            .map_err(fail)?
+            .number_of_glyphs();
+        glyphs.push((id, count));
         // The font program as the subsets deflated it once for every edition.
         let packed = face.zlib().map_err(fail)?;
         let name = format!("{}+{}", subset_tag(&face.data), face.postscript_name);
@@ -268,7 +310,7 @@ fn name_fonts(doc: &mut Document, faces: &BTreeMap<Role, Face>) -> Result<()> {
             }
         }
     }
-    Ok(())
+    Ok(glyphs)
 }
 
 /// Remove the builtin fonts that only filled genpdf's family slots from every font resource.

@@ -1,11 +1,13 @@
 //! Drawing: laid-out pages → PDF bytes through genpdf's `render` API (pages, layers, areas,
 //! `print_str` at positions), then [`finish`] with lopdf. Knows frames and font faces, never
 //! the document model.
+pub mod archive;
 pub mod finish;
+pub mod structure;
 
 use crate::error::{Error, Result};
 use crate::fonts::Face;
-use crate::layout::frame::{FrameItem, Pages};
+use crate::layout::frame::{FrameItem, Pages, Tag, Unit};
 use crate::style::Role;
 use genpdf::fonts::{FontCache, FontData, FontFamily};
 use genpdf::{Mm, Position};
@@ -35,20 +37,25 @@ fn fail(e: impl std::fmt::Display) -> Error {
 
 /// Draw `pages` with `faces` and finish the file.
 pub fn write(pages: &Pages, faces: &BTreeMap<Role, Face>, meta: &Meta) -> Result<Vec<u8>> {
-    let raw = draw(pages, faces, &meta.title)?;
-    finish::finish(&raw, pages, faces, meta)
+    let (raw, marked) = draw(pages, faces, &meta.title)?;
+    finish::finish(&raw, pages, &marked, faces, meta)
 }
 
+/// The structure element of each marked-content id, page by page: `marked[page][mcid]`.
+pub type Marked = Vec<Vec<Unit>>;
+
 /// The genpdf/printpdf pass: one text object per run of glyphs (a line, or a mark), each glyph
-/// placed at its x by `TJ` adjustments (`Area::print_glyphs`, vendor/genpdf/PATCHES.md).
-pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<Vec<u8>> {
+/// placed at its x by `TJ` adjustments (`Area::print_glyphs`, vendor/genpdf/PATCHES.md); the
+/// runs of each structure element as marked content (`/P <</MCID n>> BDC … EMC`, artifacts
+/// `/Artifact BMC … EMC`), numbered from 0 on each page.
+pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<(Vec<u8>, Marked)> {
     let Some(first) = pages.frames.first() else {
         return Err(fail("nothing to draw"));
     };
     let (mut cache, families) = families(pages, faces)?;
     let size = |f: &crate::layout::frame::Frame| genpdf::Size::new(mm(f.width), mm(f.height));
-    // No conformance claim: printpdf's default (PDF/X-3) would embed an ICC profile and an XMP
-    // packet with random ids, only for the finishing pass to remove them.
+    // No conformance of printpdf's: its default (PDF/X-3) would embed a CMYK profile and an XMP
+    // packet with random ids; the PDF/A-1b pieces are added when finishing (`archive`).
     let plain = printpdf::PdfConformance::Custom(printpdf::CustomPdfConformance::default());
     let mut r = genpdf::render::Renderer::new(size(first), title)
         .map_err(fail)?
@@ -57,16 +64,44 @@ pub fn draw(pages: &Pages, faces: &BTreeMap<Role, Face>, title: &str) -> Result<
         r.add_page(size(f));
     }
     cache.load_pdf_fonts(&r).map_err(fail)?;
+    let mut marked = Marked::with_capacity(pages.frames.len());
     for (pi, frame) in pages.frames.iter().enumerate() {
         let page = r.get_page(pi).ok_or_else(|| fail("page missing"))?;
         let area = page.first_layer().area();
+        let mut ids: Vec<Unit> = Vec::new();
         for item in &frame.items {
-            draw_item(&area, &cache, &families, item)?;
+            match item {
+                FrameItem::Begin(u) if u.tag == Tag::Artifact => {
+                    area.begin_marked_content("Artifact", None)
+                }
+                FrameItem::Begin(u) => {
+                    area.begin_marked_content(structure_type(u.tag), Some(ids.len() as i64));
+                    ids.push(*u);
+                }
+                FrameItem::End => area.end_marked_content(),
+                _ => draw_item(&area, &cache, &families, item)?,
+            }
         }
+        marked.push(ids);
     }
     let mut out = Vec::new();
     r.write(&mut out).map_err(fail)?;
-    Ok(out)
+    Ok((out, marked))
+}
+
+/// The structure type a [`Tag`] is written as (ISO 32000-1 14.8.4; `Title` is role-mapped).
+pub fn structure_type(tag: Tag) -> &'static str {
+    match tag {
+        Tag::Title => "Title",
+        Tag::Heading(1) => "H1",
+        Tag::Heading(2) => "H2",
+        Tag::Heading(3) => "H3",
+        Tag::Heading(_) => "H4",
+        Tag::Paragraph => "P",
+        Tag::Note => "Note",
+        Tag::NoteLabel => "Lbl",
+        Tag::Artifact => "Artifact",
+    }
 }
 
 type Families = BTreeMap<Role, FontFamily<genpdf::fonts::Font>>;
@@ -152,8 +187,8 @@ fn draw_item(
                 genpdf::style::Style::new(),
             );
         }
-        // Links are annotations: added when finishing.
-        FrameItem::Link { .. } => {}
+        // Links are annotations: added when finishing; marked content is drawn by `draw`.
+        FrameItem::Link { .. } | FrameItem::Begin(_) | FrameItem::End => {}
     }
     Ok(())
 }

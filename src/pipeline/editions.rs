@@ -67,7 +67,7 @@ pub(super) fn write_to(
         style,
         fonts: &subsets,
         plan,
-        epoch: render::epoch_from_env(),
+        epoch: render::epoch_of(&prepared.doc),
         layout: pages.as_ref(),
     };
     let audited = audit::Edition {

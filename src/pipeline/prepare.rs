@@ -7,7 +7,7 @@ use crate::check_report::{self, CheckReport};
 use crate::error::{Error, Result};
 use crate::fonts::FontBook;
 use crate::model::{Block, Document, Inline};
-use crate::passes::structure::title::{is_meeting_line, TitleKey};
+use crate::passes::structure::title::{self, TitleKey};
 use crate::passes::{
     self, attach::Attach, clean::Clean, script::ScriptChoice, script::ScriptPass,
     structure::Structure, Pass,
@@ -116,7 +116,7 @@ pub fn prepare_read(
         &mut report,
     );
     if let TitleKey::Manifest(_) = opts.title_key {
-        titled(&mut doc, opts.title.as_deref(), opts.subtitle.as_deref());
+        title::set_given(&mut doc, opts.title.as_deref(), opts.subtitle.as_deref());
     }
     let notes = find_notes(path, opts, &mut report)?;
     let doc = match notes {
@@ -217,34 +217,6 @@ pub fn check(path: &Path, opts: &Options, style: &Style) -> Result<CheckReport> 
 }
 
 /// The document with its label as a line above the title.
-/// A manifest's `title =` set as the title of a document whose text has none (at the top,
-/// under a meeting line), and its `subtitle =` under the title and the text's own subtitles.
-fn titled(doc: &mut Document, title: Option<&str>, subtitle: Option<&str>) {
-    let text = |t: &str| vec![Inline::Text(t.to_string())];
-    let has_title = doc.blocks.iter().any(|b| matches!(b, Block::Title(_)));
-    if let (Some(t), false) = (title, has_title) {
-        let meeting = |b: &Block| match b {
-            Block::Subtitle(c) => is_meeting_line(&crate::model::plain(c)),
-            _ => false,
-        };
-        let at = usize::from(doc.blocks.first().is_some_and(meeting));
-        doc.blocks.insert(at, Block::Title(text(t)));
-    }
-    if let Some(s) = subtitle {
-        let title = doc
-            .blocks
-            .iter()
-            .position(|b| matches!(b, Block::Title(_)))
-            .map_or(0, |t| t + 1);
-        let at = title
-            + doc.blocks[title..]
-                .iter()
-                .take_while(|b| matches!(b, Block::Subtitle(_)))
-                .count();
-        doc.blocks.insert(at, Block::Subtitle(text(s)));
-    }
-}
-
 fn labelled(mut doc: Document, label: Option<&str>) -> Document {
     if let Some(l) = label {
         let at = doc

@@ -14,7 +14,7 @@ use crate::pack::{Folios, Manifest, PackOptions, PackReport, Packed};
 use crate::passes::structure::title::TitleKey;
 use crate::present::volume::VolumePlan;
 use crate::render::volume::{self, Volume};
-use crate::render::{epoch_from_env, RenderContext};
+use crate::render::{epoch_of_volume, RenderContext};
 use crate::style::Style;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -146,7 +146,10 @@ pub fn build(path: &Path, opts: &PackOptions, dir: &Path, formats: &[Format]) ->
         // The front matter's roles; each document is rendered with its own plan.
         plan: &vol.plans[0],
         layout: None,
-        epoch: epoch_from_env(),
+        epoch: epoch_of_volume(
+            vol.subtitle.as_deref(),
+            vol.documents.iter().map(|(_, d)| d),
+        ),
     };
     let source = name::Source {
         title: m.title.clone(),

@@ -10,15 +10,15 @@
 //! - [`folio`]: the folio text `— N —`.
 //! - [`reading`]: the reading order, the one sequence of printable units every edition sets.
 //! - [`volume`]: a session pack's cover and contents, each line's role, for all editions.
-//! - [`drawn`]: the characters each role draws, from the decisions above, for the subsets.
+//! - [`usage`]: the characters each role draws, from the decisions above, for the subsets.
 //!
 //! docs/presentation.md says where each decision lives.
-pub mod drawn;
 pub mod folio;
 pub mod footnote;
 pub mod marks;
 pub mod reading;
 pub mod roles;
+pub mod usage;
 pub mod volume;
 
 use crate::fonts::{FontBook, Usage};
@@ -88,7 +88,7 @@ impl Plan {
             footnotes,
             usage: Usage::default(),
         };
-        plan.usage = drawn::usage(doc, &plan);
+        plan.usage = usage::compute(doc, &plan);
         plan
     }
 

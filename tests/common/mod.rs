@@ -7,6 +7,7 @@
 //! - [`tool`]: is an external checker on PATH? With `CI=true` a missing tool is a failure;
 //!   otherwise the test prints a note and returns early.
 //! - [`run_with_deadline`]: run a command, killing it (and failing) after a generous deadline.
+//! - [`preflight`] / [`assert_pdfa_1b`]: PDFBox Preflight's PDF/A-1b errors for a PDF.
 #![allow(dead_code)]
 
 use ferrous_opencc::config::BuiltinConfig;
@@ -260,4 +261,195 @@ pub fn baogao(args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_baogao"));
     cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
     run_with_deadline(&mut cmd, Duration::from_secs(600))
+}
+
+/// Run openxml-audit (ECMA-376 transitional, as Office validates) on every DOCX under `dir`
+/// (`files` of them); panic listing the schema errors of each file that has any. The caller
+/// checks `tool("openxml-audit")` first.
+pub fn openxml_audit(dir: &std::path::Path, files: usize) {
+    let out = run_with_deadline(
+        Command::new("openxml-audit")
+            .args(["-r", "-m", "0", "-o", "json"])
+            .arg(dir),
+        Duration::from_secs(600),
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "openxml-audit gave no JSON ({e}): {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let results = report.as_array().expect("one result per file");
+    assert_eq!(results.len(), files, "{report:#}");
+    let mut failures = Vec::new();
+    for r in results {
+        let errors = r["error_count"].as_u64().unwrap();
+        eprintln!("openxml-audit {}: {errors} errors", r["file"]);
+        if errors > 0 {
+            let list: Vec<String> = r["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .take(20)
+                .map(|e| format!("  {} {} {}", e["part_uri"], e["path"], e["description"]))
+                .collect();
+            failures.push(format!(
+                "{}: {errors} errors\n{}",
+                r["file"],
+                list.join("\n")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The jars PDFBox Preflight runs from (Debian `libpdfbox2-java`, `libactivation-java`,
+/// `libjaxb-api-java`).
+const PREFLIGHT_JARS: [&str; 7] = [
+    "preflight.jar",
+    "pdfbox2.jar",
+    "fontbox2.jar",
+    "xmpbox.jar",
+    "commons-logging.jar",
+    "javax.activation.jar",
+    "jaxb-api.jar",
+];
+
+/// PDFBox Preflight's PDF/A-1b errors for a PDF on disk, one line each (`None`: java or a jar
+/// is missing and this is not CI; under `CI=true` that is a failure). A run that neither
+/// validates nor lists an error is a problem too.
+pub fn preflight(pdf: &std::path::Path) -> Option<Vec<String>> {
+    if !tool("java") {
+        return None;
+    }
+    let dir = std::path::Path::new("/usr/share/java");
+    let missing: Vec<&str> = PREFLIGHT_JARS
+        .iter()
+        .copied()
+        .filter(|j| !dir.join(j).is_file())
+        .collect();
+    if !missing.is_empty() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("PDFBox Preflight jars missing ({missing:?}), and CI=true requires them");
+        }
+        eprintln!("note: PDFBox Preflight jars missing ({missing:?}); skipping this check");
+        return None;
+    }
+    let cp: Vec<String> = PREFLIGHT_JARS
+        .iter()
+        .map(|j| dir.join(j).display().to_string())
+        .collect();
+    let out = run_with_deadline(
+        Command::new("java")
+            .arg("-cp")
+            .arg(cp.join(":"))
+            .arg("org.apache.pdfbox.preflight.Validator_A1b")
+            .arg(pdf),
+        Duration::from_secs(600),
+    );
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if text.contains("is a valid PDF/A-1b file") {
+        return Some(Vec::new());
+    }
+    let errors: Vec<String> = text
+        .lines()
+        .filter(|l| l.split(" : ").next().is_some_and(is_error_code))
+        .map(str::to_string)
+        .collect();
+    assert!(
+        !errors.is_empty(),
+        "Preflight said neither valid nor why:\n{text}"
+    );
+    Some(errors)
+}
+
+/// `1.4.8`, `3.1.11`: Preflight's error codes.
+fn is_error_code(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Assert Preflight finds no PDF/A-1b error in `pdf` (skipped when it cannot run outside CI).
+pub fn assert_pdfa_1b(pdf: &std::path::Path) {
+    if let Some(errors) = preflight(pdf) {
+        assert!(
+            errors.is_empty(),
+            "{}: {} PDF/A-1b errors:\n{}",
+            pdf.display(),
+            errors.len(),
+            errors.join("\n")
+        );
+    }
+}
+
+/// Each page's label as a viewer shows it (`/PageLabels` read with qpdf: decimal and lowercase
+/// roman ranges, no prefixes); `None`: qpdf is missing and this is not CI.
+pub fn page_labels(pdf: &std::path::Path) -> Option<Vec<String>> {
+    if !tool("qpdf") {
+        return None;
+    }
+    let run = |args: &[&str]| {
+        let o = Command::new("qpdf").args(args).arg(pdf).output().unwrap();
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let n: usize = run(&["--show-npages"]).trim().parse().unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "--json-key=pagelabels"])).unwrap();
+    let ranges = json["pagelabels"].as_array().cloned().unwrap_or_default();
+    let mut labels = Vec::with_capacity(n);
+    for page in 0..n {
+        let Some(r) = ranges
+            .iter()
+            .rev()
+            .find(|r| r["index"].as_u64().unwrap() as usize <= page)
+        else {
+            labels.push(String::new());
+            continue;
+        };
+        let l = &r["label"];
+        let k =
+            page - r["index"].as_u64().unwrap() as usize + l["/St"].as_u64().unwrap_or(1) as usize;
+        assert!(l["/P"].is_null(), "label prefixes are not read here");
+        let number = match l["/S"].as_str() {
+            Some("/D") => k.to_string(),
+            Some("/r") => roman(k),
+            None => String::new(),
+            Some(other) => panic!("label style {other} not read here"),
+        };
+        labels.push(number);
+    }
+    Some(labels)
+}
+
+/// `k` in lowercase roman numerals.
+fn roman(mut k: usize) -> String {
+    let table = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut s = String::new();
+    for (v, r) in table {
+        while k >= v {
+            s += r;
+            k -= v;
+        }
+    }
+    s
 }

@@ -12,6 +12,8 @@
 //!   is, or opening with `关于`): they become one title line.
 //! - **Meeting line**: `某市第七届人民代表大会第七次会议` right above the title is kept (as its
 //!   own line, spaces dropped) for the structure pass to set above the title.
+//! - Each line joined into the title or the subtitle is listed in `cleaning.lines_joined`
+//!   (`why`: `title`, `subtitle`).
 //! - **Preamble**: every other line before the title is dropped and listed
 //!   (`cleaning.preamble_lines`).
 //! - **Chrome** ([`is_chrome`]): button and menu lines (`下载`, `打印`, `【字号：大 中 小】`,
@@ -24,7 +26,7 @@
 //!   not end the date/meeting phrase (`…会议上`, `…日`, `）`) is joined with the next one or two
 //!   short lines (`——2026年1月26日在广东省第十四届` / `人民代表大会第五次会议上`).
 use super::strip_glosses;
-use crate::check_report::{Cleaning, DroppedLine};
+use crate::check_report::{Cleaning, DroppedLine, Join};
 use crate::passes::structure::title::{self, despaced, letter_spaced};
 
 pub use crate::read::Line;
@@ -251,6 +253,20 @@ pub fn edges(mut lines: Vec<Line>, cleaning: &mut Cleaning) -> Vec<Line> {
                     cleaning.preamble_lines.push(l.text.trim().to_string());
                 }
             }
+            // Each line of a title over several lines is a join (spaces dropped).
+            let mut onto = lines[t.first].line;
+            for l in &lines[t.first + 1..=t.last] {
+                if l.text.trim().is_empty() {
+                    continue;
+                }
+                cleaning.lines_joined.push(Join {
+                    line: l.line,
+                    onto,
+                    text: despaced(&l.text),
+                    why: "title".into(),
+                });
+                onto = l.line;
+            }
             let title = Line {
                 line: lines[t.first].line,
                 text: t.text,
@@ -278,7 +294,7 @@ pub fn edges(mut lines: Vec<Line>, cleaning: &mut Cleaning) -> Vec<Line> {
             break;
         }
     }
-    join_subtitle(&mut lines, body_start);
+    join_subtitle(&mut lines, body_start, cleaning);
     chrome.sort_by_key(|l| l.line);
     cleaning
         .chrome_lines
@@ -305,7 +321,7 @@ fn drop_tail(lines: &mut Vec<Line>, chrome: &mut Vec<Line>) {
 
 /// Join a subtitle split over two or three lines, starting at the first non-blank line from
 /// `from`.
-fn join_subtitle(lines: &mut Vec<Line>, from: usize) {
+fn join_subtitle(lines: &mut Vec<Line>, from: usize, cleaning: &mut Cleaning) {
     let Some(at) = (from..lines.len()).find(|&i| !lines[i].text.trim().is_empty()) else {
         return;
     };
@@ -318,6 +334,7 @@ fn join_subtitle(lines: &mut Vec<Line>, from: usize) {
     let mut text = first;
     let mut parts = 1;
     let mut next = at + 1;
+    let mut onto = lines[at].line;
     while parts < 3 && !subtitle_complete(&text, opened) {
         let Some(j) = (next..lines.len()).find(|&i| !lines[i].text.trim().is_empty()) else {
             break;
@@ -328,6 +345,13 @@ fn join_subtitle(lines: &mut Vec<Line>, from: usize) {
             break;
         }
         text.push_str(part);
+        cleaning.lines_joined.push(Join {
+            line: lines[j].line,
+            onto,
+            text: part.to_string(),
+            why: "subtitle".into(),
+        });
+        onto = lines[j].line;
         lines.drain(at + 1..=j);
         parts += 1;
         next = at + 1;

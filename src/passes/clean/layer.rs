@@ -4,7 +4,8 @@
 //!
 //! - **Recognised** ([`Layer::of`]) when two of these four hold: the lines are of
 //!   near-constant width (at least [`CONSTANT_SHARE`] percent of the lines wider than
-//!   [`MEASURED`] half-width units are within two units of one width: the column); a form
+//!   [`MEASURED`] half-width units are within two units of one width: the column, and at
+//!   least [`MEASURED_LINES`] lines are measured); a form
 //!   feed; two or more lines that are only a page number; a running head (a
 //!   short line that repeats at least [`HEAD_REPEATS`] times, or a page's first line naming an
 //!   issue, `…2026年第3期`: a one-page document has its head once). An `info` `text-layer`
@@ -33,6 +34,9 @@ const PAGE_DIGITS: usize = 4;
 pub const MEASURED: usize = 20;
 /// Percent of the measured lines within two units of the column for the width to be constant.
 pub const CONSTANT_SHARE: usize = 40;
+/// At least this many measured lines for the width to tell anything (a short text's few long
+/// lines are alike by chance: a four-line report with a form feed is no text layer).
+pub const MEASURED_LINES: usize = 10;
 
 /// What makes the text a PDF's text layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,12 +156,14 @@ impl Layer {
         let furniture = |t: &String| {
             is_page_number(t) || head.as_deref().is_some_and(|h| without_page_number(t) == h)
         };
-        let (column, share) = column(texts.iter().filter(|t| !furniture(t)).map(|t| width(t)))?;
+        let body = || texts.iter().filter(|t| !furniture(t)).map(|t| width(t));
+        let (column, share) = column(body())?;
+        let measured = body().filter(|&w| w >= MEASURED).count();
         let signals = [
             form_feeds > 0,
             page_numbers >= 2,
             head.is_some(),
-            share >= CONSTANT_SHARE,
+            share >= CONSTANT_SHARE && measured >= MEASURED_LINES,
         ];
         (signals.iter().filter(|s| **s).count() >= 2).then_some(Layer {
             head,

@@ -5,9 +5,8 @@
 //! spaces), it is at most [`TITLE_MAX`] characters, holds no sentence mark (`。，；！？：`) and ends
 //! in 报告/報告 (a report) or 决议/決議/决定/決定 (a resolution or decision of the session). The clean
 //! pass finds the title with it ([`crate::passes::clean::front::find_title`], which also joins a
-//! title spread over two or three lines), the structure pass makes it the title block, and a
-//! folder build takes a `.txt` when `find_title` finds one, so `build FILE` and a folder build
-//! agree on every file.
+//! title spread over two or three lines) and the structure pass makes it the title block; no
+//! other code decides what a title is (a folder build takes every `.txt`, as `build FILE` does).
 //!
 //! **A meeting line** ([`is_meeting_line`]): `某市第七届人民代表大会第七次会议` right above a title
 //! is its label, kept as a subtitle line above the title (a resolution's heading).
@@ -16,7 +15,7 @@
 //! `title =`), else the report file's stem. A text without a title line raises `no-title`
 //! (unless a title was given), so an empty title is never written anywhere.
 use crate::check_report::CheckReport;
-use crate::model::{Block, Document};
+use crate::model::{plain, Block, Document, Inline};
 use std::path::Path;
 
 /// Used when even the file's stem is empty.
@@ -152,10 +151,38 @@ pub fn edition_title(
     report.title = doc.title();
 }
 
+/// A title given for the document (a pack manifest's `title =`) set as the title of a text that
+/// has none — at the top, under a meeting line — and a given `subtitle` under the title and the
+/// text's own subtitle lines.
+pub fn set_given(doc: &mut Document, title: Option<&str>, subtitle: Option<&str>) {
+    let text = |t: &str| vec![Inline::Text(t.to_string())];
+    let has_title = doc.blocks.iter().any(|b| matches!(b, Block::Title(_)));
+    if let (Some(t), false) = (title.map(str::trim).filter(|t| !t.is_empty()), has_title) {
+        let meeting = |b: &Block| match b {
+            Block::Subtitle(c) => is_meeting_line(&plain(c)),
+            _ => false,
+        };
+        let at = usize::from(doc.blocks.first().is_some_and(meeting));
+        doc.blocks.insert(at, Block::Title(text(t)));
+    }
+    if let Some(s) = subtitle.map(str::trim).filter(|s| !s.is_empty()) {
+        let title = doc
+            .blocks
+            .iter()
+            .position(|b| matches!(b, Block::Title(_)))
+            .map_or(0, |t| t + 1);
+        let at = title
+            + doc.blocks[title..]
+                .iter()
+                .take_while(|b| matches!(b, Block::Subtitle(_)))
+                .count();
+        doc.blocks.insert(at, Block::Subtitle(text(s)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Inline;
 
     fn para(t: &str) -> Block {
         Block::Paragraph {
@@ -239,6 +266,36 @@ mod tests {
         assert!(is_meeting_line("某市第七届人民代表大会第七次会议"));
         assert!(!is_meeting_line("会议"));
         assert!(!is_meeting_line("市委召开会议\u{FF0C}研究部署工作会议"));
+    }
+
+    #[test]
+    fn a_given_title_and_subtitle_are_set_in_a_text_without_title() {
+        let meeting = Block::Subtitle(vec![Inline::Text(
+            "某市第七届人民代表大会第七次会议".into(),
+        )]);
+        let mut doc = Document::new(vec![meeting, para("会议听取了报告。")]);
+        set_given(&mut doc, Some("关于某事的决议"), Some("（某日通过）"));
+        let kinds: Vec<String> = doc
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Title(c) => format!("title {}", plain(c)),
+                Block::Subtitle(c) => format!("subtitle {}", plain(c)),
+                _ => "other".into(),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "subtitle 某市第七届人民代表大会第七次会议",
+                "title 关于某事的决议",
+                "subtitle （某日通过）",
+                "other"
+            ]
+        );
+        // A text with its own title keeps it.
+        set_given(&mut doc, Some("另一个标题"), None);
+        assert_eq!(doc.title(), "关于某事的决议");
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //!   next page, the contents: a Word `TOC` field (`\t` on the title style) whose result is
 //!   pre-filled with one entry per document — label and title linked to a bookmark on the
 //!   document's first paragraph, a dot-leader tab, and a `PAGEREF` field whose shown value is
-//!   the folio the PDF volume prints — so Word and LibreOffice show it without a field update.
+//!   the folio the PDF volume prints — so LibreOffice and any reader show it without a field
+//!   update; `w:updateFields` asks Word to update the fields on open, so in Word the page numbers
+//!   are Word's own pagination.
 //! - Each document: its own section starting on an odd page (`w:type="oddPage"`), footnotes
 //!   restarting (`w:numRestart="eachSect"`; footnote ids offset so they stay unique), the folio
 //!   footers of a single report; page numbers restart at 1 in the first document and, under
@@ -35,7 +37,11 @@ pub fn render(volume: &Volume, folios: &[usize], ctx: &RenderContext) -> Result<
     paras.extend(contents(volume, folios, &mut front, ctx));
     let mut next_para = front.next_para;
     let mut note_base = 0;
-    let mut docx = Docx::new().styles(styles::styles(style, ctx.fonts, &ctx.plan.roles));
+    // Word updates the fields on open: the contents' page numbers become Word's own.
+    let mut docx =
+        Docx::new()
+            .update_fields()
+            .styles(styles::styles(style, ctx.fonts, &ctx.plan.roles));
     // The folio footers of a single report, registered once; every document section names them.
     let mut b = Builder::new(&empty, ctx);
     b.next_para = next_para;

@@ -43,8 +43,9 @@ pub fn stack(role: Role, ctx: &RenderContext) -> String {
     parts.join(", ")
 }
 
-/// Note marks in the text and opening each footnote.
-const MARKS: &str = "sup.noteref, section.notes a[role=\"doc-backlink\"]";
+/// Note marks in the text and opening each footnote (on the note's own paragraph, which a
+/// pop-up keeps).
+const MARKS: &str = "sup.noteref, p.note-text a[role=\"doc-backlink\"]";
 
 /// The whole stylesheet.
 pub fn stylesheet(ctx: &RenderContext) -> String {
@@ -72,7 +73,7 @@ pub fn stylesheet(ctx: &RenderContext) -> String {
         (".h2, .lead-2", h2),
         (".h3, .lead-3", h3),
         (".h4, .lead-4", h4),
-        (".notes", roles.note),
+        (".notes, .note-text", roles.note),
         (MARKS, roles.mark),
         (".annex-label", roles.annex_label),
         (".annex-title", roles.annex_title),

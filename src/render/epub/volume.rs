@@ -2,7 +2,9 @@
 //! documents (file names and ids prefixed `d1-`, `d2-`… so they stay unique across the book);
 //! the navigation has one entry per document with its sections and level-2 headings nested;
 //! one stylesheet and one set of font subsets for all documents. The print page list spans the
-//! PDF volume: each document's pages are marked `d1-page-N`, `d2-page-N`… (N its printed folio).
+//! PDF volume: each document's pages are marked `d1-page-N`, `d2-page-N`… (N its printed folio);
+//! with folios running on, a blank left-hand page between documents has an entry pointing at the
+//! next document's start.
 use super::super::volume_plan::Volume;
 use super::super::RenderContext;
 use super::css;
@@ -34,12 +36,14 @@ pub fn render(volume: &Volume, placements: &[Placement], ctx: &RenderContext) ->
             outline: Vec::new(),
             starts: p.starts.clone(),
             first_folio: p.folio,
+            labels: Vec::new(),
         })
         .collect();
     for (k, (_, doc)) in volume.documents.iter().enumerate() {
         let ctx = volume.context(k, ctx, layouts.get(k));
         files.push((parts_prefixed(doc, &ctx, &format!("d{}-", k + 1))?, Some(k)));
     }
+    let blanks = blank_pages(volume, placements);
     let entries: Vec<String> = volume.plan.entries.iter().map(|e| e.text()).collect();
     let mut contents = Vec::new();
     for (parts, k) in &files {
@@ -74,7 +78,7 @@ pub fn render(volume: &Volume, placements: &[Placement], ctx: &RenderContext) ->
                 };
             }
             // Ids carry the document's prefix: per-document folios repeat labels.
-            let pages = part
+            let mut pages: Vec<(String, String)> = part
                 .pages
                 .iter()
                 .map(|n| {
@@ -82,7 +86,18 @@ pub fn render(volume: &Volume, placements: &[Placement], ctx: &RenderContext) ->
                     (n.to_string(), format!("{}#{prefix}page-{n}", part.file))
                 })
                 .collect();
+            if let (0, Some(k)) = (i, k) {
+                if let Some(Some(n)) = blanks.before.get(*k) {
+                    pages.insert(0, (n.to_string(), part.file.clone()));
+                }
+            }
             contents.push((content, pages));
+        }
+    }
+    if let Some(n) = blanks.after_last {
+        if let Some((_, pages)) = contents.iter_mut().rev().find(|(_, p)| !p.is_empty()) {
+            let last = pages.last().expect("not empty").1.clone();
+            pages.push((n.to_string(), last));
         }
     }
     let paged = files
@@ -100,6 +115,25 @@ pub fn render(volume: &Volume, placements: &[Placement], ctx: &RenderContext) ->
     };
     let stylesheet = css::stylesheet(ctx);
     package(&book, ctx, &stylesheet, contents)
+}
+
+/// The blank left-hand pages the PDF volume adds after a document with an odd number of pages,
+/// when folios run on across documents: they are numbered, so the page list has them too.
+struct Blanks {
+    /// By document: the folio of the blank page before it, pointing at the document's start.
+    before: Vec<Option<usize>>,
+    /// The blank page after the last document, pointing at that document's last page.
+    after_last: Option<usize>,
+}
+
+fn blank_pages(volume: &Volume, placements: &[Placement]) -> Blanks {
+    let after = |p: &Placement| (volume.continuous && p.pages % 2 == 1).then(|| p.folio + p.pages);
+    let mut before = vec![None];
+    before.extend(placements.windows(2).map(|w| after(&w[0])));
+    Blanks {
+        before,
+        after_last: placements.last().and_then(after),
+    }
 }
 
 /// The book's identifier: SHA-256 over the volume title and every document's own identifier.

@@ -407,7 +407,7 @@ impl<'a> PartWriter<'a> {
         let p = self.prefix;
         let _ = write!(
             self.body,
-            "<sup class=\"noteref\"><a epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"#{p}n{number}\">{}</a></sup>",
+            "<sup class=\"noteref\"><a epub:type=\"noteref\" role=\"doc-noteref\" class=\"duokan-footnote\" id=\"{id}\" href=\"#{p}n{number}\">{}</a></sup>",
             escape(&mark)
         );
         if !self.notes.iter().any(|(n, _)| *n == number) {
@@ -417,15 +417,16 @@ impl<'a> PartWriter<'a> {
 
     fn finish(mut self, kind: PartKind, title: String) -> Part {
         if !self.notes.is_empty() {
-            self.body
-                .push_str("<section class=\"notes\" epub:type=\"footnotes\">\n");
+            self.body.push_str(
+                "<section class=\"notes duokan-footnote-content\" epub:type=\"footnotes\">\n",
+            );
             let p = self.prefix;
             for (number, ref_id) in &self.notes {
                 let plan = self.ctx.plan;
                 let text = plan.footnote(*number).expect("checked when referenced");
                 let _ = writeln!(
                     self.body,
-                    "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{p}n{number}\" class=\"note\"><p><a role=\"doc-backlink\" href=\"#{ref_id}\">{}</a> {}</p></aside>",
+                    "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{p}n{number}\" class=\"note duokan-footnote-item\"><p class=\"note-text\"><a role=\"doc-backlink\" href=\"#{ref_id}\">{}</a> {}</p></aside>",
                     escape(&plan.mark(*number)),
                     escape(text)
                 );

@@ -362,6 +362,18 @@ impl<'a> Area<'a> {
         }
     }
 
+    /// baogao patch (PATCHES.md 3): begins a marked-content sequence on the area's layer,
+    /// `/Tag <</MCID n>> BDC` (content a structure element of a tagged PDF refers to) or, without
+    /// an MCID, `/Tag BMC` (`/Artifact` for content outside the text, such as folios).
+    pub fn begin_marked_content(&self, tag: &str, mcid: Option<i64>) {
+        self.layer().begin_marked_content(tag, mcid);
+    }
+
+    /// baogao patch (PATCHES.md 3): ends the marked-content sequence begun last (`EMC`).
+    pub fn end_marked_content(&self) {
+        self.layer().end_marked_content();
+    }
+
     /// Tries to draw the given string at the given position and returns `true` if the area was
     /// large enough to draw the string.
     ///

@@ -689,6 +689,12 @@ impl Docx {
         self
     }
 
+    // baogao patch: ask Word to update the fields when it opens the document.
+    pub fn update_fields(mut self) -> Self {
+        self.settings = self.settings.update_fields();
+        self
+    }
+
     pub fn default_tab_stop(mut self, stop: usize) -> Self {
         self.settings = self.settings.default_tab_stop(stop);
         self

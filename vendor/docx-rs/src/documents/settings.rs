@@ -18,6 +18,8 @@ pub struct Settings {
     adjust_line_height_in_table: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     character_spacing_control: Option<CharacterSpacingValues>,
+    // baogao patch: `w:updateFields`, asking Word to update the fields on open.
+    update_fields: bool,
 }
 
 impl Settings {
@@ -54,6 +56,13 @@ impl Settings {
         self.character_spacing_control = Some(val);
         self
     }
+
+    // baogao patch: Word updates every field (a contents' page numbers, PAGEREF) when it opens
+    // the document (`w:updateFields`, ECMA-376 Part 1 §17.15.1.90).
+    pub fn update_fields(mut self) -> Self {
+        self.update_fields = true;
+        self
+    }
 }
 
 impl Default for Settings {
@@ -66,6 +75,7 @@ impl Default for Settings {
             even_and_odd_headers: false,
             adjust_line_height_in_table: false,
             character_spacing_control: None,
+            update_fields: false,
         }
     }
 }
@@ -87,6 +97,8 @@ impl BuildXML for Settings {
             .apply_opt(self.character_spacing_control, |v, b| {
                 b.character_spacing_control(&v.to_string())
             })?
+            // baogao patch: CT_Settings: …, characterSpacingControl, …, updateFields, …, compat.
+            .apply_if(self.update_fields, |b| b.update_fields("true"))?
             .open_compat()?
             .space_for_ul()?
             .balance_single_byte_double_byte_width()?

@@ -422,6 +422,8 @@ impl<W: Write> XMLBuilder<W> {
     closed_with_str!(type_tag, "w:type");
     closed!(title_pg, "w:titlePg");
     closed!(even_and_odd_headers, "w:evenAndOddHeaders");
+    // baogao patch: `w:updateFields` in settings.
+    closed!(update_fields, "w:updateFields", "w:val");
     closed!(page_size, "w:pgSz", "w:w", "w:h");
     closed!(page_size_with_orient, "w:pgSz", "w:w", "w:h", "w:orient");
     closed!(

@@ -13,7 +13,7 @@ const ENTRY: &str = "font.ttf";
 
 /// `data` as a one-entry archive, deflated at the default level, with zip's fixed default date
 /// (writers that show dates set their own when copying).
-pub(crate) fn pack(data: &[u8]) -> ZipResult<Vec<u8>> {
+pub(crate) fn archive(data: &[u8]) -> ZipResult<Vec<u8>> {
     let mut w = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -54,7 +54,7 @@ mod tests {
             family: String::new(),
             postscript_name: String::new(),
             bold: false,
-            packed: Arc::new(pack(&data).unwrap()),
+            packed: Arc::new(archive(&data).unwrap()),
             data: Arc::new(data),
             chars: Default::default(),
         }

@@ -18,7 +18,7 @@ use crate::fonts::{Usage, GETA};
 use crate::model::{Block, Document, Inline};
 use crate::style::Role;
 
-pub fn usage(doc: &Document, plan: &Plan) -> Usage {
+pub fn compute(doc: &Document, plan: &Plan) -> Usage {
     let mut u = Usage::default();
     let roles = &plan.roles;
     // Every unit of the reading order, in the role it is set in.

@@ -1,0 +1,1 @@
+//! Video can be embedded in Pdf.
