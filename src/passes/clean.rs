@@ -263,3 +263,34 @@ fn collapse_doubled(line: usize, chars: &mut Vec<Ch>, cleaning: &mut Cleaning) {
 
 #[cfg(test)]
 mod tests;
+
+/// What the clean pass's unit tests share: numbered raw lines, and the edges step's output.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::front::{edges, Line};
+    use crate::check_report::Cleaning;
+
+    /// `texts` as raw lines numbered from 1.
+    pub fn lines(texts: &[&str]) -> Vec<Line> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line {
+                line: i + 1,
+                text: t.to_string(),
+            })
+            .collect()
+    }
+
+    /// The non-blank lines `edges` keeps of `texts`, and what it recorded.
+    pub fn edged(texts: &[&str]) -> (Vec<String>, Cleaning) {
+        let mut cleaning = Cleaning::default();
+        let out = edges(lines(texts), &mut cleaning);
+        let out = out
+            .into_iter()
+            .map(|l| l.text)
+            .filter(|t| !t.trim().is_empty())
+            .collect();
+        (out, cleaning)
+    }
+}

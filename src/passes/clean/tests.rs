@@ -4,16 +4,7 @@ use super::*;
 const COMMA: char = '\u{FF0C}';
 const STOP: char = '\u{3002}';
 
-fn raw(lines: &[&str]) -> Vec<Line> {
-    lines
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Line {
-            line: i + 1,
-            text: t.to_string(),
-        })
-        .collect()
-}
+use super::testing::lines as raw;
 
 fn clean(lines: &[&str]) -> (Vec<String>, CheckReport) {
     let mut report = CheckReport::default();

@@ -1,29 +1,8 @@
 //! A scraped page's chrome: top, front matter, tail, doubts.
 use super::*;
 use crate::check_report::Cleaning;
-use crate::passes::clean::front::edges;
 
-fn lines(texts: &[&str]) -> Vec<Line> {
-    texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Line {
-            line: i + 1,
-            text: t.to_string(),
-        })
-        .collect()
-}
-
-fn edged(texts: &[&str]) -> (Vec<String>, Cleaning) {
-    let mut cleaning = Cleaning::default();
-    let out = edges(lines(texts), &mut cleaning);
-    let out = out
-        .into_iter()
-        .map(|l| l.text)
-        .filter(|t| !t.trim().is_empty())
-        .collect();
-    (out, cleaning)
-}
+use crate::passes::clean::testing::edged;
 
 fn chrome_lines(c: &Cleaning) -> Vec<usize> {
     c.chrome_lines.iter().map(|d| d.line).collect()

@@ -1,27 +1,7 @@
 //! The report's edges: title forms, preamble, chrome, split subtitles.
 use super::*;
 
-fn lines(texts: &[&str]) -> Vec<Line> {
-    texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Line {
-            line: i + 1,
-            text: t.to_string(),
-        })
-        .collect()
-}
-
-fn edged(texts: &[&str]) -> (Vec<String>, Cleaning) {
-    let mut cleaning = Cleaning::default();
-    let out = edges(lines(texts), &mut cleaning);
-    let out = out
-        .into_iter()
-        .map(|l| l.text)
-        .filter(|t| !t.trim().is_empty())
-        .collect();
-    (out, cleaning)
-}
+use crate::passes::clean::testing::edged;
 
 #[test]
 fn letter_spaced_titles_lose_their_spaces() {
