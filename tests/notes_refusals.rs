@@ -1,8 +1,9 @@
 //! Refusals that say what the file is, and files that are readable after all (issue 23 item 3):
 //! password-protected Office files, Word 2003 XML named `.doc`, HTML fragments, old Excel,
-//! sheets too wide or not worksheets, documents without a glossary. Fixtures:
-//! tests/fixtures/notes/refusals/ (made by its make.py with python-docx and LibreOffice) and
-//! bytes written here (tests/hostile/files.rs builds the compound files and packages).
+//! sheets too wide or not worksheets, documents without a glossary; workbooks encrypted with
+//! Excel's built-in password are read. Fixtures: tests/fixtures/notes/refusals/ (made by its
+//! make.py with python-docx and LibreOffice), tests/fixtures/notes/encrypted/ (its make.sh, with
+//! LibreOffice and Apache POI) and bytes written here (tests/hostile/files.rs builds the compound files and packages).
 #[path = "hostile/files.rs"]
 #[allow(dead_code)]
 mod files;
@@ -73,6 +74,46 @@ fn password_protected_office_files_say_encrypted() {
         "{e}"
     );
     assert!(!e.contains("damaged"), "{e}");
+}
+
+fn encrypted(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/fixtures/notes/encrypted/{name}")),
+    )
+    .unwrap()
+}
+
+#[test]
+fn workbooks_with_excels_built_in_password_are_read() {
+    // LibreOffice's RC4 (a protected workbook structure) and POI's RC4 CryptoAPI, both with the
+    // password Excel opens without asking (tests/fixtures/notes/encrypted/make.sh).
+    for name in ["default-rc4.xls", "default-cryptoapi.xls"] {
+        let file = read_as(&encrypted(name), name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(file.format, "xls");
+        let terms: Vec<&str> = file.entries.iter().map(|e| e.term.as_str()).collect();
+        assert_eq!(terms, ["三保", "专项债", "河长制"], "{name}");
+        assert_eq!(
+            file.entries[1].text, "地方政府专项债券的简称\u{3002}",
+            "{name}"
+        );
+    }
+    // Another password: refused as encrypted, naming the scheme, never "damaged".
+    let e = refused(&encrypted("password.xls"), "password.xls");
+    assert!(
+        e.contains("encrypted") && e.contains("RC4 CryptoAPI") && e.contains("without"),
+        "{e}"
+    );
+    assert!(!e.contains("damaged"), "{e}");
+    // The built-in password's file with one byte of its verifier changed is not read as junk.
+    let mut bent = encrypted("default-rc4.xls");
+    let at = bent
+        .windows(6)
+        .position(|w| w == [0x2F, 0x00, 0x36, 0x00, 0x01, 0x00])
+        .expect("FILEPASS");
+    bent[at + 4 + 6 + 16] ^= 1;
+    let e = refused(&bent, "bent.xls");
+    assert!(e.contains("encrypted") && e.contains("RC4)"), "{e}");
 }
 
 #[test]

@@ -120,10 +120,12 @@ pub fn read_bytes(bytes: &[u8], path: &Path) -> Result<NotesFile> {
         sniff::Kind::Html => ("html", from_parts(html::read(bytes).map_err(refuse)?)),
         sniff::Kind::WordXml => ("wordml", from_parts(word_xml(bytes).map_err(refuse)?)),
         sniff::Kind::Sheet("xls") => {
-            let biff = xls_version::check(bytes).map_err(refuse)?;
-            let read = sheet::read(bytes, "xls");
-            match (biff, read) {
-                (Some(xls_version::Biff::Biff5), Err(e)) => {
+            let globals = xls_version::check(bytes);
+            match (globals, sheet::read(bytes, "xls")) {
+                (xls_version::Globals { encrypted: Some(why), .. }, Err(_)) => {
+                    return Err(refuse(why))
+                }
+                (xls_version::Globals { biff: Some(xls_version::Biff::Biff5), .. }, Err(e)) => {
                     return Err(refuse(format!(
                         "an Excel 5.0/95 workbook that could not be read ({e}): open it in Excel or LibreOffice and save it as .xlsx"
                     )))

@@ -1,10 +1,10 @@
 //! What an `.xls` is before calamine reads it, from the BIFF records at the start of its
 //! `Workbook` (or, before Excel 97, `Book`) stream: a workbook saved with a password carries a
 //! `FILEPASS` record (type 0x002F) in its globals, and every record after it is encrypted (RC4,
-//! RC4 CryptoAPI, or XOR obfuscation) — calamine would refuse the RC4 ones as damaged and read
-//! the XOR one as junk. Such a workbook is refused as encrypted; so is one protected only with
-//! Excel's built-in default password (`VelvetSweatshop`, which Excel opens without asking): it
-//! is encrypted all the same, and not decrypted here.
+//! RC4 CryptoAPI, or XOR obfuscation). One encrypted with Excel's built-in default password
+//! (`VelvetSweatshop`, which Excel opens without asking) is decrypted by the vendored calamine
+//! (vendor/calamine/src/xls_crypt.rs); any other is refused by it, and [`encrypted`] names the
+//! encryption in the refusal.
 use std::io::{Cursor, Read};
 
 /// Record types.
@@ -23,11 +23,20 @@ pub(crate) enum Biff {
     Biff8,
 }
 
-/// `Err` with one line when the workbook is encrypted; otherwise its BIFF version, if the
-/// stream opens with a BOF record (anything else is left to calamine to call damaged).
-pub(crate) fn check(bytes: &[u8]) -> Result<Option<Biff>, String> {
+/// What the globals say about a workbook before calamine reads it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Globals {
+    /// The BIFF version, if the stream opens with a BOF record (anything else is left to
+    /// calamine to call damaged).
+    pub biff: Option<Biff>,
+    /// The refusal to give if calamine cannot read the workbook: it is encrypted, with a
+    /// password other than Excel's built-in one.
+    pub encrypted: Option<String>,
+}
+
+pub(crate) fn check(bytes: &[u8]) -> Globals {
     let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Ok(None);
+        return Globals::default();
     };
     let (stream, old) = if file.is_stream("/Workbook") {
         ("/Workbook", false)
@@ -35,19 +44,19 @@ pub(crate) fn check(bytes: &[u8]) -> Result<Option<Biff>, String> {
         ("/Book", true)
     };
     let Ok(s) = file.open_stream(stream) else {
-        return Ok(None);
+        return Globals::default();
     };
     let mut data = Vec::new();
     if s.take(super::MAX_FILE).read_to_end(&mut data).is_err() {
-        return Ok(None);
+        return Globals::default();
     }
     globals(&data, old)
 }
 
-/// The BOF's version, and `Err` on a FILEPASS before the globals' EOF.
-fn globals(data: &[u8], old: bool) -> Result<Option<Biff>, String> {
+/// The BOF's version, and the encryption a FILEPASS before the globals' EOF names.
+fn globals(data: &[u8], old: bool) -> Globals {
     let mut at = 0;
-    let mut biff = None;
+    let mut found = Globals::default();
     for n in 0..MAX_RECORDS {
         let Some(head) = data.get(at..at + 4) else {
             break;
@@ -58,20 +67,20 @@ fn globals(data: &[u8], old: bool) -> Result<Option<Biff>, String> {
         match kind {
             BOF if n == 0 => {
                 let version = body.get(..2).map(|v| u16::from_le_bytes([v[0], v[1]]));
-                biff = match version {
+                found.biff = match version {
                     Some(0x0600) => Some(Biff::Biff8),
                     Some(0x0500) => Some(Biff::Biff5),
                     _ if old => Some(Biff::Biff5),
                     _ => None,
                 };
             }
-            FILEPASS => return Err(encrypted(body)),
+            FILEPASS => found.encrypted = Some(encrypted(body)),
             EOF => break,
             _ => {}
         }
         at += 4 + len;
     }
-    Ok(biff)
+    found
 }
 
 /// The refusal of an encrypted workbook, naming its encryption.
@@ -84,7 +93,7 @@ fn encrypted(filepass: &[u8]) -> String {
         },
     };
     format!(
-        "an encrypted (password-protected, {how}) Excel workbook: open it in Excel or LibreOffice and save it without a password (a workbook Excel opens without asking is protected with its built-in password, which is not decrypted here: save it again all the same)"
+        "an encrypted (password-protected, {how}) Excel workbook: open it in Excel or LibreOffice with its password and save it without one"
     )
 }
 
@@ -105,17 +114,23 @@ mod tests {
         let mut rc4 = bof8.clone();
         rc4.extend(record(0x0042, &[0xE4, 0x04]));
         rc4.extend(record(FILEPASS, &[1, 0, 2, 0, 2, 0]));
-        let err = globals(&rc4, false).unwrap_err();
+        let found = globals(&rc4, false);
+        assert_eq!(found.biff, Some(Biff::Biff8));
+        let err = found.encrypted.unwrap();
         assert!(err.contains("RC4 CryptoAPI"), "{err}");
         let mut xor = bof8.clone();
         xor.extend(record(FILEPASS, &[0, 0, 0x12, 0x34, 0x56, 0x78]));
-        assert!(globals(&xor, false).unwrap_err().contains("XOR"));
+        assert!(globals(&xor, false).encrypted.unwrap().contains("XOR"));
         // After the globals' EOF, a FILEPASS-typed record is not looked at.
         let mut plain = bof8;
         plain.extend(record(EOF, &[]));
         plain.extend(record(FILEPASS, &[1, 0, 1, 0]));
-        assert_eq!(globals(&plain, false), Ok(Some(Biff::Biff8)));
+        let biff8 = Globals {
+            biff: Some(Biff::Biff8),
+            encrypted: None,
+        };
+        assert_eq!(globals(&plain, false), biff8);
         let bof5 = record(BOF, &[0x00, 0x05, 0x05, 0x00]);
-        assert_eq!(globals(&bof5, true), Ok(Some(Biff::Biff5)));
+        assert_eq!(globals(&bof5, true).biff, Some(Biff::Biff5));
     }
 }

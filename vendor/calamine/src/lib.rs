@@ -89,6 +89,8 @@ mod ods;
 mod oleps;
 mod style;
 mod xls;
+// baogao patch: Excel's default-password decryption
+mod xls_crypt;
 mod xlsb;
 mod xlsx;
 

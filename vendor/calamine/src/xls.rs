@@ -520,7 +520,7 @@ impl<RS: Read + Seek> Xls<RS> {
     fn parse_workbook(&mut self) -> Result<(), XlsError> {
         use super::cfb::CfbError::StreamNotFound;
         // gets workbook and worksheets stream, or early exit
-        let stream = match self
+        let mut stream = match self
             .cfb
             .get_stream("Workbook", &mut self.reader)
             .or_else(|_| self.cfb.get_stream("Book", &mut self.reader))
@@ -529,6 +529,9 @@ impl<RS: Read + Seek> Xls<RS> {
             Err(StreamNotFound(_)) => return Err(StreamNotFound("Workbook".to_string()).into()),
             Err(e) => return Err(e.into()),
         };
+        // baogao patch: a workbook encrypted with Excel's built-in password is decrypted; any
+        // other encryption (XOR obfuscation included, which was read as junk) is refused.
+        crate::xls_crypt::decrypt_default(&mut stream)?;
 
         let mut sheet_names = Vec::new();
         let mut strings = Vec::new();
@@ -550,7 +553,8 @@ impl<RS: Read + Seek> Xls<RS> {
                 let mut r = record?;
                 match r.typ {
                     // FilePass (MS-XLS 2.4.117)
-                    0x002F if read_u16(r.data) != 0 => return Err(XlsError::Password),
+                    // (baogao patch: decrypted by then, or refused by `decrypt_default`)
+                    0x002F => {}
                     // CodePage (MS-XLS 2.4.52)
                     0x0042 if self.options.force_codepage.is_none() => {
                         encoding = XlsEncoding::from_codepage(read_u16(r.data))?;
