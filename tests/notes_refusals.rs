@@ -151,6 +151,66 @@ fn excel_2_to_4_worksheets_are_named() {
     assert!(refused(&biff2, "old.xls").contains("Excel 2.x"));
 }
 
+/// An Excel 5.0/95 workbook (BIFF5, stream `Book`), bytes written here: code page 936, one
+/// sheet of GBK labels. `lost` points the sheet's entry past the end of the stream.
+fn biff5_book(cells: &[(u16, u16, &str)], lost: bool) -> Vec<u8> {
+    fn record(out: &mut Vec<u8>, kind: u16, body: &[u8]) {
+        out.extend_from_slice(&kind.to_le_bytes());
+        out.extend_from_slice(&(body.len() as u16).to_le_bytes());
+        out.extend_from_slice(body);
+    }
+    let gbk = |t: &str| encoding_rs::GBK.encode(t).0.into_owned();
+    let mut book = Vec::new();
+    record(&mut book, 0x0809, &[0x00, 0x05, 0x05, 0x00, 0, 0, 0, 0]);
+    record(&mut book, 0x0042, &936u16.to_le_bytes());
+    let name = gbk("名词");
+    let mut sheet_entry = vec![0, 0, 0, 0, 0, 0, name.len() as u8];
+    sheet_entry.extend_from_slice(&name);
+    let at = book.len() + 4;
+    record(&mut book, 0x0085, &sheet_entry);
+    record(&mut book, 0x000A, &[]);
+    let sheet_at = match lost {
+        true => 0x00FF_0000u32,
+        false => book.len() as u32,
+    }
+    .to_le_bytes();
+    book[at..at + 4].copy_from_slice(&sheet_at);
+    record(&mut book, 0x0809, &[0x00, 0x05, 0x10, 0x00, 0, 0, 0, 0]);
+    for &(row, col, text) in cells {
+        let bytes = gbk(text);
+        let mut label = Vec::new();
+        for v in [row, col, 0, bytes.len() as u16] {
+            label.extend_from_slice(&v.to_le_bytes());
+        }
+        label.extend_from_slice(&bytes);
+        record(&mut book, 0x0204, &label);
+    }
+    record(&mut book, 0x000A, &[]);
+    book.resize(book.len().max(4096), 0);
+    let n = book.len() as u64;
+    files::compound("Book", &book, n)
+}
+
+#[test]
+fn excel_5_workbooks_are_read_or_named() {
+    let cells = [
+        (0, 0, "1.三保"),
+        (0, 1, "保基本民生\u{3002}"),
+        (1, 0, "2.专项债"),
+        (1, 1, "地方政府专项债券\u{3002}"),
+    ];
+    let file = read_as(&biff5_book(&cells, false), "old.xls").unwrap();
+    let terms: Vec<&str> = file.entries.iter().map(|e| e.term.as_str()).collect();
+    assert_eq!(terms, ["三保", "专项债"]);
+    assert_eq!(file.entries[1].text, "地方政府专项债券\u{3002}");
+    // One that calamine cannot read is named as what it is, with what to do.
+    let e = refused(&biff5_book(&cells, true), "old.xls");
+    assert!(
+        e.contains("Excel 5.0/95 workbook") && e.contains(".xlsx"),
+        "{e}"
+    );
+}
+
 #[test]
 fn a_sheet_wider_than_the_limit_gives_its_first_columns() {
     let cell = |t: &str| {
