@@ -234,39 +234,175 @@ fn a_sheet_wider_than_the_limit_gives_its_first_columns() {
     assert_eq!(terms, ["三保", "专项债"]);
 }
 
-/// A minimal `.xlsx` whose first sheet is a chart sheet, then a worksheet of notes.
-fn xlsx_with_chart_sheet() -> Vec<u8> {
+const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// A minimal `.xlsx`: a workbook in namespace `ns` listing `sheets` (`<sheet>` elements) with
+/// the relationships `rels` (`<Relationship>` elements), the `other` parts, and
+/// `xl/worksheets/sheet1.xml`, a worksheet of two notes.
+fn xlsx_book(ns: &str, sheets: &str, rels: &str, other: &[(&str, &str)]) -> Vec<u8> {
     let types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
         <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
         <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>\
-        <Override PartName=\"/xl/chartsheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.chartsheet+xml\"/>\
         <Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>";
-    let rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
-        <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>";
-    let workbook = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
-        <sheets><sheet name=\"Chart1\" sheetId=\"1\" r:id=\"rId1\"/><sheet name=\"Notes\" sheetId=\"2\" r:id=\"rId2\"/></sheets></workbook>";
-    let wb_rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
-        <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet\" Target=\"chartsheets/sheet1.xml\"/>\
-        <Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>";
-    let chart = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><chartsheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetViews><sheetView workbookViewId=\"0\"/></sheetViews></chartsheet>";
+    let package_rels = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+         <Relationship Id=\"rId1\" Type=\"{REL}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+    );
+    let workbook = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"{ns}\" xmlns:r=\"{REL}\"><sheets>{sheets}</sheets></workbook>"
+    );
+    let wb_rels = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">{rels}</Relationships>"
+    );
     let cell = |r: &str, t: &str| format!("<c r=\"{r}\" t=\"inlineStr\"><is><t>{t}</t></is></c>");
     let sheet = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"{ns}\"><sheetData>\
          <row r=\"1\">{}{}</row><row r=\"2\">{}{}</row></sheetData></worksheet>",
         cell("A1", "1.三保"),
         cell("B1", "保基本民生\u{3002}"),
         cell("A2", "2.专项债"),
         cell("B2", "地方政府专项债券\u{3002}")
     );
-    files::zip(&[
+    let mut parts = vec![
         ("[Content_Types].xml", types.as_bytes()),
-        ("_rels/.rels", rels.as_bytes()),
+        ("_rels/.rels", package_rels.as_bytes()),
         ("xl/workbook.xml", workbook.as_bytes()),
         ("xl/_rels/workbook.xml.rels", wb_rels.as_bytes()),
-        ("xl/chartsheets/sheet1.xml", chart.as_bytes()),
         ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
-    ])
+    ];
+    parts.extend(other.iter().map(|(n, t)| (*n, t.as_bytes())));
+    files::zip(&parts)
+}
+
+/// A minimal `.xlsx` whose first sheet is a chart sheet, then a worksheet of notes.
+fn xlsx_with_chart_sheet() -> Vec<u8> {
+    let chart = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><chartsheet xmlns=\"{MAIN}\"><sheetViews><sheetView workbookViewId=\"0\"/></sheetViews></chartsheet>"
+    );
+    xlsx_book(
+        MAIN,
+        "<sheet name=\"Chart1\" sheetId=\"1\" r:id=\"rId1\"/><sheet name=\"Notes\" sheetId=\"2\" r:id=\"rId2\"/>",
+        &format!(
+            "<Relationship Id=\"rId1\" Type=\"{REL}/chartsheet\" Target=\"chartsheets/sheet1.xml\"/>\
+             <Relationship Id=\"rId2\" Type=\"{REL}/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+        ),
+        &[("xl/chartsheets/sheet1.xml", &chart)],
+    )
+}
+
+#[test]
+fn macro_sheets_and_sheets_without_a_part_are_passed_over() {
+    // An Excel 4.0 macro sheet (.xlsm) and a module sheet listed with `r:id=""`.
+    let macros = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><xm:macrosheet xmlns=\"{MAIN}\" xmlns:xm=\"http://schemas.microsoft.com/office/excel/2006/main\"><sheetData/></xm:macrosheet>"
+    );
+    let book = xlsx_book(
+        MAIN,
+        "<sheet name=\"Macro1\" sheetId=\"1\" r:id=\"rId1\"/><sheet name=\"Module\" sheetId=\"2\" r:id=\"\"/><sheet name=\"Notes\" sheetId=\"3\" r:id=\"rId2\"/>",
+        &format!(
+            "<Relationship Id=\"rId1\" Type=\"http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet\" Target=\"macrosheets/sheet1.xml\"/>\
+             <Relationship Id=\"rId2\" Type=\"{REL}/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+        ),
+        &[("xl/macrosheets/sheet1.xml", &macros)],
+    );
+    let file = read_as(&book, "macros.xlsm").unwrap();
+    let terms: Vec<&str> = file.entries.iter().map(|e| e.term.as_str()).collect();
+    assert_eq!(terms, ["三保", "专项债"]);
+}
+
+#[test]
+fn an_excel_2007_beta_workbook_is_named() {
+    // A pre-release workbook whose sheet refers to shared strings the reader cannot find.
+    let beta = "http://schemas.microsoft.com/office/excel/2006/2";
+    let sheet = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"{beta}\"><sheetData>\
+         <row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row></sheetData></worksheet>"
+    );
+    let book = |ns: &str| {
+        xlsx_book(
+            ns,
+            "<sheet name=\"Notes\" sheetId=\"1\" r:id=\"rId1\"/>",
+            &format!("<Relationship Id=\"rId1\" Type=\"{REL}/worksheet\" Target=\"worksheets/sheet2.xml\"/>"),
+            &[("xl/worksheets/sheet2.xml", &sheet)],
+        )
+    };
+    let e = refused(&book(beta), "beta.xlsx");
+    assert!(e.contains("pre-release of Excel 2007"), "{e}");
+    // The same in the standard's namespace is damaged.
+    let e = refused(&book(MAIN), "broken.xlsx");
+    assert!(e.contains("damaged"), "{e}");
+}
+
+/// The offset of the directory entry named `name` in a compound file.
+fn dir_entry(file: &[u8], name: &str) -> usize {
+    let utf16: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    (0..file.len())
+        .step_by(128)
+        .find(|&at| file[at..].starts_with(&utf16) && file[at + 64] as usize == utf16.len() + 2)
+        .expect("directory entry")
+}
+
+#[test]
+fn a_compound_file_with_siblings_out_of_name_order_is_read() {
+    // Some writers order a storage's children by their own case folding (non-ASCII names);
+    // Excel, LibreOffice and POI read such files. Here the sibling pointers of an .xls's two
+    // streams are moved to the wrong side.
+    let wb = files::workbook(
+        2,
+        2,
+        &[
+            (0, 0, "1.三保"),
+            (0, 1, "保基本民生、保工资、保运转\u{3002}"),
+        ],
+    );
+    let mut xls = compound(&[("/Workbook", &wb[..]), ("/ZZ", &[1u8; 8][..])]);
+    let mut moved = 0;
+    for name in ["Workbook", "ZZ"] {
+        let at = dir_entry(&xls, name);
+        let (left, right) = (at + 68, at + 72);
+        let l: [u8; 4] = xls[left..left + 4].try_into().unwrap();
+        let r: [u8; 4] = xls[right..right + 4].try_into().unwrap();
+        if l != [0xFF; 4] || r != [0xFF; 4] {
+            xls[left..left + 4].copy_from_slice(&r);
+            xls[right..right + 4].copy_from_slice(&l);
+            moved += 1;
+        }
+    }
+    assert_eq!(moved, 1, "one of the two streams points at the other");
+    let file = read_as(&xls, "ordered.xls").unwrap();
+    assert_eq!(file.entries.len(), 1);
+    assert_eq!(file.entries[0].term, "三保");
+}
+
+#[test]
+fn xml_entities_declared_in_the_file_are_named_not_damaged() {
+    let bomb = "<?xml version=\"1.0\"?><!DOCTYPE w:document [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>\
+        <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>1.三保\u{FF1A}&b;</w:t></w:r></w:p></w:body></w:document>";
+    let docx = files::zip(&[("word/document.xml", bomb.as_bytes())]);
+    let e = refused(&docx, "bomb.docx");
+    assert!(e.contains("XML entities") && !e.contains("damaged"), "{e}");
+}
+
+#[test]
+fn a_password_protected_package_in_a_damaged_compound_file_says_encrypted() {
+    let mut docx = compound(&[
+        ("/EncryptionInfo", &[4, 0, 4, 0, 0x40, 0, 0, 0][..]),
+        ("/EncryptedPackage", &[0u8; 5000][..]),
+    ]);
+    // The package's directory entry claims more than its chain holds.
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let at = docx
+        .windows(name.len())
+        .position(|w| w == name.as_slice())
+        .expect("directory entry");
+    docx[at + 120..at + 124].copy_from_slice(&9000u32.to_le_bytes());
+    let e = refused(&docx, "locked.docx");
+    assert!(e.contains("encrypted") && !e.contains("damaged"), "{e}");
 }
 
 #[test]
@@ -281,4 +417,71 @@ fn a_document_without_a_glossary_is_no_notes() {
     let bytes = std::fs::read(fixture("english.docx")).unwrap();
     let e = refused(&bytes, "english.docx");
     assert!(e.contains("no numbered notes found"), "{e}");
+}
+
+/// A sheet of the given rows (cells as strings).
+fn sheet(rows: &[&[&str]]) -> Vec<u8> {
+    let cell = |t: &str| {
+        format!("<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>")
+    };
+    let rows: String = rows
+        .iter()
+        .map(|r| {
+            let cells: String = r.iter().map(|c| cell(c)).collect();
+            format!("<table:table-row>{cells}</table:table-row>")
+        })
+        .collect();
+    files::ods(&rows)
+}
+
+/// Tables of other shapes that the table reader would take for terms and explanations (the
+/// shapes found in Apache POI's test spreadsheets: a balance sheet, an item-code list, a roster,
+/// a Japanese specification), and a report read as notes, are no notes.
+#[test]
+fn tables_and_texts_of_other_shapes_are_no_notes() {
+    let balance = sheet(&[
+        &["资产负债表"],
+        &["资产", "行次", "期末余额"],
+        &["货币资金", "1", "1200"],
+        &["应收票据", "2", "35"],
+        &["应收账款", "3", "410"],
+        &["预付账款", "4", "18"],
+    ]);
+    let e = refused(&balance, "balance.ods");
+    assert!(
+        e.contains("no numbered notes found") && e.contains("5 of its 5"),
+        "{e}"
+    );
+    let codes = sheet(&[
+        &["代码", "项目名称"],
+        &["01", "一、贷款利息收入类"],
+        &["101", "短期贷款利息收入"],
+        &["102", "中期贷款利息收入"],
+    ]);
+    assert!(refused(&codes, "codes.ods").contains("number or code"));
+    let roster = sheet(&[
+        &["支行", "姓名"],
+        &["城东支行", "王小明"],
+        &["城东支行", "李华"],
+        &["城西支行", "赵一凡"],
+    ]);
+    assert!(refused(&roster, "roster.ods").contains("longer than the term"));
+    let spec = sheet(&[
+        &["機能", "ログイン画面を表示する"],
+        &["終了", "画面を閉じて戻る"],
+        &["設定", "言語を選ぶ画面を開く"],
+    ]);
+    assert!(refused(&spec, "spec.ods").contains("Japanese"));
+    // A report: no numbered line, two `term：text` lines among its paragraphs.
+    let report = "2024年某县政府工作报告\n\n各位代表\u{FF1A}\n\n现在，我代表县人民政府向大会报告工作。\n\n一、过去一年的工作\n\n主要预期目标是\u{FF1A}地区生产总值增长百分之六左右。\n\n我们推进项目建设，办好民生实事。\n\n附件\u{FF1A}有关注释\n";
+    let e = refused(report.as_bytes(), "report.txt");
+    assert!(e.contains("no line is numbered"), "{e}");
+    // A glossary sheet of the same size is read.
+    let glossary = sheet(&[
+        &["名词", "解释"],
+        &["三保", "保基本民生、保工资、保运转\u{3002}"],
+        &["专项债", "地方政府专项债券的简称\u{3002}"],
+        &["河长制", "由各级负责人分段管理河湖的制度\u{3002}"],
+    ]);
+    assert_eq!(read_as(&glossary, "glossary.ods").unwrap().entries.len(), 3);
 }

@@ -174,12 +174,20 @@ impl<'a> File<'a> {
         let mini_sectors = u32::try_from(mini_stream_size / MINI_SECTOR).unwrap_or(u32::MAX);
         let mut mini_seen = vec![0u32; mini_sectors as usize];
 
+        // A password-protected .docx/.xlsx: the encrypted package is what the user must see
+        // about, even when the compound file around it is damaged.
+        let encrypted = entries
+            .iter()
+            .any(|e| e[66] == 2 && entry_name(e) == "EncryptionInfo");
         for (i, e) in entries.iter().enumerate() {
             if e[66] != 2 {
                 continue;
             }
             let size = self.size(e);
             let name = entry_name(e);
+            if encrypted && name == "EncryptedPackage" {
+                continue;
+            }
             if size > b.len() as u64 {
                 return Err(format!(
                     "a truncated or damaged compound file (stream {name} claims {size} bytes in a file of {})",

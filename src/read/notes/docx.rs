@@ -16,7 +16,7 @@ struct Table {
 }
 
 pub fn read(bytes: &[u8]) -> Result<Vec<Part>, String> {
-    let damaged = |e: String| format!("a damaged Word (.docx) document ({e})");
+    let damaged = |e: String| super::damaged("Word (.docx) document", &e);
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
     let xml = part_text(&mut archive, "word/document.xml")?

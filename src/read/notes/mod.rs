@@ -17,6 +17,7 @@ mod docx_numbering;
 pub mod findings;
 pub mod html;
 mod marks;
+mod shape;
 mod sheet;
 mod sniff;
 mod table;
@@ -101,6 +102,8 @@ pub(crate) struct Parsed {
     pub skipped: Vec<Skipped>,
     pub title: Option<String>,
     pub duplicates: Vec<Duplicate>,
+    /// No line opened with a number: every `term：text` line was taken as an entry.
+    pub unnumbered: bool,
 }
 
 pub fn read(path: &Path) -> Result<NotesFile> {
@@ -142,24 +145,16 @@ pub fn read_bytes(bytes: &[u8], path: &Path) -> Result<NotesFile> {
             }
         }
     };
-    let parsed = parsed.map_err(refuse)?;
-    // Notes explain a Chinese report: entries none of which holds a Chinese character (an
-    // English table's `R1c1` cells) are not notes.
-    let chinese = |s: &str| s.chars().any(crate::cjk::is_han);
-    if parsed
-        .entries
-        .iter()
-        .all(|e| !chinese(&e.term) && !chinese(&e.text))
-    {
+    let mut parsed = parsed.map_err(refuse)?;
+    let stray = parsed.skipped.iter().filter(|s| s.kind == "text").count();
+    if let Some(why) = shape::refusal(&parsed.entries, stray, parsed.unnumbered) {
         return Err(Error::input(
             path,
             format!(
-                "no numbered notes found in this {} file (expected lines such as `1.term: explanation` or a term | explanation table)",
-                format
+                "no numbered notes found in this {format} file: {why} (expected lines such as `1.term: explanation` or a term | explanation table)"
             ),
         ));
     }
-    let mut parsed = parsed;
     // Only the heading used as the annex's title is a `title`; others like it are headings.
     let mut used = false;
     for s in parsed.skipped.iter_mut().filter(|s| s.kind == "title") {
@@ -229,10 +224,25 @@ fn from_parts(parts: Vec<Part>) -> Result<Parsed, String> {
                 skipped,
                 title: title.or(from_table.title),
                 duplicates: from_table.duplicates,
+                unnumbered: false,
             });
         }
     }
     text::numbered_entries(lines.iter().map(|(n, s)| (*n, s.as_str())))
+}
+
+/// The refusal of a file its reader could not read: "a damaged {what} ({error})" — unless the
+/// XML uses entities that the file itself declares (`<!ENTITY …>`, the make of an XML bomb or an
+/// external-entity attack), which the readers do not expand. Such a file is not damaged: it is
+/// refused for what it is.
+pub(crate) fn damaged(what: &str, error: &str) -> String {
+    if error.contains("unrecognized entity") {
+        format!(
+            "this {what} uses XML entities that it declares itself (the make of an XML bomb), which are not expanded here ({error}): open it in Word, Excel or LibreOffice and save it again"
+        )
+    } else {
+        format!("a damaged {what} ({error})")
+    }
 }
 
 /// Bytes of a text notes file → text with `\n` newlines (the report's decoder: BOMs, UTF-8,

@@ -12,9 +12,14 @@ const MAX_COLUMNS: u32 = 256;
 type Rows = Vec<Vec<String>>;
 
 pub(crate) fn read(bytes: &[u8], format: &'static str) -> Result<Parsed, String> {
-    let damaged = |e: String| match e.contains("limit") || e.contains("too large") {
+    let damaged = |e: String| {
+        match e.contains("limit") || e.contains("too large") {
         true => format!("a {format} spreadsheet too large for an annotations table ({e})"),
-        false => format!("a damaged {format} spreadsheet ({e})"),
+        false if format == "xlsx" && is_excel_2007_beta(bytes) => format!(
+            "an .xlsx from a pre-release of Excel 2007 (its workbook is in the beta namespace {BETA}), which is not read ({e}): open it in Excel or LibreOffice and save it again"
+        ),
+        false => super::damaged(&format!("{format} spreadsheet"), &e),
+    }
     };
     let rows = crate::read::guard::guarded(|| match format {
         "xlsx" => xlsx(bytes),
@@ -24,6 +29,27 @@ pub(crate) fn read(bytes: &[u8], format: &'static str) -> Result<Parsed, String>
     .ok_or_else(|| damaged("the spreadsheet reader failed on it".into()))?
     .map_err(damaged)?;
     table::entries(&rows)
+}
+
+/// The SpreadsheetML namespace of Excel 2007's pre-release versions, replaced by the standard's
+/// `http://schemas.openxmlformats.org/spreadsheetml/2006/main`.
+const BETA: &str = "http://schemas.microsoft.com/office/excel/2006/2";
+
+/// Whether the package's workbook part is in the pre-release namespace.
+fn is_excel_2007_beta(bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let Ok(part) = zip.by_name("xl/workbook.xml") else {
+        return false;
+    };
+    let mut head = Vec::new();
+    // The root element and its namespaces are at the start of the part.
+    if part.take(4096).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    head.windows(BETA.len()).any(|w| w == BETA.as_bytes())
 }
 
 fn text(value: Data) -> String {

@@ -59,7 +59,10 @@ pub(crate) fn numbered_entries<'a>(
     if !numbered.entries.is_empty() {
         return Ok(numbered);
     }
-    read_lines(&lines, false)
+    Ok(Parsed {
+        unnumbered: true,
+        ..read_lines(&lines, false)?
+    })
 }
 
 /// A line that starts a new section of the file: a heading (`名词解释`, `【…】`), or a short line
@@ -260,6 +263,7 @@ fn read_lines(lines: &[(usize, &str)], numbered: bool) -> Result<Parsed, String>
         skipped,
         title,
         duplicates,
+        unnumbered: false,
     })
 }
 

@@ -638,9 +638,12 @@ impl<RS: Read + Seek> Xlsx<RS> {
                             _ => {}
                         }
                     }
-                    let (r, rel_type) = relationships
-                        .get(rel_id)
-                        .ok_or(XlsxError::RelationshipNotFound)?;
+                    // baogao patch: a sheet without a relationship (a VBA module sheet listed
+                    // with `r:id=""`) has no part to read; it is passed over, as Excel and
+                    // LibreOffice do, instead of failing the workbook.
+                    let Some((r, rel_type)) = relationships.get(rel_id) else {
+                        continue;
+                    };
                     // target may be absolute or relative path;
                     let path = if let Some(abs_path) = r.strip_prefix("/") {
                         abs_path.to_string()
@@ -651,6 +654,8 @@ impl<RS: Read + Seek> Xlsx<RS> {
                         Some("worksheet") => SheetType::WorkSheet,
                         Some("chartsheet") => SheetType::ChartSheet,
                         Some("dialogsheet") => SheetType::DialogSheet,
+                        // baogao patch: Excel 4.0 macro sheets of an .xlsm
+                        Some("xlMacrosheet" | "xlIntlMacrosheet") => SheetType::MacroSheet,
                         _ => {
                             return Err(XlsxError::Unrecognized {
                                 typ: "sheet:type",

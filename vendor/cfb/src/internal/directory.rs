@@ -57,20 +57,52 @@ impl<F> Directory<F> {
     pub fn stream_id_for_name_chain(&self, names: &[&str]) -> Option<u32> {
         let mut stream_id = consts::ROOT_STREAM_ID;
         for name in names.iter() {
-            stream_id = self.dir_entry(stream_id).child;
-            loop {
-                if stream_id == consts::NO_STREAM {
-                    return None;
-                }
-                let dir_entry = self.dir_entry(stream_id);
-                match internal::path::compare_names(name, &dir_entry.name) {
-                    Ordering::Equal => break,
-                    Ordering::Less => stream_id = dir_entry.left_sibling,
-                    Ordering::Greater => stream_id = dir_entry.right_sibling,
-                }
-            }
+            let first = self.dir_entry(stream_id).child;
+            // baogao patch: siblings out of name order (accepted under Permissive validation)
+            // are found by a walk of the whole sibling tree when the search misses.
+            stream_id = self
+                .search_siblings(first, name)
+                .or_else(|| self.scan_siblings(first, name))?;
         }
         Some(stream_id)
+    }
+
+    /// The sibling named `name`, searched in the red-black tree by name order.
+    fn search_siblings(&self, mut stream_id: u32, name: &str) -> Option<u32> {
+        // Bounded: a directory whose siblings loop was refused by `validate`.
+        for _ in 0..self.dir_entries.len() {
+            if stream_id == consts::NO_STREAM {
+                return None;
+            }
+            let dir_entry = self.dir_entries.get(stream_id as usize)?;
+            match internal::path::compare_names(name, &dir_entry.name) {
+                Ordering::Equal => return Some(stream_id),
+                Ordering::Less => stream_id = dir_entry.left_sibling,
+                Ordering::Greater => stream_id = dir_entry.right_sibling,
+            }
+        }
+        None
+    }
+
+    /// The sibling named `name`, looked for in every node of the sibling tree (baogao patch).
+    fn scan_siblings(&self, first: u32, name: &str) -> Option<u32> {
+        let mut stack = vec![first];
+        let mut steps = 0;
+        while let Some(stream_id) = stack.pop() {
+            steps += 1;
+            if stream_id == consts::NO_STREAM || steps > self.dir_entries.len() {
+                continue;
+            }
+            let dir_entry = self.dir_entries.get(stream_id as usize)?;
+            if internal::path::compare_names(name, &dir_entry.name)
+                == Ordering::Equal
+            {
+                return Some(stream_id);
+            }
+            stack.push(dir_entry.left_sibling);
+            stack.push(dir_entry.right_sibling);
+        }
+        None
     }
 
     pub fn open_chain(
@@ -149,8 +181,11 @@ impl<F> Directory<F> {
                     );
                 }
                 let entry = &self.dir_entry(left_sibling);
-                if internal::path::compare_names(&entry.name, &dir_entry.name)
-                    != Ordering::Less
+                // baogao patch: siblings out of name order (writers that fold non-ASCII
+                // letters' case differently) are an error only under Strict validation.
+                if validation.is_strict()
+                    && internal::path::compare_names(&entry.name, &dir_entry.name)
+                        != Ordering::Less
                 {
                     malformed!(
                         "name ordering, {:?} vs {:?}",
@@ -169,8 +204,9 @@ impl<F> Directory<F> {
                         right_sibling, self.dir_entries.len());
                 }
                 let entry = &self.dir_entry(right_sibling);
-                if internal::path::compare_names(&dir_entry.name, &entry.name)
-                    != Ordering::Less
+                if validation.is_strict()
+                    && internal::path::compare_names(&dir_entry.name, &entry.name)
+                        != Ordering::Less
                 {
                     malformed!(
                         "name ordering, {:?} vs {:?}",
