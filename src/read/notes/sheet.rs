@@ -14,7 +14,7 @@ type Rows = Vec<Vec<String>>;
 pub(crate) fn read(bytes: &[u8], format: &'static str) -> Result<Parsed, String> {
     let damaged = |e: String| {
         match e.contains("limit") || e.contains("too large") {
-        true => format!("a {format} spreadsheet too large for an annotations table ({e})"),
+        true => format!("an {format} spreadsheet too large for an annotations table ({e})"),
         false if format == "xlsx" && is_excel_2007_beta(bytes) => format!(
             "an .xlsx from a pre-release of Excel 2007 (its workbook is in the beta namespace {BETA}), which is not read ({e}): open it in Excel or LibreOffice and save it again"
         ),

@@ -10,7 +10,8 @@
 //! A file is read section by section (a heading, or `二、简答题` with the numbering starting
 //! again): a section's entries from the first without a colon on, when none after it has one,
 //! are not notes (exam questions) and are skipped; a colon missing among entries that have one
-//! is refused. A term given again (a second glossary section) is listed, the first kept.
+//! is refused, unless the section holds no Chinese character (a numbered list of another
+//! language, which is skipped whole). A term given again (a second glossary section) is listed, the first kept.
 use super::marks::{ends_sentence, has_term, is_heading, is_title};
 use super::marks::{has_sentence_mark, split_run_in};
 use super::{entry, Duplicate, Parsed, Skipped, MAX_ENTRIES, MAX_ROWS};
@@ -130,6 +131,16 @@ fn close_section(open: Vec<Open<'_>>) -> Result<Section<'_>, String> {
         None => format!("note {n} has no colon between term and explanation (expected `{n}.term\u{FF1A}explanation`)"),
         Some(_) => format!("note {n} has an empty term"),
     };
+    // A colon missing among entries that have one is an error in a glossary; a numbered list
+    // without a Chinese character (an English or Russian document's) is no glossary at all:
+    // its lines are not entries.
+    if !open.iter().any(|o| o.body.chars().any(crate::cjk::is_han)) {
+        return Ok(Section {
+            kept: Vec::new(),
+            rest: open.into_iter().flat_map(|o| o.lines).collect(),
+            ended: None,
+        });
+    }
     if open[k + 1..].iter().any(|o| !no_colon(o)) {
         return Err(why);
     }
@@ -303,5 +314,18 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.contains("note 1"), "{err}");
+    }
+
+    #[test]
+    fn a_numbered_list_without_chinese_is_no_entries() {
+        let list = ["1. Introduction", "2. Scope: what is covered", "3. Terms"];
+        // Not refused for the colon: read as unnumbered `term: text` lines, which the file-level
+        // check then finds to hold no Chinese (`shape::refusal`).
+        let parsed = entries(list.into_iter()).unwrap();
+        assert!(parsed.unnumbered);
+        assert!(parsed
+            .entries
+            .iter()
+            .all(|e| !e.term.contains("Introduction")));
     }
 }
