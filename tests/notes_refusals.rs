@@ -377,6 +377,45 @@ fn a_compound_file_with_siblings_out_of_name_order_is_read() {
 }
 
 #[test]
+fn an_indented_ods_is_read_and_an_encrypted_one_named() {
+    // KOffice and Calligra write content.xml indented: white space between a row's cells.
+    let cell = |t: &str| {
+        format!("\n    <table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>")
+    };
+    let row = |a: &str, b: &str| {
+        format!(
+            "\n  <table:table-row>{}{}\n  </table:table-row>",
+            cell(a),
+            cell(b)
+        )
+    };
+    let indented = files::ods(&format!(
+        "{}{}",
+        row("1.三保", "保基本民生、保工资、保运转\u{3002}"),
+        row("2.专项债", "地方政府专项债券的简称\u{3002}")
+    ));
+    let file = read_as(&indented, "indented.ods").unwrap();
+    let terms: Vec<&str> = file.entries.iter().map(|e| e.term.as_str()).collect();
+    assert_eq!(terms, ["三保", "专项债"]);
+    // An .ods saved with a password: its manifest lists the encryption of content.xml.
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">\
+        <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+        <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\" manifest:size=\"900\">\
+        <manifest:encryption-data manifest:checksum-type=\"SHA1/1K\" manifest:checksum=\"AAAA\"><manifest:algorithm manifest:algorithm-name=\"Blowfish CFB\" manifest:initialisation-vector=\"AAAA\"/></manifest:encryption-data>\
+        </manifest:file-entry></manifest:manifest>";
+    let locked = files::zip(&[
+        (
+            "mimetype",
+            &b"application/vnd.oasis.opendocument.spreadsheet"[..],
+        ),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", &[0x5Au8; 64][..]),
+    ]);
+    let e = refused(&locked, "locked.ods");
+    assert!(e.contains("encrypted") && !e.contains("damaged"), "{e}");
+}
+
+#[test]
 fn xml_entities_declared_in_the_file_are_named_not_damaged() {
     let bomb = "<?xml version=\"1.0\"?><!DOCTYPE w:document [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>\
         <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>1.三保\u{FF1A}&b;</w:t></w:r></w:p></w:body></w:document>";

@@ -15,6 +15,10 @@ pub(crate) fn read(bytes: &[u8], format: &'static str) -> Result<Parsed, String>
     let damaged = |e: String| {
         match e.contains("limit") || e.contains("too large") {
         true => format!("an {format} spreadsheet too large for an annotations table ({e})"),
+        // calamine's refusal of an encrypted .ods (an .xls is named before, in `xls_version`).
+        false if e.contains("password protected") => format!(
+            "an encrypted (password-protected) {format} spreadsheet: open it in LibreOffice or Excel with its password and save it without one"
+        ),
         false if format == "xlsx" && is_excel_2007_beta(bytes) => format!(
             "an .xlsx from a pre-release of Excel 2007 (its workbook is in the beta namespace {BETA}), which is not read ({e}): open it in Excel or LibreOffice and save it again"
         ),

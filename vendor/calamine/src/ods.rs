@@ -690,6 +690,9 @@ where
                 }
             }
             Ok(Event::End(e)) if e.name() == QName("table:table-row") => break,
+            // baogao patch: white space between a row's cells (KOffice/Calligra write the XML
+            // indented; LibreOffice reads it) is not content.
+            Ok(Event::Text(t)) if t.clone().into_inner().trim().is_empty() => {}
             Err(e) => return Err(OdsError::Xml(e)),
             Ok(e) => {
                 return Err(OdsError::Mismatch {
@@ -844,6 +847,8 @@ where
                 if e.name() == QName("table:named-range")
                     || e.name() == QName("table:named-expression") => {}
             Ok(Event::End(e)) if e.name() == QName("table:named-expressions") => break,
+            // baogao patch: indentation between the named expressions.
+            Ok(Event::Text(t)) if t.clone().into_inner().trim().is_empty() => {}
             Err(e) => return Err(OdsError::Xml(e)),
             Ok(e) => {
                 return Err(OdsError::Mismatch {
