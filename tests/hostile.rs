@@ -6,7 +6,10 @@ mod common;
 mod files;
 
 use baogao::read::notes;
-use files::{compound, docx, ods, set_fat, workbook, xls, END_OF_CHAIN};
+use files::{
+    compound, docx, ods, set_fat, shared_string_xls, shared_string_xlsx, workbook, xls,
+    END_OF_CHAIN,
+};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -199,6 +202,14 @@ fn huge_ods() -> Vec<u8> {
     )
 }
 
+/// One cell of 1 MB of text, repeated across 1,000 columns and 1,000 rows.
+fn repeated_ods() -> Vec<u8> {
+    ods(&format!(
+        "<table:table-row table:number-rows-repeated=\"1000\"><table:table-cell table:number-columns-repeated=\"1000\" office:value-type=\"string\"><text:p>{}</text:p></table:table-cell></table:table-row>",
+        "x".repeat(1 << 20)
+    ))
+}
+
 #[test]
 fn an_ods_claiming_a_huge_range_is_refused() {
     let f = huge_ods();
@@ -278,6 +289,11 @@ fn hostile_notes_files_are_refused_within_300_mb() {
             "limit",
         ),
         ("huge.ods", huge_ods(), "limit"),
+        // One string copied into every cell that refers to it (POI's poc-shared-strings.xlsx
+        // with valid cell references took 16.5 GB before these bounds).
+        ("shared.xlsx", shared_string_xlsx(1 << 20, 20_000), "limit"),
+        ("shared.xls", shared_string_xls(8_000, 3_000), "limit"),
+        ("repeated.ods", repeated_ods(), "limit"),
         ("paragraphs.docx", empty_paragraphs(3_000_000), "paragraphs"),
         ("tables.docx", nested_tables(20_000), "nested"),
     ];

@@ -202,3 +202,86 @@ pub fn docx(body: &str) -> Vec<u8> {
         ("word/document.xml", xml.as_bytes()),
     ])
 }
+
+/// An `.xls` whose shared-string table holds one string of `len` ASCII bytes, referred to by
+/// `refs` cells (`LabelSst` records down column A): each cell is a copy of the string.
+pub fn shared_string_xls(len: usize, refs: u16) -> Vec<u8> {
+    let mut globals = Vec::new();
+    bof(&mut globals, 0x0005);
+    let mut sst = Vec::new();
+    sst.extend_from_slice(&u32::from(refs).to_le_bytes());
+    sst.extend_from_slice(&1u32.to_le_bytes());
+    sst.extend_from_slice(&(len as u16).to_le_bytes());
+    sst.push(0); // 8-bit characters
+    sst.extend(std::iter::repeat_n(b'x', len));
+    record(&mut globals, 0x00FC, &sst);
+    let sheet_name = b"notes";
+    let mut bs = vec![0u8; 6];
+    bs.push(sheet_name.len() as u8);
+    bs.push(0);
+    bs.extend_from_slice(sheet_name);
+    let bs_at = globals.len() + 4;
+    record(&mut globals, 0x0085, &bs);
+    record(&mut globals, 0x000A, &[]);
+    let sheet_at = globals.len() as u32;
+    globals[bs_at..bs_at + 4].copy_from_slice(&sheet_at.to_le_bytes());
+    bof(&mut globals, 0x0010);
+    for row in 0..refs {
+        let mut d = Vec::new();
+        d.extend_from_slice(&row.to_le_bytes());
+        d.extend_from_slice(&0u16.to_le_bytes());
+        d.extend_from_slice(&0u16.to_le_bytes());
+        d.extend_from_slice(&0u32.to_le_bytes());
+        record(&mut globals, 0x00FD, &d);
+    }
+    record(&mut globals, 0x000A, &[]);
+    if globals.len() < 4096 {
+        globals.resize(4096, 0);
+    }
+    let n = globals.len() as u64;
+    compound("Workbook", &globals, n)
+}
+
+/// An `.xlsx` whose shared-string table holds one string of `len` bytes, referred to by `refs`
+/// cells down column A.
+pub fn shared_string_xlsx(len: usize, refs: u32) -> Vec<u8> {
+    let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+        <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+        <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+        <Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/></Types>";
+    let package_rels = format!(
+        "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+         <Relationship Id=\"rId1\" Type=\"{rel}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+    );
+    let workbook = format!(
+        "<?xml version=\"1.0\"?><workbook xmlns=\"{main}\" xmlns:r=\"{rel}\"><sheets><sheet name=\"notes\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+    );
+    let wb_rels = format!(
+        "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+         <Relationship Id=\"rId1\" Type=\"{rel}/worksheet\" Target=\"worksheets/sheet1.xml\"/>\
+         <Relationship Id=\"rId2\" Type=\"{rel}/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>"
+    );
+    let strings = format!(
+        "<?xml version=\"1.0\"?><sst xmlns=\"{main}\" count=\"{refs}\" uniqueCount=\"1\"><si><t>{}</t></si></sst>",
+        "x".repeat(len)
+    );
+    let mut rows = String::new();
+    for r in 1..=refs {
+        rows.push_str(&format!(
+            "<row r=\"{r}\"><c r=\"A{r}\" t=\"s\"><v>0</v></c></row>"
+        ));
+    }
+    let sheet = format!(
+        "<?xml version=\"1.0\"?><worksheet xmlns=\"{main}\"><sheetData>{rows}</sheetData></worksheet>"
+    );
+    zip(&[
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", package_rels.as_bytes()),
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", wb_rels.as_bytes()),
+        ("xl/sharedStrings.xml", strings.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    ])
+}

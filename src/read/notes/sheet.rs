@@ -66,6 +66,9 @@ fn text(value: Data) -> String {
 /// .xlsx cell by cell, so a sheet claiming a huge extent cannot allocate a huge grid.
 fn xlsx(bytes: &[u8]) -> Result<Rows, String> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    // Bytes of cell text read: a shared string is copied into every cell that refers to it, so
+    // a small file can expand without bound (calamine bounds .xls and .ods the same way).
+    let mut text_bytes = 0usize;
     for name in worksheets(&book) {
         let mut cells = book
             .worksheet_cells_reader(&name)
@@ -82,6 +85,13 @@ fn xlsx(bytes: &[u8]) -> Result<Rows, String> {
                 continue;
             }
             count += 1;
+            text_bytes = text_bytes.saturating_add(value.len());
+            if text_bytes > calamine::MAX_TEXT {
+                return Err(format!(
+                    "sheet {name} expands to more than {} MB of text, past the limit",
+                    calamine::MAX_TEXT >> 20
+                ));
+            }
             if count > MAX_ROWS * 4 {
                 return Err(format!(
                     "sheet {name} is too large for an annotations table"

@@ -109,6 +109,11 @@ use std::io::{BufReader, Read, Seek};
 use std::ops::{Index, IndexMut};
 use std::path::Path;
 
+/// Most bytes of cell text (strings and formulas) one `.xls` or `.ods` workbook may expand to
+/// (baogao patch): a shared string or a repeated cell copied into every cell that refers to it
+/// grows without bound (a 1 MB string in 12,000 cells is 12 GB) while the file stays small.
+pub const MAX_TEXT: usize = 16 << 20;
+
 pub use crate::auto::{open_workbook_auto, open_workbook_auto_from_rs, Sheets};
 pub use crate::datatype::{Data, DataRef, DataType, ExcelDateTime, ExcelDateTimeType};
 pub use crate::de::{

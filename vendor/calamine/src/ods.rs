@@ -82,6 +82,12 @@ pub enum OdsError {
     },
     /// Workbook is password protected
     Password,
+    /// Repeated cells and rows expand the workbook's text beyond [`crate::MAX_TEXT`] bytes
+    /// (baogao patch)
+    TextLimitExceeded {
+        /// bytes of text so far
+        bytes: usize,
+    },
     /// Worksheet not found
     WorksheetNotFound(String),
 
@@ -132,6 +138,11 @@ impl std::fmt::Display for OdsError {
                 write!(f, "Expecting '{expected}', found '{found}'")
             }
             OdsError::Password => write!(f, "Workbook is password protected"),
+            OdsError::TextLimitExceeded { bytes } => write!(
+                f,
+                "repeated cells expand to {bytes} bytes of text, more than the limit of {}",
+                crate::MAX_TEXT
+            ),
             OdsError::WorksheetNotFound(name) => write!(f, "Worksheet '{name}' not found"),
             OdsError::AttrError(e) => write!(f, "XML attribute Error: {e}"),
             OdsError::EncodingError(e) => write!(f, "XML encoding Error: {e}"),
@@ -360,6 +371,8 @@ fn check_for_password_protected<RS: Read + Seek>(zip: &mut ZipArchive<RS>) -> Re
 /// Parses content.xml and store the result in `self.content`
 fn parse_content<RS: Read + Seek>(mut zip: ZipArchive<RS>) -> Result<Content, OdsError> {
     let mut grid_cells = 0usize;
+    // baogao patch: bytes of text the cells expand to, over the workbook.
+    let mut text = 0usize;
     let mut reader = match zip.by_name("content.xml") {
         Ok(f) => {
             let mut r = XmlReader::from_reader(BufReader::new(f));
@@ -410,7 +423,7 @@ fn parse_content<RS: Read + Seek>(mut zip: ZipArchive<RS>) -> Result<Content, Od
                     .unwrap_or(SheetVisible::Visible);
                 if let Some(v) = e.raw_attr("table:name")? {
                     let name = decode_attr(v)?;
-                    let (range, formulas) = read_table(&mut reader)?;
+                    let (range, formulas) = read_table(&mut reader, &mut text)?;
                     let (h, w) = range.get_size();
                     let (fh, fw) = formulas.get_size();
                     grid_cells = grid_cells
@@ -446,7 +459,11 @@ fn parse_content<RS: Read + Seek>(mut zip: ZipArchive<RS>) -> Result<Content, Od
     })
 }
 
-fn read_table<RS>(reader: &mut OdsReader<'_, RS>) -> Result<(Range<Data>, Range<String>), OdsError>
+/// baogao patch: `text` counts the bytes of text the workbook's cells expand to.
+fn read_table<RS>(
+    reader: &mut OdsReader<'_, RS>,
+    text: &mut usize,
+) -> Result<(Range<Data>, Range<String>), OdsError>
 where
     RS: Read + Seek,
 {
@@ -477,13 +494,22 @@ where
                 }
                 total_rows = total_rows.saturating_add(capped_repeats);
 
+                let row_start = cells.len();
                 read_row(
                     reader,
                     &mut row_buf,
                     &mut cell_buf,
                     &mut cells,
                     &mut formulas,
+                    text,
                 )?;
+                // baogao patch: the row's text is copied once per further repeat.
+                let row_text: usize = cells[row_start..].iter().map(text_len).sum::<usize>()
+                    + formulas[row_start.min(formulas.len())..]
+                        .iter()
+                        .map(String::len)
+                        .sum::<usize>();
+                add_text(text, row_text.saturating_mul(capped_repeats.saturating_sub(1)))?;
                 cols.push(cells.len());
                 rows_repeats.push(capped_repeats);
             }
@@ -618,12 +644,30 @@ fn get_range<T: Default + Clone + PartialEq>(
     })
 }
 
+/// Bytes of text one cell holds (baogao patch).
+fn text_len(cell: &Data) -> usize {
+    match cell {
+        Data::String(s) => s.len(),
+        _ => 0,
+    }
+}
+
+/// Adds `bytes` to the workbook's text, refused past [`crate::MAX_TEXT`] (baogao patch).
+fn add_text(text: &mut usize, bytes: usize) -> Result<(), OdsError> {
+    *text = text.saturating_add(bytes);
+    if *text > crate::MAX_TEXT {
+        return Err(OdsError::TextLimitExceeded { bytes: *text });
+    }
+    Ok(())
+}
+
 fn read_row<RS>(
     reader: &mut OdsReader<'_, RS>,
     row_buf: &mut Vec<u8>,
     cell_buf: &mut Vec<u8>,
     cells: &mut Vec<Data>,
     formulas: &mut Vec<String>,
+    text: &mut usize,
 ) -> Result<(), OdsError>
 where
     RS: Read + Seek,
@@ -673,6 +717,9 @@ where
                 if value.is_empty() && formula.is_empty() {
                     empty_col_repeats = capped_repeats;
                 } else {
+                    // baogao patch: checked before the copies are made.
+                    let bytes = text_len(&value).saturating_add(formula.len());
+                    add_text(text, bytes.saturating_mul(capped_repeats))?;
                     for _ in 0..capped_repeats {
                         cells.push(value.clone());
                         formulas.push(formula.clone());

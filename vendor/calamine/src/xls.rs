@@ -82,6 +82,14 @@ pub enum XlsError {
         /// iFmt value, See 2.4.126 Format
         ifmt: u16,
     },
+    /// The workbook's shared strings, copied into the cells that refer to them, exceed
+    /// [`crate::MAX_TEXT`] bytes (baogao patch)
+    TextLimitExceeded {
+        /// sheet being read
+        sheet: String,
+        /// bytes of text so far
+        bytes: usize,
+    },
     /// The workbook's cells, or the grids they span, exceed [`MAX_CELLS`] (baogao patch)
     CellLimitExceeded {
         /// sheet being read
@@ -136,6 +144,11 @@ impl std::fmt::Display for XlsError {
             XlsError::Art(s) => write!(f, "Invalid art record '{s}'"),
             XlsError::WorksheetNotFound(name) => write!(f, "Worksheet '{name}' not found"),
             XlsError::InvalidFormat { ifmt } => write!(f, "Invalid ifmt value: '{ifmt}'"),
+            XlsError::TextLimitExceeded { sheet, bytes } => write!(
+                f,
+                "sheet '{sheet}' expands its shared strings to {bytes} bytes of text, more than the limit of {}",
+                crate::MAX_TEXT
+            ),
             XlsError::CellLimitExceeded { sheet, requested } => write!(
                 f,
                 "sheet '{sheet}' needs {requested} cells, more than the limit of {MAX_CELLS}"
@@ -654,6 +667,8 @@ impl<RS: Read + Seek> Xls<RS> {
             .map(|(_, n)| n.clone())
             .collect::<Vec<_>>();
         let mut grid_cells = 0usize;
+        // baogao patch: bytes of shared strings copied into cells, over the workbook.
+        let mut shared_text = 0usize;
         for (pos, name) in sheet_names {
             let sh = stream.get(pos..).ok_or(XlsError::EoStream("BoundSheet8 offset"))?;
             let records = RecordIter { stream: sh };
@@ -708,7 +723,20 @@ impl<RS: Read + Seek> Xls<RS> {
                         cells.push(Cell::new(fmla_pos, val));
                     }
                     0x027E => cells.push(parse_rk(r.data, &self.formats, self.is_1904)?), // 638: Rk
-                    0x00FD => cells.extend(parse_label_sst(r.data, &strings)?), // LabelSst
+                    0x00FD => {
+                        // LabelSst; baogao patch: each cell gets its own copy of the string.
+                        let cell = parse_label_sst(r.data, &strings)?;
+                        if let Some(Cell { val: Data::String(s), .. }) = &cell {
+                            shared_text = shared_text.saturating_add(s.len());
+                            if shared_text > crate::MAX_TEXT {
+                                return Err(XlsError::TextLimitExceeded {
+                                    sheet: name,
+                                    bytes: shared_text,
+                                });
+                            }
+                        }
+                        cells.extend(cell);
+                    }
                     0x00BD => parse_mul_rk(r.data, &mut cells, &self.formats, self.is_1904)?, // 189: MulRk
                     0x00E5 => parse_merge_cells(r.data, &mut merge_cells)?, // 229: Merge Cells
                     0x000A => break,                                        // 10: EOF,
