@@ -97,22 +97,27 @@ fn bof(out: &mut Vec<u8>, kind: u16) {
     record(out, 0x0809, &d);
 }
 
-/// A BIFF8 `Workbook` stream of one sheet: a Dimensions record claiming `rows` × `cols`, then
-/// the text cells given (row, column, text), padded to 4096 bytes so it lives in the FAT.
-pub fn workbook(rows: u32, cols: u16, cells: &[(u16, u16, &str)]) -> Vec<u8> {
-    let mut globals = Vec::new();
-    bof(&mut globals, 0x0005);
+/// Ends a workbook's globals with the BoundSheet8 of one sheet, `notes`, and EOF; the sheet's
+/// substream is to follow right after.
+fn end_globals(globals: &mut Vec<u8>) {
     let sheet_name = b"notes";
-    // BoundSheet8 with a placeholder position, patched below.
     let mut bs = vec![0u8; 6];
     bs.push(sheet_name.len() as u8);
     bs.push(0);
     bs.extend_from_slice(sheet_name);
     let bs_at = globals.len() + 4;
-    record(&mut globals, 0x0085, &bs);
-    record(&mut globals, 0x000A, &[]);
+    record(globals, 0x0085, &bs);
+    record(globals, 0x000A, &[]);
     let sheet_at = globals.len() as u32;
     globals[bs_at..bs_at + 4].copy_from_slice(&sheet_at.to_le_bytes());
+}
+
+/// A BIFF8 `Workbook` stream of one sheet: a Dimensions record claiming `rows` × `cols`, then
+/// the text cells given (row, column, text), padded to 4096 bytes so it lives in the FAT.
+pub fn workbook(rows: u32, cols: u16, cells: &[(u16, u16, &str)]) -> Vec<u8> {
+    let mut globals = Vec::new();
+    bof(&mut globals, 0x0005);
+    end_globals(&mut globals);
     let mut sheet = Vec::new();
     bof(&mut sheet, 0x0010);
     let mut dim = Vec::new();
@@ -215,16 +220,7 @@ pub fn shared_string_xls(len: usize, refs: u16) -> Vec<u8> {
     sst.push(0); // 8-bit characters
     sst.extend(std::iter::repeat_n(b'x', len));
     record(&mut globals, 0x00FC, &sst);
-    let sheet_name = b"notes";
-    let mut bs = vec![0u8; 6];
-    bs.push(sheet_name.len() as u8);
-    bs.push(0);
-    bs.extend_from_slice(sheet_name);
-    let bs_at = globals.len() + 4;
-    record(&mut globals, 0x0085, &bs);
-    record(&mut globals, 0x000A, &[]);
-    let sheet_at = globals.len() as u32;
-    globals[bs_at..bs_at + 4].copy_from_slice(&sheet_at.to_le_bytes());
+    end_globals(&mut globals);
     bof(&mut globals, 0x0010);
     for row in 0..refs {
         let mut d = Vec::new();
