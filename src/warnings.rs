@@ -2,7 +2,7 @@
 //! (passes may also raise their own as they go). Codes are listed in the README.
 use crate::check_report::CheckReport;
 use crate::passes;
-use crate::read::notes::findings::{long_entries, LONG_FACTOR};
+use crate::read::notes::findings::{long_entries, odd_entries, LONG_FACTOR};
 use crate::read::notes::NotesFile;
 
 /// Warnings that follow from what the passes recorded (passes may also raise their own).
@@ -161,6 +161,15 @@ pub fn notes_file(file: &NotesFile, report: &mut CheckReport) {
             format!(
                 "the notes file gives `{}` twice, at lines {} and {}: the first is the note (at the term's first occurrence in the report), the second is listed under notes.skipped",
                 d.term, d.first, d.line
+            ),
+            None,
+        );
+    }
+    for (number, term, why) in odd_entries(file) {
+        report.warn(
+            "odd-note",
+            format!(
+                "note {number} (`{term}`) does not read as a term with a Chinese explanation ({why}): is it a note?"
             ),
             None,
         );

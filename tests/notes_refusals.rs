@@ -524,3 +524,15 @@ fn tables_and_texts_of_other_shapes_are_no_notes() {
     ]);
     assert_eq!(read_as(&glossary, "glossary.ods").unwrap().entries.len(), 3);
 }
+
+/// A file most of whose entries are notes is read whole; the few that are not are named for a
+/// warning (`odd-note` in `check --json`), never dropped silently.
+#[test]
+fn an_odd_entry_among_notes_is_found_for_a_warning() {
+    let text = "1.三保\u{FF1A}保基本民生、保工资、保运转\u{3002}\n2.专项债\u{FF1A}地方政府专项债券的简称\u{3002}\n3.河长制\u{FF1A}由各级负责人分段管理河湖的制度\u{3002}\n4.工业增加值\u{FF1A}%\n";
+    let file = read_as(text.as_bytes(), "notes.txt").unwrap();
+    assert_eq!(file.entries.len(), 4);
+    let odd = notes::findings::odd_entries(&file);
+    assert_eq!(odd.len(), 1, "{odd:?}");
+    assert_eq!((odd[0].0, odd[0].1), (4, "工业增加值"));
+}

@@ -9,7 +9,7 @@ use crate::model::Entry;
 
 /// Why one entry is not a note, if it is not. An explanation says more than its term: a unit
 /// (`门`), a person's name after a branch's, a status word (`完了`) or a line number says less.
-fn not_a_note(e: &Entry) -> Option<&'static str> {
+pub(crate) fn not_a_note(e: &Entry) -> Option<&'static str> {
     let han = |s: &str| s.chars().filter(|&c| is_han(c)).count();
     if is_japanese(&e.term) || is_japanese(&e.text) {
         Some("Japanese text")

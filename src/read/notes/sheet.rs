@@ -12,19 +12,7 @@ const MAX_COLUMNS: u32 = 256;
 type Rows = Vec<Vec<String>>;
 
 pub(crate) fn read(bytes: &[u8], format: &'static str) -> Result<Parsed, String> {
-    let damaged = |e: String| {
-        match e.contains("limit") || e.contains("too large") {
-        true => format!("an {format} spreadsheet too large for an annotations table ({e})"),
-        // calamine's refusal of an encrypted .ods (an .xls is named before, in `xls_version`).
-        false if e.contains("password protected") => format!(
-            "an encrypted (password-protected) {format} spreadsheet: open it in LibreOffice or Excel with its password and save it without one"
-        ),
-        false if format == "xlsx" && is_excel_2007_beta(bytes) => format!(
-            "an .xlsx from a pre-release of Excel 2007 (its workbook is in the beta namespace {BETA}), which is not read ({e}): open it in Excel or LibreOffice and save it again"
-        ),
-        false => super::damaged(&format!("{format} spreadsheet"), &e),
-    }
-    };
+    let damaged = |e: String| refusal(bytes, format, &e);
     let rows = crate::read::guard::guarded(|| match format {
         "xlsx" => xlsx(bytes),
         "xls" => dense(Xls::new(Cursor::new(bytes)).map_err(|e| e.to_string())?),
@@ -33,6 +21,20 @@ pub(crate) fn read(bytes: &[u8], format: &'static str) -> Result<Parsed, String>
     .ok_or_else(|| damaged("the spreadsheet reader failed on it".into()))?
     .map_err(damaged)?;
     table::entries(&rows)
+}
+
+/// What to say of a spreadsheet calamine (or the cell bounds here) could not read.
+fn refusal(bytes: &[u8], format: &str, e: &str) -> String {
+    if e.contains("limit") || e.contains("too large") {
+        format!("an {format} spreadsheet too large for an annotations table ({e})")
+    } else if e.contains("password protected") {
+        // calamine's refusal of an encrypted .ods (an .xls is named before, in `xls_version`).
+        format!("an encrypted (password-protected) {format} spreadsheet: open it in LibreOffice or Excel with its password and save it without one")
+    } else if format == "xlsx" && is_excel_2007_beta(bytes) {
+        format!("an .xlsx from a pre-release of Excel 2007 (its workbook is in the beta namespace {BETA}), which is not read ({e}): open it in Excel or LibreOffice and save it again")
+    } else {
+        super::damaged(&format!("{format} spreadsheet"), e)
+    }
 }
 
 /// The SpreadsheetML namespace of Excel 2007's pre-release versions, replaced by the standard's
